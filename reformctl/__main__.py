@@ -1,0 +1,3 @@
+from reformctl.cli import app
+
+app(prog_name="reformctl")

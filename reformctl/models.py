@@ -1,0 +1,184 @@
+"""The plan file's model: the single source of its rules and of the JSON Schema.
+
+Pydantic checks the shape of every value (strictly: YAML's `6.10` is a float, not an id);
+`check()` adds the rules that span several values (ids, departments, items vs. status).
+Both report a location as a path of keys and indexes, which the loader maps to a line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+Status = Literal["todo", "doing", "done", "blocked"]
+STATUS_LABELS: dict[str, str] = {"todo": "未启动", "doing": "推进中", "done": "已完成", "blocked": "受阻"}
+
+Loc = tuple[str | int, ...]
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _parse_date(value: Any) -> Any:
+    # The loader keeps dates as text, so a bad one is reported here, at its line.
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and _DATE.fullmatch(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"{value} 不是存在的日期") from None
+    raise ValueError(f"应为日期 YYYY-MM-DD，实际是 {value!r}")
+
+
+Date = Annotated[dt.date, BeforeValidator(_parse_date)]
+DeptRefs = Annotated[list[str], Field(description="部门简称或全称，见 departments")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class Document(Strict):
+    """发文信息"""
+
+    title: str = Field(description="文件标题")
+    notice: str | None = Field(None, description="通知标题")
+    number: str = Field(description="发文字号")
+    issuer: str = Field(description="发文机关")
+    signed: Date | None = Field(None, description="成文日期")
+    printed: Date | None = Field(None, description="印发日期")
+    published: Date | None = Field(None, description="发布日期")
+    recipients: str | None = Field(None, description="主送")
+    body: str | None = Field(None, description="通知正文")
+    cc: str | None = Field(None, description="抄送")
+    attachment: str | None = Field(None, description="附件")
+
+
+class Department(Strict):
+    id: str = Field(description="简称，如 学会部")
+    name: str = Field(description="全称，如 学会学术部")
+
+
+class Section(Strict):
+    """基本原则或组织保障中的一条"""
+
+    id: str
+    title: str
+    text: str
+
+
+class Record(Strict):
+    """一条进展记录"""
+
+    date: Date
+    status: Status
+    note: str | None = None
+
+
+STATUS_HELP = "todo 未启动 / doing 推进中 / done 已完成 / blocked 受阻"
+
+
+class Item(Strict):
+    """任务下的一个编号事项"""
+
+    id: str = Field(description='任务编号.序号，如 "6.2"（加引号）')
+    text: str
+    status: Status = Field(description=STATUS_HELP)
+    due: Date | None = Field(None, description="完成期限")
+    lead: DeptRefs | None = Field(None, description="牵头部门，不填则同任务")
+    participants: DeptRefs | None = Field(None, description="参与部门")
+    history: list[Record] | None = Field(None, description="进展记录，按时间先后")
+
+
+class Task(Strict):
+    """一项重点任务；有编号事项的任务不单独记录状态，进度由事项汇总"""
+
+    id: str = Field(description='任务编号，如 "6"（加引号）')
+    title: str
+    lead: DeptRefs = Field(description="牵头部门，按文件顺序")
+    text: str | None = Field(None, description="没有编号事项时的任务内容")
+    items: list[Item] | None = None
+    status: Status | None = Field(None, description=STATUS_HELP + "（仅限没有编号事项的任务）")
+    due: Date | None = Field(None, description="完成期限（仅限没有编号事项的任务）")
+    participants: DeptRefs | None = Field(None, description="参与部门")
+    history: list[Record] | None = Field(None, description="进展记录（仅限没有编号事项的任务）")
+
+
+class Plan(Strict):
+    """改革重点任务计划"""
+
+    version: Literal[1]
+    document: Document
+    departments: list[Department]
+    preamble: str | None = None
+    requirements: str | None = Field(None, description="总体要求")
+    principles: list[Section] = Field(default_factory=list, description="基本原则")
+    tasks: list[Task]
+    tasks_note: str | None = None
+    safeguards: list[Section] = Field(default_factory=list, description="组织保障")
+
+    def dept_id(self, name: str) -> str | None:
+        """The short id for a department given by id or full name."""
+        for dept in self.departments:
+            if name in (dept.id, dept.name):
+                return dept.id
+        return None
+
+
+def check(plan: Plan) -> Iterator[tuple[Loc, str]]:
+    """The rules that span values: unique ids, ids under their task, known departments."""
+    yield from _unique(plan.departments, "departments", "id", "部门简称")
+    yield from _unique(plan.departments, "departments", "name", "部门全称")
+    yield from _unique(plan.principles, "principles", "id", "原则编号")
+    yield from _unique(plan.safeguards, "safeguards", "id", "保障编号")
+    yield from _unique(plan.tasks, "tasks", "id", "任务编号")
+    known = "、".join(d.id for d in plan.departments)
+    seen_items: dict[str, Loc] = {}
+    for t, task in enumerate(plan.tasks):
+        here: Loc = ("tasks", t)
+        yield from _depts(plan, task, here, known)
+        if task.items is None:
+            missing = [key for key in ("text", "status") if getattr(task, key) is None]
+            if missing:
+                yield here, f"任务 {task.id} 没有编号事项（items），需填写 {' 和 '.join(missing)}"
+            continue
+        if not task.items:
+            yield (*here, "items"), "items 为空：没有编号事项的任务请删去 items，填写 text 和 status"
+        for key in ("status", "due", "history"):
+            if getattr(task, key) is not None:
+                yield (*here, key), f"任务 {task.id} 有编号事项，{key} 应填在各事项上（任务进度由事项汇总）"
+        for i, item in enumerate(task.items):
+            at: Loc = (*here, "items", i)
+            if not item.id.startswith(task.id + ".") or item.id == task.id + ".":
+                yield (*at, "id"), f"事项编号 '{item.id}' 应以所属任务编号开头，如 \"{task.id}.{i + 1}\""
+            elif item.id in seen_items:
+                yield (*at, "id"), f"事项编号 '{item.id}' 重复"
+            seen_items[item.id] = at
+            yield from _depts(plan, item, at, known)
+
+
+def _unique(rows: list[Any], where: str, key: str, what: str) -> Iterator[tuple[Loc, str]]:
+    seen: set[str] = set()
+    for n, row in enumerate(rows):
+        value = getattr(row, key)
+        if value in seen:
+            yield (where, n, key), f"{what} '{value}' 重复"
+        seen.add(value)
+
+
+def _depts(plan: Plan, entry: Task | Item, at: Loc, known: str) -> Iterator[tuple[Loc, str]]:
+    for key in ("lead", "participants"):
+        for n, name in enumerate(getattr(entry, key) or []):
+            if plan.dept_id(name) is None:
+                yield (*at, key, n), f"'{name}' 不是已登记的部门（departments 中有：{known}）"
+
+
+def json_schema() -> dict[str, Any]:
+    """The model as JSON Schema draft 7, the newest that yaml-language-server reads."""
+    schema = Plan.model_json_schema(ref_template="#/definitions/{model}")
+    schema["definitions"] = schema.pop("$defs")
+    return {"$schema": "http://json-schema.org/draft-07/schema#", **schema}
