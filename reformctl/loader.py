@@ -1,0 +1,273 @@
+"""Find the plan file, read it safely, and validate it with every problem located.
+
+PyYAML loses line numbers once it builds Python values, so the composed node tree is
+kept beside the data: pydantic's error locations are mapped back to the nodes' marks.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, get_args
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from reformctl.errors import PlanInvalid, Problem, ReformctlError
+from reformctl.models import STATUS_LABELS, Loc, Plan, check
+
+DEFAULT = Path("data") / "tasks-2020.yaml"
+MAX_DEPTH = 64
+
+
+def make_loader(base: type) -> type:
+    """A safe loader that keeps dates as text, so that pydantic reports a bad one at its line."""
+    resolvers = {
+        first: [(tag, regexp) for tag, regexp in pairs if tag != "tag:yaml.org,2002:timestamp"]
+        for first, pairs in base.yaml_implicit_resolvers.items()
+    }
+    return type("PlanLoader", (base,), {"yaml_implicit_resolvers": resolvers})
+
+
+# libyaml's C loader when PyYAML was built with it; the tests run the pure-Python one too.
+Loader = make_loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
+_SCALARS = {f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null")}
+_COLLECTIONS = {"tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"}
+
+
+@dataclass
+class Loaded:
+    """A plan as read from one file: its text, node tree and validated model."""
+
+    path: Path
+    text: str
+    root: yaml.Node
+    plan: Plan
+
+
+def bundled_path() -> Path:
+    """The plan shipped inside the package (in a source checkout, the repo's own copy)."""
+    packaged = Path(str(resources.files("reformctl"))) / "data" / "tasks-2020.yaml"
+    if packaged.is_file():
+        return packaged
+    return Path(__file__).resolve().parent.parent / DEFAULT
+
+
+def find_plan(file: Path | None = None, start: Path | None = None) -> Path:
+    """--file (or $REFORMCTL_FILE, which Typer passes as --file), else data/tasks-2020.yaml
+    in this folder or the nearest one above it, else the bundled plan."""
+    if file is not None:
+        return file
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / DEFAULT).is_file():
+            return folder / DEFAULT
+    return bundled_path()
+
+
+def display(path: Path) -> str:
+    """The path as the user would type it: relative to the current folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def load(path: Path) -> Loaded:
+    """Read and validate a plan file; raise PlanInvalid with every located problem."""
+    name = display(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ReformctlError(f"{name}: 无法读取：{exc.strerror or exc}") from None
+    text = decode(raw, name)
+    root = compose(text, name)
+    data = Builder(name).build(root)
+    try:
+        plan = Plan.model_validate(data)
+    except ValidationError as exc:
+        raise PlanInvalid([_problem(name, root, err) for err in exc.errors()]) from None
+    problems = [Problem(name, *_position(root, loc), f"{dotted(loc)}: {msg}") for loc, msg in check(plan)]
+    if problems:
+        raise PlanInvalid(problems)
+    return Loaded(path, text, root, plan)
+
+
+def decode(raw: bytes, name: str) -> str:
+    """UTF-8 text (a leading BOM dropped); anything else is one located, readable error."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        start = 3 if raw.startswith(b"\xef\xbb\xbf") else 0
+        before = raw[start : exc.start]
+        line = before.count(b"\n") + 1
+        col = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+        hint = "（可能是在 Windows 上以 GBK/GB18030 保存的，请另存为 UTF-8）"
+        raise PlanInvalid([Problem(name, line, col, f"文件不是 UTF-8 编码{hint}")]) from None
+
+
+def compose(text: str, name: str) -> yaml.Node:
+    try:
+        root = yaml.compose(text, Loader=Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark, start = exc.problem_mark or exc.context_mark, exc.context_mark
+        where = (
+            f"（从第 {start.line + 1} 行第 {start.column + 1} 列开始）"
+            if start and mark and start.line != mark.line
+            else ""
+        )
+        what = " ".join(filter(None, [exc.context, exc.problem]))
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise PlanInvalid([Problem(name, line, col, f"YAML 语法错误{where}：{what}")]) from None
+    except yaml.YAMLError as exc:
+        raise PlanInvalid([Problem(name, 1, 1, f"YAML 错误：{exc}")]) from None
+    if root is None:
+        raise PlanInvalid([Problem(name, 1, 1, "文件是空的")])
+    return root
+
+
+class Builder:
+    """Turn nodes into plain values, refusing what a plan never needs and an attacker might use:
+    aliases (the "billion laughs"), merge keys, Python and other tags, duplicate keys, deep nesting."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.constructor = yaml.constructor.SafeConstructor()
+        self.seen: set[int] = set()
+
+    def fail(self, node: yaml.Node, message: str) -> PlanInvalid:
+        return PlanInvalid([Problem(self.name, node.start_mark.line + 1, node.start_mark.column + 1, message)])
+
+    def build(self, node: yaml.Node, depth: int = 0) -> Any:
+        if id(node) in self.seen:
+            raise self.fail(node, "不支持 YAML 锚点与别名（& 与 *）：这里的内容被别名引用，请在各处直接写出")
+        self.seen.add(id(node))
+        if depth > MAX_DEPTH:
+            raise self.fail(node, f"嵌套超过 {MAX_DEPTH} 层")
+        if isinstance(node, yaml.ScalarNode) and node.tag in _SCALARS:
+            return self.constructor.construct_object(node)
+        if node.tag not in _COLLECTIONS:
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            raise self.fail(node, f"不支持的 YAML 标签 {tag}：计划文件只用文字、数字、日期、列表和映射")
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(child, depth + 1) for child in node.value]
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = self.build(key_node, depth + 1)
+            if not isinstance(key, str):
+                raise self.fail(key_node, f"键应为文字，实际是 {key!r}")
+            if key in result:
+                raise self.fail(key_node, f"重复的键 '{key}'（YAML 只会保留最后一个）")
+            result[key] = self.build(value_node, depth + 1)
+        return result
+
+
+def dotted(loc: Loc) -> str:
+    """('tasks', 5, 'items', 1, 'status') -> 'tasks[5].items[1].status'"""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else f".{part}" if out else str(part)
+    return out or "（文件顶层）"
+
+
+def find_node(root: yaml.Node, loc: Loc, want_key: bool = False) -> yaml.Node:
+    """The deepest node on the path `loc`; with want_key, the key node of the last step."""
+    node = root
+    for n, part in enumerate(loc):
+        if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+            continue
+        if isinstance(node, yaml.MappingNode):
+            match = [(k, v) for k, v in node.value if k.value == part]
+            if match:
+                key, node = match[0]
+                if want_key and n == len(loc) - 1:
+                    return key
+                continue
+        break
+    return node
+
+
+def _position(root: yaml.Node, loc: Loc, want_key: bool = False) -> tuple[int, int]:
+    mark = find_node(root, loc, want_key).start_mark
+    return mark.line + 1, mark.column + 1
+
+
+def _problem(name: str, root: yaml.Node, err: Any) -> Problem:
+    loc: Loc = tuple(err["loc"])
+    kind = err["type"]
+    node = find_node(root, loc)
+    line, col = _position(root, loc, want_key=kind == "extra_forbidden")
+    return Problem(name, line, col, f"{dotted(loc)}: {_message(err, node, loc)}")
+
+
+def _message(err: Any, node: yaml.Node, loc: Loc) -> str:
+    """pydantic's English messages, said the way a clerk reads them."""
+    kind, value = err["type"], err.get("input")
+    ctx = err.get("ctx") or {}
+    field = loc[-1] if loc else ""
+    if kind == "missing":
+        return f"缺少 {field}"
+    if kind == "extra_forbidden":
+        allowed = _fields_at(loc[:-1])
+        near = difflib.get_close_matches(str(field), allowed, n=1)
+        hint = f"，是不是 {near[0]}？" if near else ""
+        return f"未知的键 '{field}'{hint}（可用的键：{', '.join(allowed)}）"
+    misread = _misread(node, value)
+    if kind == "literal_error" and field == "status":
+        choices = "、".join(f"{k}（{v}）" for k, v in STATUS_LABELS.items())
+        return f"{misread + '，' if misread else repr(value) + ' '}不是有效状态，可选：{choices}"
+    if kind == "literal_error" and field == "version":
+        return f"不支持的格式版本 {value!r}：本工具读取 version: 1"
+    if kind == "literal_error":
+        return f"{misread + '，' if misread else repr(value) + ' '}不是可选的值：{ctx.get('expected')}"
+    if kind == "string_type":
+        if misread:
+            return f'应为文字，但 {misread}：请加引号，写作 "{node.value}"'
+        return f"应为文字，实际是 {value!r}"
+    if kind in ("list_type", "tuple_type"):
+        return "应为列表（[a, b] 或每行以 “- ” 开头）"
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return "应为键值映射（key: value）"
+    if kind == "value_error":
+        return str(ctx.get("error", err["msg"]))
+    return str(err["msg"])
+
+
+_TYPE_NAMES = {bool: "布尔值", int: "整数", float: "数字", type(None): "空值"}
+
+
+def _misread(node: yaml.Node, value: Any) -> str:
+    """YAML 1.1 reads `no` as False and `6.10` as 6.1: say so, and how to quote it."""
+    # A plain scalar's style is None in PyYAML and "" in libyaml.
+    if isinstance(node, yaml.ScalarNode) and not isinstance(value, str) and not node.style:
+        what = _TYPE_NAMES.get(type(value), type(value).__name__)
+        return f"{node.value or '（空）'} 被 YAML 读成了{what} {value!r}"
+    return ""
+
+
+def _fields_at(loc: Loc) -> list[str]:
+    """The keys the model allows at `loc`, for a "did you mean" on an unknown key."""
+    model: Any = Plan
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        info = model.model_fields.get(part) if isinstance(model, type) else None
+        if info is None:
+            return []
+        model = _model_in(info.annotation)
+    return list(model.model_fields) if isinstance(model, type) and issubclass(model, BaseModel) else []
+
+
+def _model_in(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
