@@ -1,0 +1,227 @@
+"""The command line: parse options, call the core, pick the output, map errors to exit codes."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+from typer.core import TyperGroup
+
+from reformctl import loader, query
+from reformctl.errors import PlanInvalid, ReformctlError
+from reformctl.models import STATUS_LABELS, Plan, json_schema
+from reformctl.output import LIST_FORMATS, status_text
+
+
+class Group(TyperGroup):
+    """Every command's expected errors end here: a clear message, never a traceback."""
+
+    def invoke(self, ctx: typer.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ReformctlError as exc:
+            report(exc)
+            raise typer.Exit(exc.exit_code) from None
+
+
+def report(exc: ReformctlError) -> None:
+    if isinstance(exc, PlanInvalid):
+        for problem in exc.problems:
+            typer.echo(str(problem), err=True)
+    else:
+        typer.echo(f"错误：{exc}", err=True)
+
+
+app = typer.Typer(
+    cls=Group,
+    help="reformctl：在 git 中跟踪改革重点任务的落实情况。",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+FileOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--file",
+        "-f",
+        envvar="REFORMCTL_FILE",
+        show_default=False,
+        help="计划文件；默认向上查找 data/tasks-2020.yaml，找不到时用内置计划。",
+    ),
+]
+ListFormat = Enum("ListFormat", {name: name for name in LIST_FORMATS})  # type: ignore[misc]
+
+
+def console() -> Console:
+    return Console(highlight=False)
+
+
+def open_plan(file: Path | None) -> Plan:
+    return loader.load(loader.find_plan(file)).plan
+
+
+@app.command("list")
+def list_(
+    dept: Annotated[str | None, typer.Option("--dept", "-d", help="牵头部门，简称或全称")] = None,
+    status: Annotated[
+        str | None, typer.Option("--status", "-s", help="状态：todo/doing/done/blocked 或 未启动/推进中/已完成/受阻")
+    ] = None,
+    task: Annotated[str | None, typer.Option("--task", "-t", help="任务编号，如 6")] = None,
+    search: Annotated[str | None, typer.Option("--search", help="在内容与任务标题中查找")] = None,
+    fmt: Annotated[ListFormat, typer.Option("--format", help="输出格式")] = ListFormat["table"],  # type: ignore[valid-type]
+    file: FileOption = None,
+) -> None:
+    """列出事项（每个编号事项一行，没有事项的任务一行）。
+
+    例：reformctl list --dept 学会部 ；reformctl list --status 推进中 --format json
+    """
+    plan = open_plan(file)
+    rows = query.select(plan, dept=dept, status=status, task=task, search=search)
+    LIST_FORMATS[fmt.value](plan, rows, console(), sys.stdout)
+
+
+@app.command()
+def show(
+    ident: Annotated[str, typer.Argument(metavar="ID", help="任务或事项编号，如 6 或 6.2")], file: FileOption = None
+) -> None:
+    """显示一项任务（含事项与进度）或一个事项的全文。
+
+    例：reformctl show 6 ；reformctl show 6.2
+    """
+    plan = open_plan(file)
+    task, item = query.find(plan, ident)
+    out = console()
+    if item is None:
+        out.print(Text(f"任务 {task.id}  {task.title}", style="bold"))
+        entries = [row for row in query.rows(plan) if row.task is task]
+        if task.items is None:
+            out.print(Text(task.text or ""))
+            _show_entry(out, plan, entries[0])
+            return
+        done, total = query.progress(entries)
+        out.print(Text(f"牵头部门：{query.depts_label(plan, [plan.dept_id(n) or n for n in task.lead])}"))
+        out.print(Text(f"进度：{done}/{total} 已完成（{done * 100 // total}%）"))
+        own_lead = any(item.lead for item in task.items)
+        with_due = any(row.due for row in entries)
+        grid = Table(header_style="bold", expand=True)
+        grid.add_column("编号", no_wrap=True)
+        grid.add_column("内容", ratio=1, overflow="fold")  # CJK has no spaces to wrap at
+        if own_lead:
+            grid.add_column("牵头部门", no_wrap=True)
+        grid.add_column("状态", no_wrap=True)
+        if with_due:
+            grid.add_column("期限", no_wrap=True)
+        for row in entries:
+            cells: list[str | Text] = [row.id, Text(row.text)]
+            cells += ["、".join(row.lead(plan))] if own_lead else []
+            cells += [status_text(row.status)]
+            cells += [row.due.isoformat() if row.due else ""] if with_due else []
+            grid.add_row(*cells)
+        out.print(grid)
+        return
+    out.print(Text(f"事项 {item.id}", style="bold"))
+    out.print(Text(f"所属任务：{task.id}  {task.title}"))
+    out.print(Text(item.text))
+    _show_entry(out, plan, query.Row(item.id, task, item))
+
+
+def _show_entry(out: Console, plan: Plan, row: query.Row) -> None:
+    out.print(Text(f"牵头部门：{query.depts_label(plan, row.lead(plan))}"))
+    if row.participants(plan):
+        out.print(Text(f"参与部门：{query.depts_label(plan, row.participants(plan))}"))
+    out.print(Text("状态：").append_text(status_text(row.status)))
+    out.print(Text(f"期限：{row.due.isoformat() if row.due else '未设定'}"))
+    for record in row.history:
+        note = f"  {record.note}" if record.note else ""
+        out.print(Text(f"  {record.date.isoformat()}  {STATUS_LABELS[record.status]}{note}"))
+
+
+@app.command()
+def doc(file: FileOption = None) -> None:
+    """显示文件本身：文号、发文机关、日期、总体要求、基本原则、组织保障。"""
+    plan = open_plan(file)
+    d = plan.document
+    out = console()
+    out.print(Text(d.title, style="bold"))
+    facts = [
+        ("通知", d.notice),
+        ("文号", d.number),
+        ("发文机关", d.issuer),
+        ("主送", d.recipients),
+        ("成文日期", d.signed),
+        ("印发日期", d.printed),
+        ("发布日期", d.published),
+        ("抄送", d.cc),
+        ("附件", d.attachment),
+    ]
+    for label, value in facts:
+        if value:
+            out.print(Text(f"{label}：{value}"))
+    for heading, text in (("", d.body), ("", plan.preamble), ("总体要求", plan.requirements)):
+        if text:
+            if heading:
+                out.print(Text(f"\n{heading}", style="bold"))
+            out.print(Text(text))
+    for heading, sections in (("基本原则", plan.principles), ("组织保障", plan.safeguards)):
+        if sections:
+            out.print(Text(f"\n{heading}", style="bold"))
+            for section in sections:
+                out.print(Text(f"{section.id}. {section.title}。{section.text}"))
+    out.print(Text("\n重点任务", style="bold"))
+    for task in plan.tasks:
+        lead = "、".join(plan.dept_id(n) or n for n in task.lead)
+        out.print(Text(f"{task.id}. {task.title}（牵头部门：{lead}）"))
+    if plan.tasks_note:
+        out.print(Text(plan.tasks_note))
+
+
+@app.command()
+def depts(file: FileOption = None) -> None:
+    """列出各部门牵头的任务、事项及完成情况。"""
+    plan = open_plan(file)
+    rows = query.rows(plan)
+    grid = Table(header_style="bold")
+    for header in ("简称", "全称", "牵头任务", "事项", "已完成"):
+        grid.add_column(header)
+    for dept in plan.departments:
+        led = [row for row in rows if dept.id in row.lead(plan)]
+        tasks = list(dict.fromkeys(row.task.id for row in led))
+        done, total = query.progress(led)
+        grid.add_row(dept.id, dept.name, "、".join(tasks), str(total), f"{done}/{total}")
+    console().print(grid)
+
+
+@app.command()
+def validate(
+    files: Annotated[list[Path] | None, typer.Argument(metavar="[FILE]...", help="要检查的计划文件")] = None,
+    file: FileOption = None,
+) -> None:
+    """检查计划文件：有效则退出码 0，否则列出每个问题的 文件:行:列 并退出 1。
+
+    例：reformctl validate ；reformctl validate data/tasks-2020.yaml
+    """
+    problems = []
+    for path in files or [loader.find_plan(file)]:
+        try:
+            plan = loader.load(path).plan
+        except PlanInvalid as exc:
+            problems.extend(exc.problems)
+            continue
+        tracked = len(query.rows(plan))
+        typer.echo(f"{loader.display(path)}：有效（{len(plan.tasks)} 项任务，{tracked} 个跟踪事项）")
+    if problems:
+        raise PlanInvalid(problems)
+
+
+@app.command()
+def schema() -> None:
+    """输出计划文件的 JSON Schema（schemas/plan.schema.json 由它生成）。"""
+    typer.echo(json.dumps(json_schema(), ensure_ascii=False, indent=2))

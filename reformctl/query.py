@@ -1,0 +1,145 @@
+"""Pure look-ups over a validated plan: rows, filters, progress. Nothing here prints."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from reformctl.errors import UsageError
+from reformctl.models import STATUS_LABELS, Item, Plan, Record, Task
+
+
+@dataclass(frozen=True)
+class Row:
+    """One tracked entry: an item, or a task that has no items."""
+
+    id: str
+    task: Task
+    item: Item | None
+
+    @property
+    def entry(self) -> Item | Task:
+        return self.item or self.task
+
+    @property
+    def text(self) -> str:
+        return self.item.text if self.item else self.task.text or ""
+
+    @property
+    def status(self) -> str:
+        return self.entry.status or "todo"
+
+    @property
+    def due(self) -> dt.date | None:
+        return self.entry.due
+
+    @property
+    def history(self) -> list[Record]:
+        return self.entry.history or []
+
+    def lead(self, plan: Plan) -> list[str]:
+        names = (self.item.lead if self.item else None) or self.task.lead
+        return [plan.dept_id(n) or n for n in names]
+
+    def participants(self, plan: Plan) -> list[str]:
+        names = (self.item.participants if self.item else None) or self.task.participants or []
+        return [plan.dept_id(n) or n for n in names]
+
+    def as_json(self, plan: Plan) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "task": self.task.id,
+            "title": self.task.title,
+            "text": self.text,
+            "lead": self.lead(plan),
+            "participants": self.participants(plan),
+            "status": self.status,
+            "due": self.due.isoformat() if self.due else None,
+        }
+
+
+def rows(plan: Plan) -> list[Row]:
+    """Every tracked entry in document order: the items, and tasks without items."""
+    out = []
+    for task in plan.tasks:
+        if task.items is None:
+            out.append(Row(task.id, task, None))
+        out.extend(Row(item.id, task, item) for item in task.items or [])
+    return out
+
+
+def progress(entries: Iterable[Row]) -> tuple[int, int]:
+    """(done, total): a task's progress is derived from its items, never stored."""
+    statuses = [row.status for row in entries]
+    return statuses.count("done"), len(statuses)
+
+
+def status_name(value: str) -> str:
+    """English or Chinese status name -> the English key."""
+    for key, label in STATUS_LABELS.items():
+        if value in (key, label):
+            return key
+    choices = [*STATUS_LABELS, *STATUS_LABELS.values()]
+    raise UsageError(f"未知状态 '{value}'{_near(value, choices)}可选：{_labelled()}")
+
+
+def dept_name(plan: Plan, value: str) -> str:
+    """A department given by short id or full name -> its short id."""
+    found = plan.dept_id(value)
+    if found is None:
+        choices = [name for d in plan.departments for name in (d.id, d.name)]
+        raise UsageError(f"未知部门 '{value}'{_near(value, choices)}已登记的部门：{depts_label(plan)}")
+    return found
+
+
+def find(plan: Plan, ident: str) -> tuple[Task, Item | None]:
+    """A task or an item by its id."""
+    for task in plan.tasks:
+        if task.id == ident:
+            return task, None
+        for item in task.items or []:
+            if item.id == ident:
+                return task, item
+    ids = [t.id for t in plan.tasks] + [r.id for r in rows(plan)]
+    raise UsageError(f"没有编号为 '{ident}' 的任务或事项{_near(ident, ids).rstrip('。')}")
+
+
+def select(
+    plan: Plan,
+    dept: str | None = None,
+    status: str | None = None,
+    task: str | None = None,
+    search: str | None = None,
+) -> list[Row]:
+    selected = rows(plan)
+    if task is not None:
+        find(plan, task)
+        selected = [r for r in selected if r.task.id == task or r.id == task]
+    if dept is not None:
+        wanted = dept_name(plan, dept)
+        selected = [r for r in selected if wanted in r.lead(plan)]
+    if status is not None:
+        key = status_name(status)
+        selected = [r for r in selected if r.status == key]
+    if search:
+        needle = search.casefold()
+        selected = [r for r in selected if needle in (r.text + r.task.title).casefold()]
+    return selected
+
+
+def depts_label(plan: Plan, ids: list[str] | None = None) -> str:
+    """学会部（学会学术部）、办公厅: short ids with the full name where it differs."""
+    names = {d.id: d.name for d in plan.departments}
+    shown = [d.id for d in plan.departments] if ids is None else ids
+    return "、".join(f"{i}（{names[i]}）" if names.get(i, i) != i else i for i in shown)
+
+
+def _labelled() -> str:
+    return "、".join(f"{k}（{v}）" for k, v in STATUS_LABELS.items())
+
+
+def _near(value: str, choices: list[str]) -> str:
+    near = difflib.get_close_matches(value, choices, n=3, cutoff=0.5)
+    return f"。是不是 {'、'.join(near)}？" if near else "。"
