@@ -84,7 +84,11 @@ def load(path: Path) -> Loaded:
         raw = path.read_bytes()
     except OSError as exc:
         raise ReformctlError(f"{name}: 无法读取：{exc.strerror or exc}") from None
-    text = decode(raw, name)
+    return parse(decode(raw, name), name, path)
+
+
+def parse(text: str, name: str, path: Path) -> Loaded:
+    """Validate a plan's text; `name` is how problems refer to the file."""
     root = compose(text, name)
     data = Builder(name).build(root)
     try:

@@ -8,6 +8,7 @@ Both report a location as a path of keys and indexes, which the loader maps to a
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal
@@ -22,15 +23,22 @@ Loc = tuple[str | int, ...]
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
+def parse_day(value: str) -> dt.date:
+    """YYYY-MM-DD only (no week dates, no 20200901), with a message a clerk understands."""
+    if not _DATE.fullmatch(value):
+        raise ValueError(f"应为日期 YYYY-MM-DD，实际是 {value!r}")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{value} 不是存在的日期") from None
+
+
 def _parse_date(value: Any) -> Any:
     # The loader keeps dates as text, so a bad one is reported here, at its line.
     if isinstance(value, dt.date):
         return value
-    if isinstance(value, str) and _DATE.fullmatch(value):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            raise ValueError(f"{value} 不是存在的日期") from None
+    if isinstance(value, str):
+        return parse_day(value)
     raise ValueError(f"应为日期 YYYY-MM-DD，实际是 {value!r}")
 
 
@@ -72,9 +80,10 @@ class Section(Strict):
 
 
 class Record(Strict):
-    """一条进展记录"""
+    """一条进展记录：日期、之前的状态、新状态、说明"""
 
     date: Date
+    from_: Status | None = Field(None, alias="from", description="之前的状态（reformctl undo 据此恢复）")
     status: Status
     note: str | None = None
 
@@ -175,6 +184,11 @@ def _depts(plan: Plan, entry: Task | Item, at: Loc, known: str) -> Iterator[tupl
         for n, name in enumerate(getattr(entry, key) or []):
             if plan.dept_id(name) is None:
                 yield (*at, key, n), f"'{name}' 不是已登记的部门（departments 中有：{known}）"
+
+
+def schema_text() -> str:
+    """schemas/plan.schema.json, as `reformctl schema` prints it and `reformctl init` writes it."""
+    return json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
 
 
 def json_schema() -> dict[str, Any]:
