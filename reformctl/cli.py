@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
+from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
@@ -14,9 +16,9 @@ from rich.table import Table
 from rich.text import Text
 from typer.core import TyperGroup
 
-from reformctl import loader, query
-from reformctl.errors import PlanInvalid, ReformctlError
-from reformctl.models import STATUS_LABELS, Plan, json_schema
+from reformctl import edit, loader, query
+from reformctl.errors import PlanInvalid, ReformctlError, UsageError
+from reformctl.models import STATUS_LABELS, Plan, parse_day, schema_text
 from reformctl.output import LIST_FORMATS, status_text
 
 
@@ -224,4 +226,108 @@ def validate(
 @app.command()
 def schema() -> None:
     """输出计划文件的 JSON Schema（schemas/plan.schema.json 由它生成）。"""
-    typer.echo(json.dumps(json_schema(), ensure_ascii=False, indent=2))
+    typer.echo(schema_text(), nl=False)
+
+
+status_app = typer.Typer(help="记录事项的进展状态。", no_args_is_help=True)
+app.add_typer(status_app, name="status")
+IdArgument = Annotated[str, typer.Argument(metavar="ID", help="事项编号（或没有事项的任务编号），如 6.2")]
+CommitOption = Annotated[bool, typer.Option("--commit", help="在 git 仓库中只提交这个文件，提交说明写明改动")]
+
+
+def parse_date(value: str | None, option: str) -> dt.date | None:
+    try:
+        return None if value is None else parse_day(value)
+    except ValueError as exc:
+        raise UsageError(f"{option}：{exc}") from None
+
+
+def _commit_after(path: Path, commit: bool) -> Callable[[edit.Change], None] | None:
+    if not commit:
+        return None
+    edit.git_folder(path)
+    return lambda change: edit.commit(path, change.message())
+
+
+@status_app.command("set")
+def status_set(
+    ident: IdArgument,
+    status: Annotated[
+        str, typer.Argument(metavar="STATUS", help="todo/doing/done/blocked 或 未启动/推进中/已完成/受阻")
+    ],
+    note: Annotated[str | None, typer.Option("--note", "-n", help="进展说明")] = None,
+    date: Annotated[str | None, typer.Option("--date", help="记录日期 YYYY-MM-DD，默认今天")] = None,
+    commit: CommitOption = False,
+    file: FileOption = None,
+) -> None:
+    """设置一个事项的状态，并在它的 history 中追加一条记录。
+
+    例：reformctl status set 6.2 done --note 试点城市已签约 ；reformctl status set 10.3 已完成
+    """
+    path = loader.find_plan(file)
+    key = query.status_name(status)
+    when = parse_date(date, "--date") or dt.date.today()
+    change = edit.set_status(path, ident, key, when, note, then=_commit_after(path, commit))
+    if change is None:
+        typer.echo(f"{ident} 已是{STATUS_LABELS[key]}，未作修改")
+    else:
+        typer.echo(change.summary())
+
+
+@app.command()
+def undo(ident: IdArgument, commit: CommitOption = False, file: FileOption = None) -> None:
+    """撤销一个事项的最后一条进展记录，恢复之前的状态。
+
+    例：reformctl undo 6.2
+    """
+    path = loader.find_plan(file)
+    typer.echo(edit.undo(path, ident, then=_commit_after(path, commit)).summary())
+
+
+LogFormat = Enum("LogFormat", {"table": "table", "json": "json"})  # type: ignore[misc]
+
+
+@app.command()
+def log(
+    ident: Annotated[str | None, typer.Argument(metavar="[ID]", help="任务或事项编号；不填则为全部")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="只看这一天（含）以后的记录，YYYY-MM-DD")] = None,
+    fmt: Annotated[LogFormat, typer.Option("--format", help="输出格式")] = LogFormat["table"],  # type: ignore[valid-type]
+    file: FileOption = None,
+) -> None:
+    """列出进展记录，最新的在前。
+
+    例：reformctl log 6.2 ；reformctl log --since 2020-09-01
+    """
+    plan = open_plan(file)
+    records = query.history(plan, ident, parse_date(since, "--since"))
+    if fmt.value == "json":
+        typer.echo(json.dumps([r.as_json() for r in records], ensure_ascii=False, indent=2))
+        return
+    grid = Table(header_style="bold")
+    for header in ("日期", "编号", "状态变化", "说明"):
+        grid.add_column(header, overflow="fold")
+    for r in records:
+        change = f"{STATUS_LABELS[r.before]} → " if r.before else ""
+        grid.add_row(r.date.isoformat(), r.id, change + STATUS_LABELS[r.status], r.note or "")
+    out = console()
+    out.print(grid)
+    out.print(f"共 {len(records)} 条记录", style="dim")
+
+
+@app.command()
+def init(force: Annotated[bool, typer.Option("--force", help="覆盖已有的文件")] = False) -> None:
+    """在当前目录创建内置计划的可写副本：data/tasks-2020.yaml 及 schemas/plan.schema.json。
+
+    例：reformctl init
+    """
+    targets = {
+        Path("data") / "tasks-2020.yaml": loader.bundled_path().read_bytes(),
+        Path("schemas") / "plan.schema.json": schema_text().encode("utf-8"),
+    }
+    existing = [str(path) for path in targets if path.exists()]
+    if existing and not force:
+        raise edit.Refused(f"{'、'.join(existing)} 已存在，未覆盖；确要覆盖请加 --force")
+    for path, data in targets.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        edit.write_atomic(path, data, str(path))
+        typer.echo(f"已写入 {path}")

@@ -136,6 +136,42 @@ def depts_label(plan: Plan, ids: list[str] | None = None) -> str:
     return "、".join(f"{i}（{names[i]}）" if names.get(i, i) != i else i for i in shown)
 
 
+@dataclass(frozen=True)
+class Entry:
+    """One history record, with the id it belongs to."""
+
+    id: str
+    date: dt.date
+    before: str | None
+    status: str
+    note: str | None
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "date": self.date.isoformat(),
+            "from": self.before,
+            "status": self.status,
+            "note": self.note,
+        }
+
+
+def history(plan: Plan, ident: str | None = None, since: dt.date | None = None) -> list[Entry]:
+    """The recorded history of one task or item (or of all), newest first."""
+    selected = rows(plan)
+    if ident is not None:
+        task, item = find(plan, ident)
+        selected = [r for r in selected if r.item is item] if item else [r for r in selected if r.task is task]
+    found = [
+        (record.date, n, Entry(row.id, record.date, record.from_, record.status, record.note))
+        for row in selected
+        for n, record in enumerate(row.history)
+        if since is None or record.date >= since
+    ]
+    found.sort(key=lambda e: (e[0], e[1]), reverse=True)
+    return [entry for _, _, entry in found]
+
+
 def _labelled() -> str:
     return "、".join(f"{k}（{v}）" for k, v in STATUS_LABELS.items())
 
