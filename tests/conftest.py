@@ -4,8 +4,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 from typer.testing import CliRunner, Result
 
+from reformctl import loader
 from reformctl.cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,6 +32,15 @@ def plan_file(tmp_path: Path) -> Path:
     target.parent.mkdir()
     shutil.copyfile(DATA, target)
     return target
+
+
+@pytest.fixture(params=["c", "pure"])
+def yaml_parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Marks differ in subtle ways between libyaml and PyYAML's own parser: run under both."""
+    if request.param == "c" and not yaml.__with_libyaml__:
+        pytest.skip("PyYAML built without libyaml")
+    base = yaml.CSafeLoader if request.param == "c" else yaml.SafeLoader
+    monkeypatch.setattr(loader, "Loader", loader.make_loader(base))
 
 
 def run(*args: str) -> Result:

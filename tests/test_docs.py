@@ -22,14 +22,22 @@ def test_readme_test_command_is_what_ci_runs():
     assert try_command.split(" && reformctl")[0] in test_command.replace("'.[test]'", ".")
 
 
-@pytest.mark.parametrize("command", app.registered_commands, ids=lambda c: c.name or c.callback.__name__)
-def test_every_command_has_help_and_is_in_the_readme(command):
-    name = command.name or command.callback.__name__
-    summary = (command.callback.__doc__ or "").strip().splitlines()
+def commands() -> list[tuple[str, object]]:
+    """Every command with its full name: `list`, `status set`..."""
+    found = [(c.name or c.callback.__name__, c.callback) for c in app.registered_commands]
+    for group in app.registered_groups:
+        found += [(f"{group.name} {c.name}", c.callback) for c in group.typer_instance.registered_commands]
+    return found
+
+
+@pytest.mark.parametrize(("name", "callback"), commands(), ids=[name for name, _ in commands()])
+def test_every_command_has_help_and_is_in_the_readme(name: str, callback: object):
+    summary = (getattr(callback, "__doc__", None) or "").strip().splitlines()
     assert summary, f"{name} has no docstring, so no --help"
-    result = run(name, "-h")
+    result = run(*name.split(), "-h")
     assert result.exit_code == 0, result.output
     assert summary[0] in result.stdout
+    assert "例：" in result.stdout or name in ("doc", "depts", "schema")
     assert f"reformctl {name}" in README
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
 from conftest import DATA, EXAMPLES, run
 
 from reformctl import loader
@@ -34,13 +33,7 @@ INVALID = {
 }
 
 
-@pytest.fixture(params=["c", "pure"], autouse=True)
-def yaml_loader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Marks differ in subtle ways between libyaml and PyYAML's own parser: run both."""
-    if request.param == "c" and not yaml.__with_libyaml__:
-        pytest.skip("PyYAML built without libyaml")
-    base = yaml.CSafeLoader if request.param == "c" else yaml.SafeLoader
-    monkeypatch.setattr(loader, "Loader", loader.make_loader(base))
+pytestmark = pytest.mark.usefixtures("yaml_parser")
 
 
 def problems(path: Path) -> list[str]:
