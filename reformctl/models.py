@@ -80,12 +80,14 @@ class Section(Strict):
 
 
 class Record(Strict):
-    """一条进展记录：日期、之前的状态、新状态、说明"""
+    """一条进展记录：状态变化 {date, from, status, note}，或期限调整 {date, from_due, due, note}"""
 
     date: Date
     from_: Status | None = Field(None, alias="from", description="之前的状态（reformctl undo 据此恢复）")
-    status: Status
-    note: str | None = None
+    status: Status | None = Field(None, description="新状态")
+    from_due: Date | None = Field(None, description="调整前的期限")
+    due: Date | None = Field(None, description="调整后的期限")
+    note: str | None = Field(None, description="说明或原因")
 
 
 STATUS_HELP = "todo 未启动 / doing 推进中 / done 已完成 / blocked 受阻"
@@ -150,6 +152,7 @@ def check(plan: Plan) -> Iterator[tuple[Loc, str]]:
     for t, task in enumerate(plan.tasks):
         here: Loc = ("tasks", t)
         yield from _depts(plan, task, here, known)
+        yield from _records(task, here)
         if task.items is None:
             missing = [key for key in ("text", "status") if getattr(task, key) is None]
             if missing:
@@ -168,6 +171,7 @@ def check(plan: Plan) -> Iterator[tuple[Loc, str]]:
                 yield (*at, "id"), f"事项编号 '{item.id}' 重复"
             seen_items[item.id] = at
             yield from _depts(plan, item, at, known)
+            yield from _records(item, at)
 
 
 def _unique(rows: list[Any], where: str, key: str, what: str) -> Iterator[tuple[Loc, str]]:
@@ -177,6 +181,12 @@ def _unique(rows: list[Any], where: str, key: str, what: str) -> Iterator[tuple[
         if value in seen:
             yield (where, n, key), f"{what} '{value}' 重复"
         seen.add(value)
+
+
+def _records(entry: Task | Item, at: Loc) -> Iterator[tuple[Loc, str]]:
+    for n, record in enumerate(entry.history or []):
+        if record.status is None and record.due is None:
+            yield (*at, "history", n), "进展记录需写明新状态 status，或调整后的期限 due"
 
 
 def _depts(plan: Plan, entry: Task | Item, at: Loc, known: str) -> Iterator[tuple[Loc, str]]:

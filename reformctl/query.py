@@ -6,9 +6,15 @@ import datetime as dt
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from reformctl.errors import UsageError
 from reformctl.models import STATUS_LABELS, Item, Plan, Record, Task
+
+EntryT = TypeVar("EntryT", Item, Task)
+
+LIGHTS = {"red": "逾期", "yellow": "临期", "green": "正常"}
+WARN_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -47,7 +53,7 @@ class Row:
         names = (self.item.participants if self.item else None) or self.task.participants or []
         return [plan.dept_id(n) or n for n in names]
 
-    def as_json(self, plan: Plan) -> dict[str, object]:
+    def as_json(self, plan: Plan, as_of: dt.date, warn_days: int = WARN_DAYS) -> dict[str, object]:
         return {
             "id": self.id,
             "task": self.task.id,
@@ -57,6 +63,7 @@ class Row:
             "participants": self.participants(plan),
             "status": self.status,
             "due": self.due.isoformat() if self.due else None,
+            "light": light(self, as_of, warn_days),
         }
 
 
@@ -141,35 +148,98 @@ class Entry:
     """One history record, with the id it belongs to."""
 
     id: str
-    date: dt.date
-    before: str | None
-    status: str
-    note: str | None
+    record: Record
+
+    @property
+    def date(self) -> dt.date:
+        return self.record.date
+
+    def describe(self) -> str:
+        """未启动 → 已完成, or 延期 2020-10-01 → 2020-12-31"""
+        r = self.record
+        if r.due is not None:
+            moved = "延期" if r.from_due is None or r.due > r.from_due else "期限提前"
+            return f"{moved} {_iso(r.from_due) or '未设定'} → {r.due.isoformat()}"
+        status = STATUS_LABELS[r.status or "todo"]
+        return f"{STATUS_LABELS[r.from_]} → {status}" if r.from_ and r.from_ != r.status else status
 
     def as_json(self) -> dict[str, object]:
+        r = self.record
         return {
             "id": self.id,
-            "date": self.date.isoformat(),
-            "from": self.before,
-            "status": self.status,
-            "note": self.note,
+            "date": r.date.isoformat(),
+            "from": r.from_,
+            "status": r.status,
+            "from_due": _iso(r.from_due),
+            "due": _iso(r.due),
+            "note": r.note,
         }
 
 
-def history(plan: Plan, ident: str | None = None, since: dt.date | None = None) -> list[Entry]:
+def history(
+    plan: Plan, ident: str | None = None, since: dt.date | None = None, until: dt.date | None = None
+) -> list[Entry]:
     """The recorded history of one task or item (or of all), newest first."""
     selected = rows(plan)
     if ident is not None:
         task, item = find(plan, ident)
         selected = [r for r in selected if r.item is item] if item else [r for r in selected if r.task is task]
     found = [
-        (record.date, n, Entry(row.id, record.date, record.from_, record.status, record.note))
+        (record.date, n, Entry(row.id, record))
         for row in selected
         for n, record in enumerate(row.history)
-        if since is None or record.date >= since
+        if (since is None or record.date >= since) and (until is None or record.date <= until)
     ]
     found.sort(key=lambda e: (e[0], e[1]), reverse=True)
     return [entry for _, _, entry in found]
+
+
+# ---------------------------------------------------------------- deadlines and lights
+
+
+def light(row: Row, as_of: dt.date, warn_days: int = WARN_DAYS) -> str | None:
+    """red: overdue; yellow: due within warn_days; green: on track; None: done or no deadline."""
+    if row.status == "done" or row.due is None:
+        return None
+    if row.due < as_of:
+        return "red"
+    return "yellow" if (row.due - as_of).days <= warn_days else "green"
+
+
+def rewind(plan: Plan, day: dt.date) -> Plan:
+    """The plan as it stood at the end of `day`: records dated later are taken back, so a report
+    for a past date comes out the same whenever it is run. Only entries with later records change."""
+    tasks = []
+    for task in plan.tasks:
+        if task.items is None:
+            tasks.append(_rewind(task, day))
+        else:
+            items = [_rewind(item, day) for item in task.items]
+            same = all(new is old for new, old in zip(items, task.items, strict=True))
+            tasks.append(task if same else task.model_copy(update={"items": items}))
+    same = all(new is old for new, old in zip(tasks, plan.tasks, strict=True))
+    return plan if same else plan.model_copy(update={"tasks": tasks})
+
+
+def _rewind(entry: EntryT, day: dt.date) -> EntryT:
+    history = entry.history or []
+    if all(record.date <= day for record in history):
+        return entry
+    kept = [record for record in history if record.date <= day]
+    later = sorted((r for r in history if r.date > day), key=lambda r: r.date)
+    status, due = entry.status, entry.due
+    for record in reversed(later):
+        if record.status is not None:
+            # A hand-written record without `from`: the last kept status is the best we know.
+            earlier = [r.status for r in kept if r.status is not None]
+            status = record.from_ or (earlier[-1] if earlier else status)
+        if record.due is not None:
+            due = record.from_due
+    return entry.model_copy(update={"status": status, "due": due, "history": kept or None})
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 def _labelled() -> str:
