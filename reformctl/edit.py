@@ -43,29 +43,38 @@ class Refused(ReformctlError):
 
 @dataclass(frozen=True)
 class Change:
+    """One recorded change of an item's status (field "status") or deadline (field "due")."""
+
     id: str
-    before: str
-    after: str
+    before: str | None
+    after: str | None
     date: dt.date
     note: str | None = None
     undone: bool = False
+    field: str = "status"
 
     def message(self) -> str:
-        """The commit message: 6.2: todo → done（试点城市已签约）"""
+        """The commit message: 6.2: todo → done（试点城市已签约）, 6.2: 期限 2020-10-01 → 2020-12-31（…）"""
         note = f"（{self.note}）" if self.note else ""
         undo = "撤销：" if self.undone else ""
-        return f"{self.id}: {undo}{self.before} → {self.after}{note}"
+        what = "期限 " if self.field == "due" else ""
+        return f"{self.id}: {undo}{what}{self.before or '未设定'} → {self.after or '未设定'}{note}"
 
     def summary(self) -> str:
-        labels = f"{STATUS_LABELS[self.before]} → {STATUS_LABELS[self.after]}"
+        if self.field == "due":
+            labels = f"期限 {self.before or '未设定'} → {self.after or '未设定'}"
+        else:
+            labels = f"{STATUS_LABELS[self.before or 'todo']} → {STATUS_LABELS[self.after or 'todo']}"
         return f"{'已撤销' if self.undone else '已记录'} {self.id}：{labels}"
 
 
-# ---------------------------------------------------------------- the two edits
+# ---------------------------------------------------------------- the edits
+
+Then = Callable[[Any], None] | None
 
 
 def set_status(
-    path: Path, ident: str, status: str, date: dt.date, note: str | None, then: Callable[[Any], None] | None = None
+    path: Path, ident: str, status: str, date: dt.date, note: str | None, then: Then = None
 ) -> Change | None:
     """Set an item's status and append a history record; None when there is nothing to change."""
 
@@ -75,22 +84,41 @@ def set_status(
         before = _value(mapping, "status").value
         if before == status and not note:
             return text, None, None
-        record: dict[str, Any] = {"date": date, "from": before, "status": status}
-        written = {"date": date.isoformat(), "from": before, "status": status}
-        if note:
-            record["note"], written["note"] = note, _scalar(note)
-        splices = [_replace_scalar(_value(mapping, "status"), status), _append_record(text, mapping, written)]
-        expected = plan.model_dump(by_alias=True, exclude_unset=True)
-        entry = _at(expected, loc)
-        entry["status"] = status
-        entry.setdefault("history", []).append(record)
+        record = {"date": date, "from": before, "status": status}
+        expected, splices = _record(text, plan, loc, mapping, record, note)
+        _at(expected, loc)["status"] = status
+        splices.append(_replace_scalar(_value(mapping, "status"), status))
         return splice(text, splices), expected, Change(ident, before, status, date, note)
 
     return rewrite(path, edit, then)
 
 
-def undo(path: Path, ident: str, then: Callable[[Any], None] | None = None) -> Change:
-    """Remove the last history record of an item and restore the status before it."""
+def set_due(path: Path, ident: str, due: dt.date, date: dt.date, note: str | None, then: Then = None) -> Change | None:
+    """Set an item's deadline; moving an existing one also records it (old, new, reason) in the history."""
+
+    def edit(text: str, root: yaml.Node, plan: Plan) -> tuple[str, Any, Change | None]:
+        loc = entry_loc(plan, ident)
+        mapping = loader.find_node(root, loc)
+        pair = _key_value(mapping, "due")
+        if pair is None:
+            expected = plan.model_dump(by_alias=True, exclude_unset=True)
+            splices = [_insert_after(text, mapping, "status", "due", due.isoformat())]
+            before = None
+        else:
+            before = _at(plan.model_dump(), loc)["due"]
+            if before == due:
+                return text, None, None
+            expected, splices = _record(text, plan, loc, mapping, {"date": date, "from_due": before, "due": due}, note)
+            splices.append(_replace_scalar(pair[1], due.isoformat()))
+        _at(expected, loc)["due"] = due
+        change = Change(ident, before and before.isoformat(), due.isoformat(), date, note, field="due")
+        return splice(text, splices), expected, change
+
+    return rewrite(path, edit, then)
+
+
+def undo(path: Path, ident: str, then: Then = None) -> Change:
+    """Remove the last history record of an item and restore the status (or deadline) before it."""
 
     def edit(text: str, root: yaml.Node, plan: Plan) -> tuple[str, Any, Change]:
         loc = entry_loc(plan, ident)
@@ -101,17 +129,39 @@ def undo(path: Path, ident: str, then: Callable[[Any], None] | None = None) -> C
         if not history:
             raise Refused(f"{ident} 没有进展记录，无可撤销")
         last = history.pop()
-        before = last.get("from") or (history[-1]["status"] if history else None)
+        if not history:
+            del entry["history"]
+        splices = [_remove_last_record(text, mapping)]
+        if "due" in last:
+            if "from_due" not in last:
+                raise Refused(f"{ident} 的最后一条记录没有写明调整前的期限（from_due），无法自动撤销，请手工修改")
+            entry["due"] = last["from_due"]
+            splices.append(_replace_scalar(_value(mapping, "due"), last["from_due"].isoformat()))
+            after, before = (day.isoformat() for day in (last["due"], last["from_due"]))
+            return splice(text, splices), expected, Change(ident, after, before, last["date"], None, True, "due")
+        before = last.get("from") or next((r["status"] for r in reversed(history) if "status" in r), None)
         if before is None:
             raise Refused(f"{ident} 的最后一条记录没有写明之前的状态（from），无法自动撤销，请手工修改")
         entry["status"] = before
-        if not history:
-            del entry["history"]
-        splices = [_replace_scalar(_value(mapping, "status"), before), _remove_last_record(text, mapping)]
+        splices.append(_replace_scalar(_value(mapping, "status"), before))
         change = Change(ident, last["status"], before, last["date"], last.get("note"), undone=True)
         return splice(text, splices), expected, change
 
     return rewrite(path, edit, then)
+
+
+def _record(
+    text: str, plan: Plan, loc: Loc, mapping: yaml.Node, record: dict[str, Any], note: str | None
+) -> tuple[Any, list[Splice]]:
+    """The expected data with `record` appended to the entry's history, and the splice that writes it."""
+    if note:
+        record["note"] = note
+    written = {key: value.isoformat() if isinstance(value, dt.date) else value for key, value in record.items()}
+    if note:
+        written["note"] = _scalar(note)
+    expected = plan.model_dump(by_alias=True, exclude_unset=True)
+    _at(expected, loc).setdefault("history", []).append(record)
+    return expected, [_append_record(text, mapping, written)]
 
 
 def entry_loc(plan: Plan, ident: str) -> Loc:
@@ -141,7 +191,7 @@ def _at(data: Any, loc: Loc) -> Any:
 Edit = Callable[[str, yaml.Node, Plan], tuple[str, Any, Any]]
 
 
-def rewrite(path: Path, edit: Edit, then: Callable[[Any], None] | None = None) -> Any:
+def rewrite(path: Path, edit: Edit, then: Then = None) -> Any:
     """Lock, read, edit, validate, compare with the intended change, replace atomically;
     then (still under the lock, so concurrent writers keep their order) run `then`."""
     target = writable(path)
@@ -375,6 +425,18 @@ def _append_record(text: str, mapping: yaml.Node, record: dict[str, str]) -> Spl
         block = f"{nl}{inner}".join(_record_lines(record))
         return at, at, f"{lead}{dash}- {block}{nl}"
     return at, at, f"{lead}{dash}- {flow}{nl}"
+
+
+def _insert_after(text: str, mapping: yaml.Node, after: str, key: str, value: str) -> Splice:
+    """A new `key: value` right after the line of `after` (block) or after its value (flow)."""
+    _, anchor = _key_value(mapping, after) or (None, mapping.value[-1][1])
+    if mapping.flow_style:
+        at = _end(anchor)
+        return at, at, f", {key}: {value}"
+    indent = " " * mapping.value[0][0].start_mark.column
+    at = _after_line(text, _end(anchor))
+    lead = _newline(text) if at == len(text) and not text.endswith("\n") else ""
+    return at, at, f"{lead}{indent}{key}: {value}{_newline(text)}"
 
 
 def _remove_last_record(text: str, mapping: yaml.Node) -> Splice:
