@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import sys
 from collections.abc import Callable
@@ -16,10 +17,10 @@ from rich.table import Table
 from rich.text import Text
 from typer.core import TyperGroup
 
-from reformctl import edit, loader, query
+from reformctl import edit, loader, query, report
 from reformctl.errors import PlanInvalid, ReformctlError, UsageError
 from reformctl.models import STATUS_LABELS, Plan, parse_day, schema_text
-from reformctl.output import LIST_FORMATS, status_text
+from reformctl.output import LIST_FORMATS, View, light_text, status_text, write_csv
 
 
 class Group(TyperGroup):
@@ -29,11 +30,11 @@ class Group(TyperGroup):
         try:
             return super().invoke(ctx)
         except ReformctlError as exc:
-            report(exc)
+            tell(exc)
             raise typer.Exit(exc.exit_code) from None
 
 
-def report(exc: ReformctlError) -> None:
+def tell(exc: ReformctlError) -> None:
     if isinstance(exc, PlanInvalid):
         for problem in exc.problems:
             typer.echo(str(problem), err=True)
@@ -66,8 +67,22 @@ def console() -> Console:
     return Console(highlight=False)
 
 
-def open_plan(file: Path | None) -> Plan:
-    return loader.load(loader.find_plan(file)).plan
+def open_plan(file: Path | None, as_of: dt.date | None = None) -> Plan:
+    """The plan; with as_of, as it stood at the end of that day (see query.rewind)."""
+    plan = loader.load(loader.find_plan(file)).plan
+    return plan if as_of is None else query.rewind(plan, as_of)
+
+
+AsOfOption = Annotated[
+    str | None, typer.Option("--as-of", help="按这一天结束时的情况（状态、期限、逾期与临期），YYYY-MM-DD；默认今天")
+]
+WarnOption = Annotated[int, typer.Option("--warn-days", min=0, help="期限前几天内算临期")]
+BomOption = Annotated[bool, typer.Option("--bom/--no-bom", help="CSV 开头写 BOM，Excel 才能正确显示中文")]
+LightChoice = Enum("LightChoice", {name: name for name in query.LIGHTS})  # type: ignore[misc]
+
+
+def as_of_day(value: str | None) -> dt.date:
+    return parse_date(value, "--as-of") or dt.date.today()
 
 
 @app.command("list")
@@ -78,35 +93,48 @@ def list_(
     ] = None,
     task: Annotated[str | None, typer.Option("--task", "-t", help="任务编号，如 6")] = None,
     search: Annotated[str | None, typer.Option("--search", help="在内容与任务标题中查找")] = None,
+    light: Annotated[LightChoice | None, typer.Option("--light", help="red 逾期 / yellow 临期 / green 正常")] = None,  # type: ignore[valid-type]
+    overdue: Annotated[bool, typer.Option("--overdue", help="只看逾期事项（同 --light red）")] = False,
     fmt: Annotated[ListFormat, typer.Option("--format", help="输出格式")] = ListFormat["table"],  # type: ignore[valid-type]
+    as_of: AsOfOption = None,
+    warn_days: WarnOption = query.WARN_DAYS,
+    bom: BomOption = True,
     file: FileOption = None,
 ) -> None:
     """列出事项（每个编号事项一行，没有事项的任务一行）。
 
-    例：reformctl list --dept 学会部 ；reformctl list --status 推进中 --format json
+    例：reformctl list --dept 学会部 ；reformctl list --status 推进中 --format json ；reformctl list --overdue
     """
-    plan = open_plan(file)
+    plan = open_plan(file, parse_date(as_of, "--as-of"))
+    view = View(plan, as_of_day(as_of), console(), sys.stdout, warn_days, bom)
     rows = query.select(plan, dept=dept, status=status, task=task, search=search)
-    LIST_FORMATS[fmt.value](plan, rows, console(), sys.stdout)
+    wanted = "red" if overdue else light.value if light else None
+    if wanted:
+        rows = [row for row in rows if query.light(row, view.as_of, warn_days) == wanted]
+    LIST_FORMATS[fmt.value](rows, view)
 
 
 @app.command()
 def show(
-    ident: Annotated[str, typer.Argument(metavar="ID", help="任务或事项编号，如 6 或 6.2")], file: FileOption = None
+    ident: Annotated[str, typer.Argument(metavar="ID", help="任务或事项编号，如 6 或 6.2")],
+    as_of: AsOfOption = None,
+    warn_days: WarnOption = query.WARN_DAYS,
+    file: FileOption = None,
 ) -> None:
     """显示一项任务（含事项与进度）或一个事项的全文。
 
     例：reformctl show 6 ；reformctl show 6.2
     """
-    plan = open_plan(file)
+    plan = open_plan(file, parse_date(as_of, "--as-of"))
     task, item = query.find(plan, ident)
     out = console()
+    day = as_of_day(as_of)
     if item is None:
         out.print(Text(f"任务 {task.id}  {task.title}", style="bold"))
         entries = [row for row in query.rows(plan) if row.task is task]
         if task.items is None:
             out.print(Text(task.text or ""))
-            _show_entry(out, plan, entries[0])
+            _show_entry(out, plan, entries[0], query.light(entries[0], day, warn_days))
             return
         done, total = query.progress(entries)
         out.print(Text(f"牵头部门：{query.depts_label(plan, [plan.dept_id(n) or n for n in task.lead])}"))
@@ -121,29 +149,32 @@ def show(
         grid.add_column("状态", no_wrap=True)
         if with_due:
             grid.add_column("期限", no_wrap=True)
+            grid.add_column("提示", no_wrap=True)
         for row in entries:
             cells: list[str | Text] = [row.id, Text(row.text)]
             cells += ["、".join(row.lead(plan))] if own_lead else []
             cells += [status_text(row.status)]
-            cells += [row.due.isoformat() if row.due else ""] if with_due else []
+            if with_due:
+                cells += [row.due.isoformat() if row.due else "", light_text(query.light(row, day, warn_days))]
             grid.add_row(*cells)
         out.print(grid)
         return
     out.print(Text(f"事项 {item.id}", style="bold"))
     out.print(Text(f"所属任务：{task.id}  {task.title}"))
     out.print(Text(item.text))
-    _show_entry(out, plan, query.Row(item.id, task, item))
+    row = query.Row(item.id, task, item)
+    _show_entry(out, plan, row, query.light(row, day, warn_days))
 
 
-def _show_entry(out: Console, plan: Plan, row: query.Row) -> None:
+def _show_entry(out: Console, plan: Plan, row: query.Row, light: str | None) -> None:
     out.print(Text(f"牵头部门：{query.depts_label(plan, row.lead(plan))}"))
     if row.participants(plan):
         out.print(Text(f"参与部门：{query.depts_label(plan, row.participants(plan))}"))
     out.print(Text("状态：").append_text(status_text(row.status)))
-    out.print(Text(f"期限：{row.due.isoformat() if row.due else '未设定'}"))
-    for record in row.history:
-        note = f"  {record.note}" if record.note else ""
-        out.print(Text(f"  {record.date.isoformat()}  {STATUS_LABELS[record.status]}{note}"))
+    out.print(Text(f"期限：{row.due.isoformat() if row.due else '未设定'} ").append_text(light_text(light)))
+    for entry in (query.Entry(row.id, record) for record in row.history):
+        note = f"  {entry.record.note}" if entry.record.note else ""
+        out.print(Text(f"  {entry.date.isoformat()}  {entry.describe()}{note}"))
 
 
 @app.command()
@@ -274,9 +305,34 @@ def status_set(
         typer.echo(change.summary())
 
 
+due_app = typer.Typer(help="设置事项的完成期限。", no_args_is_help=True)
+app.add_typer(due_app, name="due")
+
+
+@due_app.command("set")
+def due_set(
+    ident: IdArgument,
+    due: Annotated[str, typer.Argument(metavar="DATE", help="完成期限 YYYY-MM-DD")],
+    note: Annotated[str | None, typer.Option("--note", "-n", help="调整期限的原因")] = None,
+    date: Annotated[str | None, typer.Option("--date", help="记录日期 YYYY-MM-DD，默认今天")] = None,
+    commit: CommitOption = False,
+    file: FileOption = None,
+) -> None:
+    """设置一个事项的完成期限；调整已有期限时在 history 中记下原期限、新期限和原因。
+
+    例：reformctl due set 6.2 2020-12-31 ；reformctl due set 6.2 2021-03-31 --note 试点城市调整
+    """
+    path = loader.find_plan(file)
+    day = parse_date(due, "期限")
+    assert day is not None
+    when = parse_date(date, "--date") or dt.date.today()
+    change = edit.set_due(path, ident, day, when, note, then=_commit_after(path, commit))
+    typer.echo(f"{ident} 的期限已是 {due}，未作修改" if change is None else change.summary())
+
+
 @app.command()
 def undo(ident: IdArgument, commit: CommitOption = False, file: FileOption = None) -> None:
-    """撤销一个事项的最后一条进展记录，恢复之前的状态。
+    """撤销一个事项的最后一条进展记录，恢复之前的状态（或期限）。
 
     例：reformctl undo 6.2
     """
@@ -285,6 +341,10 @@ def undo(ident: IdArgument, commit: CommitOption = False, file: FileOption = Non
 
 
 LogFormat = Enum("LogFormat", {"table": "table", "json": "json"})  # type: ignore[misc]
+By = Enum("By", {"task": "task", "dept": "dept"})  # type: ignore[misc]
+ReportFormat = Enum("ReportFormat", {"md": "md", "html": "html"})  # type: ignore[misc]
+ExportFormat = Enum("ExportFormat", {"csv": "csv", "xlsx": "xlsx", "json": "json"})  # type: ignore[misc]
+OutputOption = Annotated[Path | None, typer.Option("--output", "-o", help="写入文件；默认输出到屏幕")]
 
 
 @app.command()
@@ -304,11 +364,10 @@ def log(
         typer.echo(json.dumps([r.as_json() for r in records], ensure_ascii=False, indent=2))
         return
     grid = Table(header_style="bold")
-    for header in ("日期", "编号", "状态变化", "说明"):
+    for header in ("日期", "编号", "变化", "说明"):
         grid.add_column(header, overflow="fold")
-    for r in records:
-        change = f"{STATUS_LABELS[r.before]} → " if r.before else ""
-        grid.add_row(r.date.isoformat(), r.id, change + STATUS_LABELS[r.status], r.note or "")
+    for entry in records:
+        grid.add_row(entry.date.isoformat(), entry.id, entry.describe(), entry.record.note or "")
     out = console()
     out.print(grid)
     out.print(f"共 {len(records)} 条记录", style="dim")
@@ -331,3 +390,117 @@ def init(force: Annotated[bool, typer.Option("--force", help="覆盖已有的文
         path.parent.mkdir(parents=True, exist_ok=True)
         edit.write_atomic(path, data, str(path))
         typer.echo(f"已写入 {path}")
+
+
+@app.command()
+def summary(
+    by: Annotated[By, typer.Option("--by", help="按任务（task）或按部门（dept）汇总")] = By["task"],  # type: ignore[valid-type]
+    fmt: Annotated[LogFormat, typer.Option("--format", help="输出格式")] = LogFormat["table"],  # type: ignore[valid-type]
+    as_of: AsOfOption = None,
+    warn_days: WarnOption = query.WARN_DAYS,
+    file: FileOption = None,
+) -> None:
+    """一屏看全局：总体完成率、各任务（或部门）进度条、各状态与提示的数量、逾期事项。
+
+    例：reformctl summary ；reformctl summary --by dept --as-of 2020-12-31
+    """
+    plan = open_plan(file, parse_date(as_of, "--as-of"))
+    day = as_of_day(as_of)
+    result = report.summarize(plan, query.rows(plan), day, warn_days, by.value)
+    if fmt.value == "json":
+        data = {
+            "as_of": day.isoformat(),
+            "done": result.done,
+            "total": result.total,
+            "by_status": result.by_status,
+            "by_light": result.by_light,
+            "groups": [{"id": g.key, "name": g.label, "done": g.done, "total": g.total} for g in result.groups],
+            "overdue": [row.id for row in result.overdue],
+        }
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    out = console()
+    out.print(Text(f"{plan.document.title} · 截至 {day.isoformat()}", style="bold"))
+    out.print(Text(f"总体进度 {report.bar(result.percent)} {result.done}/{result.total} 已完成（{result.percent}%）"))
+    out.print(Text(f"状态：{report.counts(result.by_status, STATUS_LABELS)}"))
+    out.print(Text(f"未完成事项的期限：{report.counts(result.by_light, report.LIGHT_AND_NONE)}"))
+    grid = Table(header_style="bold", expand=True)
+    grid.add_column("部门" if by.value == "dept" else "任务", no_wrap=True)
+    grid.add_column("名称" if by.value == "dept" else "标题", ratio=1, no_wrap=True, overflow="ellipsis")
+    grid.add_column("进度", no_wrap=True)
+    grid.add_column("完成", no_wrap=True, justify="right")
+    for g in result.groups:
+        grid.add_row(
+            g.key, g.label, Text(report.bar(g.percent, 16), style="green"), f"{g.done}/{g.total} {g.percent:>3}%"
+        )
+    out.print(grid)
+    if result.overdue:
+        out.print(Text("逾期事项：", style="bold red"))
+        for row in result.overdue:
+            due = f"期限 {row.due}，{report.hint(row, day)}"
+            line = f"  {row.id}（{'、'.join(row.lead(plan))}）{due}：{row.text}"
+            out.print(Text(line), no_wrap=True, overflow="ellipsis")
+
+
+@app.command("report")
+def report_(
+    since: Annotated[str | None, typer.Option("--since", help="区间起点（含），默认截止日前 6 天，即一周")] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", "--as-of", help="区间终点（含），也是判断逾期的日子；默认今天")
+    ] = None,
+    dept: Annotated[str | None, typer.Option("--dept", "-d", help="只看这个部门牵头的事项")] = None,
+    fmt: Annotated[ReportFormat, typer.Option("--format", help="md 或 html")] = ReportFormat["md"],  # type: ignore[valid-type]
+    output: OutputOption = None,
+    warn_days: WarnOption = query.WARN_DAYS,
+    file: FileOption = None,
+) -> None:
+    """生成一个时段的进展报告：总体数字、本期进展（按部门）、逾期与临期、本期完成、各任务进度。
+
+    例：reformctl report --since 2020-09-01 --until 2020-09-30 ；reformctl report --format html -o 周报.html
+    """
+    end = parse_date(until, "--until") or dt.date.today()
+    start = parse_date(since, "--since") or end - dt.timedelta(days=6)
+    plan = open_plan(file, end)
+    if start > end:
+        raise UsageError(f"--since {start} 晚于 --until {end}")
+    built = report.period_report(plan, start, end, dept and query.dept_name(plan, dept), warn_days)
+    text = report.html_page(built) if fmt.value == "html" else report.markdown(built)
+    emit(text, output)
+
+
+@app.command()
+def export(
+    fmt: Annotated[ExportFormat, typer.Option("--format", help="csv、xlsx 或 json")] = ExportFormat["csv"],  # type: ignore[valid-type]
+    output: OutputOption = None,
+    as_of: AsOfOption = None,
+    warn_days: WarnOption = query.WARN_DAYS,
+    bom: BomOption = True,
+    file: FileOption = None,
+) -> None:
+    """导出台账：每个事项一行，含任务、内容、牵头与参与部门、状态、期限、提示、最新进展。
+
+    例：reformctl export -o 台账.csv ；reformctl export --format xlsx -o 台账.xlsx
+    """
+    plan = open_plan(file, parse_date(as_of, "--as-of"))
+    records = report.ledger(plan, as_of_day(as_of), warn_days)
+    headers = list(report.LEDGER.values())
+    if fmt.value == "json":
+        emit(json.dumps(records, ensure_ascii=False, indent=2) + "\n", output)
+    elif fmt.value == "xlsx":
+        if output is None:
+            raise UsageError("xlsx 是二进制文件，请用 -o 指定文件名，如 -o 台账.xlsx")
+        report.xlsx(str(output), headers, [report.ledger_cells(r) for r in records])
+        typer.echo(f"已写入 {output}", err=True)
+    else:
+        buffer = io.StringIO()
+        write_csv(buffer, headers, [report.ledger_cells(r) for r in records], bom)
+        emit(buffer.getvalue(), output)
+
+
+def emit(text: str, output: Path | None) -> None:
+    """To the screen, or atomically to a file (UTF-8)."""
+    if output is None:
+        sys.stdout.write(text)
+        return
+    edit.write_atomic(output, text.encode("utf-8"), str(output))
+    typer.echo(f"已写入 {output}", err=True)

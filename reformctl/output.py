@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TextIO
 
 from rich.cells import cell_len
@@ -13,66 +15,93 @@ from rich.table import Table
 from rich.text import Text
 
 from reformctl.models import STATUS_LABELS, Plan
-from reformctl.query import Row
+from reformctl.query import LIGHTS, WARN_DAYS, Row, light
 
 STATUS_STYLES = {"todo": "dim", "doing": "yellow", "done": "green", "blocked": "bold red"}
-HEADERS = ["编号", "内容", "牵头部门", "状态", "期限"]
+LIGHT_STYLES = {"red": "bold red", "yellow": "yellow", "green": "green"}
+HEADERS = ["编号", "内容", "牵头部门", "状态", "期限", "提示"]
+
+
+@dataclass
+class View:
+    """What every renderer needs besides the rows: the plan, the day lights are judged on, where to write."""
+
+    plan: Plan
+    as_of: dt.date
+    console: Console
+    out: TextIO
+    warn_days: int = WARN_DAYS
+    bom: bool = True
 
 
 def status_text(status: str) -> Text:
     return Text(STATUS_LABELS[status], style=STATUS_STYLES[status])
 
 
-def _cells(plan: Plan, row: Row) -> list[str]:
+def light_text(value: str | None) -> Text:
+    """● 逾期 in red: the word carries the meaning without colour (NO_COLOR, GBK consoles)."""
+    return Text(f"● {LIGHTS[value]}", style=LIGHT_STYLES[value]) if value else Text("")
+
+
+def _cells(view: View, row: Row) -> list[str]:
+    hint = LIGHTS.get(light(row, view.as_of, view.warn_days) or "", "")
     due = row.due.isoformat() if row.due else ""
-    return [row.id, row.text, "、".join(row.lead(plan)), STATUS_LABELS[row.status], due]
+    return [row.id, row.text, "、".join(row.lead(view.plan)), STATUS_LABELS[row.status], due, hint]
 
 
-def table(plan: Plan, rows: list[Row], console: Console, out: TextIO) -> None:
+def table(rows: list[Row], view: View) -> None:
     with_due = any(row.due for row in rows)
     # The text is cut to fit; the short columns keep their whole width.
     grid = Table(header_style="bold", expand=True)
     grid.add_column(HEADERS[0], no_wrap=True, min_width=4)
     grid.add_column(HEADERS[1], no_wrap=True, overflow="ellipsis", ratio=1, min_width=10)
-    grid.add_column(HEADERS[2], no_wrap=True, min_width=_widest(["、".join(r.lead(plan)) for r in rows]))
+    grid.add_column(HEADERS[2], no_wrap=True, min_width=_widest(["、".join(r.lead(view.plan)) for r in rows]))
     grid.add_column(HEADERS[3], no_wrap=True, min_width=6)
     if with_due:
         grid.add_column(HEADERS[4], no_wrap=True, min_width=10)
+        grid.add_column(HEADERS[5], no_wrap=True, min_width=6)
     for row in rows:
-        cells: list[str | Text] = [row.id, row.text, "、".join(row.lead(plan)), status_text(row.status)]
+        cells: list[str | Text] = [row.id, row.text, "、".join(row.lead(view.plan)), status_text(row.status)]
         if with_due:
-            cells.append(row.due.isoformat() if row.due else "")
+            cells += [row.due.isoformat() if row.due else "", light_text(light(row, view.as_of, view.warn_days))]
         grid.add_row(*cells)
-    console.print(grid)
-    console.print(f"共 {len(rows)} 项", style="dim")
+    view.console.print(grid)
+    view.console.print(f"共 {len(rows)} 项", style="dim")
 
 
 def _widest(cells: list[str]) -> int:
     return max((cell_len(c) for c in cells), default=8)
 
 
-def json_(plan: Plan, rows: list[Row], console: Console, out: TextIO) -> None:
-    json.dump([row.as_json(plan) for row in rows], out, ensure_ascii=False, indent=2)
-    out.write("\n")
+def json_(rows: list[Row], view: View) -> None:
+    records = [row.as_json(view.plan, view.as_of, view.warn_days) for row in rows]
+    json.dump(records, view.out, ensure_ascii=False, indent=2)
+    view.out.write("\n")
 
 
-def csv_(plan: Plan, rows: list[Row], console: Console, out: TextIO) -> None:
-    writer = csv.writer(out, lineterminator="\n")
-    records = [row.as_json(plan) for row in rows]
-    writer.writerow(records[0] if records else ["id", "task", "title", "text", "lead", "status", "due"])
-    for record in records:
-        writer.writerow(["、".join(v) if isinstance(v, list) else v or "" for v in record.values()])
+def csv_(rows: list[Row], view: View) -> None:
+    write_csv(view.out, HEADERS, [_cells(view, row) for row in rows], view.bom)
 
 
-def md(plan: Plan, rows: list[Row], console: Console, out: TextIO) -> None:
+def write_csv(out: TextIO, headers: list[str], records: list[list[str]], bom: bool) -> None:
+    """UTF-8 with a BOM by default, so that Excel on a Chinese Windows desktop opens it correctly."""
+    if bom:
+        out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(headers)
+    writer.writerows(records)
+
+
+def md(rows: list[Row], view: View) -> None:
+    view.out.write(md_table(HEADERS, [_cells(view, row) for row in rows]))
+
+
+def md_table(headers: list[str], records: list[list[str]]) -> str:
     def line(cells: list[str]) -> str:
         return "| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |\n"
 
-    out.write(line(HEADERS))
-    out.write(line(["---"] * len(HEADERS)))
-    for row in rows:
-        out.write(line(_cells(plan, row)))
+    return line(headers) + line(["---"] * len(headers)) + "".join(line(r) for r in records)
 
 
-Renderer = Callable[[Plan, list[Row], Console, TextIO], None]
+Renderer = Callable[[list[Row], View], None]
 LIST_FORMATS: dict[str, Renderer] = {"table": table, "json": json_, "csv": csv_, "md": md}
