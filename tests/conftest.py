@@ -45,3 +45,34 @@ def yaml_parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch)
 
 def run(*args: str) -> Result:
     return CliRunner().invoke(app, list(args), catch_exceptions=False)
+
+
+# A plan with deadlines and history spread over months, written through the real write path.
+HISTORY = [
+    ("due", "6.2", "2020-10-01", "2020-08-01", None),
+    ("status", "6.2", "doing", "2020-08-15", "启动试点城市遴选"),
+    ("due", "6.2", "2020-12-31", "2020-09-20", "试点城市调整"),
+    ("due", "9.1", "2020-09-10", "2020-08-01", None),
+    ("status", "9.1", "doing", "2020-09-02", "启动期刊评估"),
+    ("due", "10.3", "2020-09-20", "2020-08-01", None),
+    ("status", "10.3", "done", "2020-09-15", "监事会办法已出台"),
+    ("due", "2", "2020-10-05", "2020-08-01", None),
+    ("status", "2", "doing", "2020-07-20", None),
+    ("status", "7.1", "blocked", "2020-10-10", "疫情影响"),
+    ("status", "12.1", "done", "2020-11-02", "机构改革完成"),
+]
+
+
+@pytest.fixture
+def history_plan(plan_file: Path) -> Path:
+    import datetime as dt
+
+    from reformctl import edit
+
+    for kind, ident, value, day, note in HISTORY:
+        when = dt.date.fromisoformat(day)
+        if kind == "due":
+            edit.set_due(plan_file, ident, dt.date.fromisoformat(value), when, note)
+        else:
+            edit.set_status(plan_file, ident, value, when, note)
+    return plan_file

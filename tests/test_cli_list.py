@@ -52,6 +52,7 @@ def test_json_is_a_stable_interface(plan_file: Path):
         "participants": [],
         "status": "todo",
         "due": None,
+        "light": None,
     }
     assert row["text"].startswith("贯彻落实习近平总书记关于加强网上群团工作能力建设")
 
@@ -73,11 +74,16 @@ def test_status_filter_reads_the_file(plan_file: Path):
 
 
 def test_csv_and_markdown(plan_file: Path):
-    rows = list(csv.DictReader(io.StringIO(run("list", "--dept", "国际部", "--format", "csv").stdout)))
-    assert [r["id"] for r in rows] == ["7.1", "7.2"] and rows[0]["lead"] == "国际部" and rows[0]["status"] == "todo"
+    text = run("list", "--dept", "国际部", "--format", "csv").stdout
+    assert text.startswith("\ufeff编号,内容,牵头部门,状态,期限,提示\n")  # CliRunner folds the CRLF
+    rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
+    assert (
+        [r["编号"] for r in rows] == ["7.1", "7.2"] and rows[0]["牵头部门"] == "国际部" and rows[0]["状态"] == "未启动"
+    )
+    assert not run("list", "--format", "csv", "--no-bom").stdout.startswith("\ufeff")
     md = run("list", "--task", "8", "--format", "md").stdout.splitlines()
-    assert md[0] == "| 编号 | 内容 | 牵头部门 | 状态 | 期限 |"
-    assert md[2].startswith("| 8.1 | 完善组织动员科技组织") and md[2].endswith("| 计财部 | 未启动 |  |")
+    assert md[0] == "| 编号 | 内容 | 牵头部门 | 状态 | 期限 | 提示 |"
+    assert md[2].startswith("| 8.1 | 完善组织动员科技组织") and md[2].endswith("| 计财部 | 未启动 |  |  |")
 
 
 @pytest.mark.parametrize(

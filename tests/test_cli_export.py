@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import run
+
+HEADERS = [
+    "任务编号",
+    "任务",
+    "事项编号",
+    "内容",
+    "牵头部门",
+    "参与部门",
+    "状态",
+    "期限",
+    "提示",
+    "最新进展",
+    "进展日期",
+]
+
+
+def test_csv_has_a_bom_and_round_trips(history_plan: Path, tmp_path: Path):
+    assert run("export", "--as-of", "2020-09-30", "-o", "台账.csv").exit_code == 0
+    raw = (tmp_path / "台账.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+    assert rows[0] == HEADERS and len(rows) == 38
+    by_id = {r[2]: dict(zip(HEADERS, r, strict=True)) for r in rows[1:]}
+    assert by_id["9.1"]["提示"] == "逾期" and by_id["9.1"]["状态"] == "推进中" and by_id["9.1"]["期限"] == "2020-09-10"
+    assert by_id["6.2"]["最新进展"] == "试点城市调整" and by_id["6.2"]["进展日期"] == "2020-09-20"
+    assert by_id["6.2"]["牵头部门"] == "学会部、办公厅、组人部"
+    assert by_id["10.3"]["状态"] == "已完成" and by_id["10.3"]["提示"] == ""
+    no_bom = run("export", "--no-bom").stdout
+    assert no_bom.startswith("任务编号,")
+
+
+def test_json_ledger_agrees_with_list(history_plan: Path):
+    ledger = json.loads(run("export", "--format", "json", "--as-of", "2020-12-01").stdout)
+    listed = json.loads(run("list", "--format", "json", "--as-of", "2020-12-01").stdout)
+    assert [(r["id"], r["status"], r["due"], r["light"]) for r in ledger] == [
+        (r["id"], r["status"], r["due"], r["light"]) for r in listed
+    ]
+    assert ledger[1]["last_note"] is None
+
+
+def test_xlsx_reopens_with_the_expected_cells(history_plan: Path, tmp_path: Path):
+    openpyxl = pytest.importorskip("openpyxl")
+    assert run("export", "--format", "xlsx", "-o", "台账.xlsx", "--as-of", "2020-09-30").exit_code == 0
+    sheet = openpyxl.load_workbook(tmp_path / "台账.xlsx").active
+    assert [c.value for c in sheet[1]] == HEADERS
+    assert sheet.freeze_panes == "A2" and sheet["A1"].font.bold
+    assert sheet.max_row == 38
+    row = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if r[2] == "9.1")
+    assert row[6:9] == ("推进中", "2020-09-10", "逾期")
+    assert sheet.column_dimensions["D"].width == 60 and sheet.column_dimensions["C"].width >= 10
+
+
+def test_xlsx_needs_a_file_and_openpyxl(history_plan: Path, monkeypatch: pytest.MonkeyPatch):
+    result = run("export", "--format", "xlsx")
+    assert result.exit_code == 2 and "-o" in result.stderr
+    monkeypatch.setitem(sys.modules, "openpyxl", None)
+    result = run("export", "--format", "xlsx", "-o", "台账.xlsx")
+    assert result.exit_code == 1 and "pip install 'reformctl[xlsx]'" in result.stderr
