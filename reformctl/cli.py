@@ -17,10 +17,10 @@ from rich.table import Table
 from rich.text import Text
 from typer.core import TyperGroup
 
-from reformctl import edit, loader, query, report
+from reformctl import __version__, completion, edit, loader, query, report
 from reformctl.errors import PlanInvalid, ReformctlError, UsageError
 from reformctl.models import STATUS_LABELS, Plan, parse_day, schema_text
-from reformctl.output import LIST_FORMATS, View, light_text, status_text, write_csv
+from reformctl.output import LIST_FORMATS, View, fit, light_text, make_console, status_text, write_csv
 
 
 class Group(TyperGroup):
@@ -44,11 +44,35 @@ def tell(exc: ReformctlError) -> None:
 
 app = typer.Typer(
     cls=Group,
-    help="reformctl：在 git 中跟踪改革重点任务的落实情况。",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+STATUS_HELP = "状态：todo/doing/done/blocked 或 未启动/推进中/已完成/受阻"
+NO_COLOR = False
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"reformctl {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="显示版本号并退出")
+    ] = False,
+    no_color: Annotated[bool, typer.Option("--no-color", help="不用颜色（也可设环境变量 NO_COLOR）")] = False,
+) -> None:
+    """reformctl：在 git 中跟踪改革重点任务的落实情况。
+
+    例：reformctl list --dept 学会部 ；reformctl status set 6.2 done --note 试点城市已签约
+    """
+    global NO_COLOR
+    NO_COLOR = no_color
+
 
 FileOption = Annotated[
     Path | None,
@@ -64,7 +88,7 @@ ListFormat = Enum("ListFormat", {name: name for name in LIST_FORMATS})  # type: 
 
 
 def console() -> Console:
-    return Console(highlight=False)
+    return make_console(NO_COLOR)
 
 
 def open_plan(file: Path | None, as_of: dt.date | None = None) -> Plan:
@@ -87,11 +111,16 @@ def as_of_day(value: str | None) -> dt.date:
 
 @app.command("list")
 def list_(
-    dept: Annotated[str | None, typer.Option("--dept", "-d", help="牵头部门，简称或全称")] = None,
-    status: Annotated[
-        str | None, typer.Option("--status", "-s", help="状态：todo/doing/done/blocked 或 未启动/推进中/已完成/受阻")
+    dept: Annotated[
+        str | None, typer.Option("--dept", "-d", help="牵头部门，简称或全称", autocompletion=completion.departments)
     ] = None,
-    task: Annotated[str | None, typer.Option("--task", "-t", help="任务编号，如 6")] = None,
+    status: Annotated[
+        str | None,
+        typer.Option("--status", "-s", help=STATUS_HELP, autocompletion=completion.statuses),
+    ] = None,
+    task: Annotated[
+        str | None, typer.Option("--task", "-t", help="任务编号，如 6", autocompletion=completion.ids)
+    ] = None,
     search: Annotated[str | None, typer.Option("--search", help="在内容与任务标题中查找")] = None,
     light: Annotated[LightChoice | None, typer.Option("--light", help="red 逾期 / yellow 临期 / green 正常")] = None,  # type: ignore[valid-type]
     overdue: Annotated[bool, typer.Option("--overdue", help="只看逾期事项（同 --light red）")] = False,
@@ -116,7 +145,9 @@ def list_(
 
 @app.command()
 def show(
-    ident: Annotated[str, typer.Argument(metavar="ID", help="任务或事项编号，如 6 或 6.2")],
+    ident: Annotated[
+        str, typer.Argument(metavar="ID", help="任务或事项编号，如 6 或 6.2", autocompletion=completion.ids)
+    ],
     as_of: AsOfOption = None,
     warn_days: WarnOption = query.WARN_DAYS,
     file: FileOption = None,
@@ -141,7 +172,7 @@ def show(
         out.print(Text(f"进度：{done}/{total} 已完成（{done * 100 // total}%）"))
         own_lead = any(item.lead for item in task.items)
         with_due = any(row.due for row in entries)
-        grid = Table(header_style="bold", expand=True)
+        grid = Table(header_style="bold", expand=fit(out))
         grid.add_column("编号", no_wrap=True)
         grid.add_column("内容", ratio=1, overflow="fold")  # CJK has no spaces to wrap at
         if own_lead:
@@ -262,7 +293,12 @@ def schema() -> None:
 
 status_app = typer.Typer(help="记录事项的进展状态。", no_args_is_help=True)
 app.add_typer(status_app, name="status")
-IdArgument = Annotated[str, typer.Argument(metavar="ID", help="事项编号（或没有事项的任务编号），如 6.2")]
+IdArgument = Annotated[
+    str,
+    typer.Argument(
+        metavar="ID", help="事项编号（或没有事项的任务编号），如 6.2", autocompletion=completion.tracked_ids
+    ),
+]
 CommitOption = Annotated[bool, typer.Option("--commit", help="在 git 仓库中只提交这个文件，提交说明写明改动")]
 
 
@@ -283,9 +319,7 @@ def _commit_after(path: Path, commit: bool) -> Callable[[edit.Change], None] | N
 @status_app.command("set")
 def status_set(
     ident: IdArgument,
-    status: Annotated[
-        str, typer.Argument(metavar="STATUS", help="todo/doing/done/blocked 或 未启动/推进中/已完成/受阻")
-    ],
+    status: Annotated[str, typer.Argument(metavar="STATUS", help=STATUS_HELP, autocompletion=completion.statuses)],
     note: Annotated[str | None, typer.Option("--note", "-n", help="进展说明")] = None,
     date: Annotated[str | None, typer.Option("--date", help="记录日期 YYYY-MM-DD，默认今天")] = None,
     commit: CommitOption = False,
@@ -349,7 +383,9 @@ OutputOption = Annotated[Path | None, typer.Option("--output", "-o", help="写�
 
 @app.command()
 def log(
-    ident: Annotated[str | None, typer.Argument(metavar="[ID]", help="任务或事项编号；不填则为全部")] = None,
+    ident: Annotated[
+        str | None, typer.Argument(metavar="[ID]", help="任务或事项编号；不填则为全部", autocompletion=completion.ids)
+    ] = None,
     since: Annotated[str | None, typer.Option("--since", help="只看这一天（含）以后的记录，YYYY-MM-DD")] = None,
     fmt: Annotated[LogFormat, typer.Option("--format", help="输出格式")] = LogFormat["table"],  # type: ignore[valid-type]
     file: FileOption = None,
@@ -416,6 +452,7 @@ def summary(
             "by_light": result.by_light,
             "groups": [{"id": g.key, "name": g.label, "done": g.done, "total": g.total} for g in result.groups],
             "overdue": [row.id for row in result.overdue],
+            "close": [row.id for row in result.close],
         }
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
@@ -424,7 +461,7 @@ def summary(
     out.print(Text(f"总体进度 {report.bar(result.percent)} {result.done}/{result.total} 已完成（{result.percent}%）"))
     out.print(Text(f"状态：{report.counts(result.by_status, STATUS_LABELS)}"))
     out.print(Text(f"未完成事项的期限：{report.counts(result.by_light, report.LIGHT_AND_NONE)}"))
-    grid = Table(header_style="bold", expand=True)
+    grid = Table(header_style="bold", expand=fit(out))
     grid.add_column("部门" if by.value == "dept" else "任务", no_wrap=True)
     grid.add_column("名称" if by.value == "dept" else "标题", ratio=1, no_wrap=True, overflow="ellipsis")
     grid.add_column("进度", no_wrap=True)
@@ -434,9 +471,10 @@ def summary(
             g.key, g.label, Text(report.bar(g.percent, 16), style="green"), f"{g.done}/{g.total} {g.percent:>3}%"
         )
     out.print(grid)
-    if result.overdue:
-        out.print(Text("逾期事项：", style="bold red"))
-        for row in result.overdue:
+    for heading, style, named in (("逾期事项：", "bold red", result.overdue), ("临期事项：", "yellow", result.close)):
+        if named:
+            out.print(Text(heading, style=style))
+        for row in named:
             due = f"期限 {row.due}，{report.hint(row, day)}"
             line = f"  {row.id}（{'、'.join(row.lead(plan))}）{due}：{row.text}"
             out.print(Text(line), no_wrap=True, overflow="ellipsis")
@@ -448,7 +486,9 @@ def report_(
     until: Annotated[
         str | None, typer.Option("--until", "--as-of", help="区间终点（含），也是判断逾期的日子；默认今天")
     ] = None,
-    dept: Annotated[str | None, typer.Option("--dept", "-d", help="只看这个部门牵头的事项")] = None,
+    dept: Annotated[
+        str | None, typer.Option("--dept", "-d", help="只看这个部门牵头的事项", autocompletion=completion.departments)
+    ] = None,
     fmt: Annotated[ReportFormat, typer.Option("--format", help="md 或 html")] = ReportFormat["md"],  # type: ignore[valid-type]
     output: OutputOption = None,
     warn_days: WarnOption = query.WARN_DAYS,

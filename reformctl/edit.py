@@ -25,7 +25,7 @@ import yaml
 from reformctl import loader
 from reformctl.errors import PlanInvalid, ReformctlError
 from reformctl.models import STATUS_LABELS, Loc, Plan
-from reformctl.query import find
+from reformctl.query import find, typed
 
 try:
     import fcntl
@@ -77,6 +77,7 @@ def set_status(
     path: Path, ident: str, status: str, date: dt.date, note: str | None, then: Then = None
 ) -> Change | None:
     """Set an item's status and append a history record; None when there is nothing to change."""
+    ident = typed(ident)  # ６．２ is 6.2
 
     def edit(text: str, root: yaml.Node, plan: Plan) -> tuple[str, Any, Change | None]:
         loc = entry_loc(plan, ident)
@@ -95,6 +96,7 @@ def set_status(
 
 def set_due(path: Path, ident: str, due: dt.date, date: dt.date, note: str | None, then: Then = None) -> Change | None:
     """Set an item's deadline; moving an existing one also records it (old, new, reason) in the history."""
+    ident = typed(ident)  # ６．２ is 6.2
 
     def edit(text: str, root: yaml.Node, plan: Plan) -> tuple[str, Any, Change | None]:
         loc = entry_loc(plan, ident)
@@ -119,6 +121,7 @@ def set_due(path: Path, ident: str, due: dt.date, date: dt.date, note: str | Non
 
 def undo(path: Path, ident: str, then: Then = None) -> Change:
     """Remove the last history record of an item and restore the status (or deadline) before it."""
+    ident = typed(ident)  # ６．２ is 6.2
 
     def edit(text: str, root: yaml.Node, plan: Plan) -> tuple[str, Any, Change]:
         loc = entry_loc(plan, ident)

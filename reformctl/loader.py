@@ -90,7 +90,7 @@ def load(path: Path) -> Loaded:
 def parse(text: str, name: str, path: Path) -> Loaded:
     """Validate a plan's text; `name` is how problems refer to the file."""
     root = compose(text, name)
-    data = Builder(name).build(root)
+    data = Builder(name).data(root)
     try:
         plan = Plan.model_validate(data)
     except ValidationError as exc:
@@ -136,37 +136,52 @@ def compose(text: str, name: str) -> yaml.Node:
 
 class Builder:
     """Turn nodes into plain values, refusing what a plan never needs and an attacker might use:
-    aliases (the "billion laughs"), merge keys, Python and other tags, duplicate keys, deep nesting."""
+    aliases (the "billion laughs"), merge keys, Python and other tags, duplicate keys, deep nesting.
+    Every such problem in the file is collected, so that one run reports them all."""
 
     def __init__(self, name: str):
         self.name = name
         self.constructor = yaml.constructor.SafeConstructor()
         self.seen: set[int] = set()
+        self.aliased: set[int] = set()
+        self.problems: list[Problem] = []
 
-    def fail(self, node: yaml.Node, message: str) -> PlanInvalid:
-        return PlanInvalid([Problem(self.name, node.start_mark.line + 1, node.start_mark.column + 1, message)])
+    def data(self, root: yaml.Node) -> Any:
+        value = self.build(root)
+        if self.problems:
+            raise PlanInvalid(self.problems)
+        return value
+
+    def complain(self, node: yaml.Node, message: str) -> None:
+        self.problems.append(Problem(self.name, node.start_mark.line + 1, node.start_mark.column + 1, message))
 
     def build(self, node: yaml.Node, depth: int = 0) -> Any:
-        if id(node) in self.seen:
-            raise self.fail(node, "不支持 YAML 锚点与别名（& 与 *）：这里的内容被别名引用，请在各处直接写出")
+        if id(node) in self.seen:  # composing shares the anchored node: this is an alias
+            if id(node) not in self.aliased:
+                self.aliased.add(id(node))
+                self.complain(node, "不支持 YAML 锚点与别名（& 与 *）：这里的内容被别名引用，请在各处直接写出")
+            return None
         self.seen.add(id(node))
         if depth > MAX_DEPTH:
-            raise self.fail(node, f"嵌套超过 {MAX_DEPTH} 层")
+            self.complain(node, f"嵌套超过 {MAX_DEPTH} 层")
+            return None
         if isinstance(node, yaml.ScalarNode) and node.tag in _SCALARS:
             return self.constructor.construct_object(node)
         if node.tag not in _COLLECTIONS:
             tag = node.tag.replace("tag:yaml.org,2002:", "!!")
-            raise self.fail(node, f"不支持的 YAML 标签 {tag}：计划文件只用文字、数字、日期、列表和映射")
+            self.complain(node, f"不支持的 YAML 标签 {tag}：计划文件只用文字、数字、日期、列表和映射")
+            return None
         if isinstance(node, yaml.SequenceNode):
             return [self.build(child, depth + 1) for child in node.value]
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             key = self.build(key_node, depth + 1)
             if not isinstance(key, str):
-                raise self.fail(key_node, f"键应为文字，实际是 {key!r}")
-            if key in result:
-                raise self.fail(key_node, f"重复的键 '{key}'（YAML 只会保留最后一个）")
-            result[key] = self.build(value_node, depth + 1)
+                self.complain(key_node, f"键应为文字，实际是 {key!r}")
+            elif key in result:
+                self.complain(key_node, f"重复的键 '{key}'（YAML 只会保留最后一个）")
+            else:
+                result[key] = self.build(value_node, depth + 1)
         return result
 
 

@@ -82,6 +82,9 @@ class Section(Strict):
 class Record(Strict):
     """一条进展记录：状态变化 {date, from, status, note}，或期限调整 {date, from_due, due, note}"""
 
+    # check() holds the same rule, with a located message; this lets editors say it too.
+    model_config = ConfigDict(json_schema_extra={"anyOf": [{"required": ["status"]}, {"required": ["due"]}]})
+
     date: Date
     from_: Status | None = Field(None, alias="from", description="之前的状态（reformctl undo 据此恢复）")
     status: Status | None = Field(None, description="新状态")
@@ -107,6 +110,18 @@ class Item(Strict):
 
 class Task(Strict):
     """一项重点任务；有编号事项的任务不单独记录状态，进度由事项汇总"""
+
+    # check() holds the same rules, with located messages; this lets editors say them too.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "if": {"required": ["items"]},
+            "then": {
+                "properties": {"items": {"minItems": 1}},
+                "not": {"anyOf": [{"required": [key]} for key in ("status", "due", "history")]},
+            },
+            "else": {"required": ["text", "status"]},
+        }
+    )
 
     id: str = Field(description='任务编号，如 "6"（加引号）')
     title: str

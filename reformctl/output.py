@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TextIO
@@ -34,6 +35,22 @@ class View:
     bom: bool = True
 
 
+PIPE_WIDTH = 100_000
+
+
+def make_console(no_color: bool = False) -> Console:
+    """Rich output for people. Piped (no terminal, no COLUMNS), tables are not cut at 80 columns."""
+    out = Console(highlight=False, no_color=no_color or None)
+    if not out.is_terminal and "COLUMNS" not in os.environ:
+        out.width = PIPE_WIDTH
+    return out
+
+
+def fit(out: Console) -> bool:
+    """Whether a table fills the screen (cutting long text), rather than taking its natural width."""
+    return out.width != PIPE_WIDTH
+
+
 def status_text(status: str) -> Text:
     return Text(STATUS_LABELS[status], style=STATUS_STYLES[status])
 
@@ -52,7 +69,7 @@ def _cells(view: View, row: Row) -> list[str]:
 def table(rows: list[Row], view: View) -> None:
     with_due = any(row.due for row in rows)
     # The text is cut to fit; the short columns keep their whole width.
-    grid = Table(header_style="bold", expand=True)
+    grid = Table(header_style="bold", expand=fit(view.console))
     grid.add_column(HEADERS[0], no_wrap=True, min_width=4)
     grid.add_column(HEADERS[1], no_wrap=True, overflow="ellipsis", ratio=1, min_width=10)
     grid.add_column(HEADERS[2], no_wrap=True, min_width=_widest(["、".join(r.lead(view.plan)) for r in rows]))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TypeVar
@@ -83,34 +84,45 @@ def progress(entries: Iterable[Row]) -> tuple[int, int]:
     return statuses.count("done"), len(statuses)
 
 
+def typed(value: str) -> str:
+    """What a user typed with a Chinese input method, as the file spells it: full-width
+    digits, letters and dots become ASCII (NFKC), and the ideographic 。 becomes a dot."""
+    return unicodedata.normalize("NFKC", value).replace("。", ".").strip()
+
+
 def status_name(value: str) -> str:
-    """English or Chinese status name -> the English key."""
+    """English (any case) or Chinese status name -> the English key."""
+    wanted = typed(value)
     for key, label in STATUS_LABELS.items():
-        if value in (key, label):
+        if wanted.lower() == key or wanted == label:
             return key
     choices = [*STATUS_LABELS, *STATUS_LABELS.values()]
-    raise UsageError(f"未知状态 '{value}'{_near(value, choices)}可选：{_labelled()}")
+    raise UsageError(f"未知状态 '{value}'{_near(wanted, choices)}可选：{_labelled()}")
 
 
 def dept_name(plan: Plan, value: str) -> str:
     """A department given by short id or full name -> its short id."""
-    found = plan.dept_id(value)
+    found = plan.dept_id(typed(value))
     if found is None:
         choices = [name for d in plan.departments for name in (d.id, d.name)]
-        raise UsageError(f"未知部门 '{value}'{_near(value, choices)}已登记的部门：{depts_label(plan)}")
+        raise UsageError(f"未知部门 '{value}'{_near(typed(value), choices)}已登记的部门：{depts_label(plan)}")
     return found
 
 
 def find(plan: Plan, ident: str) -> tuple[Task, Item | None]:
-    """A task or an item by its id."""
+    """A task or an item by its id (６．２ and 6。2 are 6.2)."""
+    wanted = typed(ident)
     for task in plan.tasks:
-        if task.id == ident:
+        if task.id == wanted:
             return task, None
         for item in task.items or []:
-            if item.id == ident:
+            if item.id == wanted:
                 return task, item
-    ids = [t.id for t in plan.tasks] + [r.id for r in rows(plan)]
-    raise UsageError(f"没有编号为 '{ident}' 的任务或事项{_near(ident, ids).rstrip('。')}")
+    ids = [i for t in plan.tasks for i in (t.id, *(item.id for item in t.items or []))]
+    task_id = wanted.split(".")[0]
+    same_task = [i for i in ids if i == task_id or i.startswith(task_id + ".")]
+    near = f"。是不是 {_some(same_task, 10)}？" if same_task else _near(wanted, ids)
+    raise UsageError(f"没有编号为 '{ident}' 的任务或事项{near}可用的编号：{_some(ids)}")
 
 
 def select(
@@ -122,8 +134,8 @@ def select(
 ) -> list[Row]:
     selected = rows(plan)
     if task is not None:
-        find(plan, task)
-        selected = [r for r in selected if r.task.id == task or r.id == task]
+        found, item = find(plan, task)
+        selected = [r for r in selected if r.task is found and (item is None or r.item is item)]
     if dept is not None:
         wanted = dept_name(plan, dept)
         selected = [r for r in selected if wanted in r.lead(plan)]
@@ -244,6 +256,11 @@ def _iso(day: dt.date | None) -> str | None:
 
 def _labelled() -> str:
     return "、".join(f"{k}（{v}）" for k, v in STATUS_LABELS.items())
+
+
+def _some(choices: list[str], limit: int = 60) -> str:
+    shown = "、".join(choices[:limit])
+    return shown if len(choices) <= limit else f"{shown}……（共 {len(choices)} 个）"
 
 
 def _near(value: str, choices: list[str]) -> str:

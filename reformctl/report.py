@@ -44,6 +44,7 @@ class Summary:
     by_light: dict[str, int]  # over the items not yet done
     groups: list[Group]
     overdue: list[Row]
+    close: list[Row]
 
     @property
     def percent(self) -> int:
@@ -70,6 +71,7 @@ def summarize(plan: Plan, selected: list[Row], as_of: dt.date, warn_days: int = 
         by_light={key: sum((lights[row.id] or NO_LIGHT) == key for row in open_rows) for key in LIGHT_AND_NONE},
         groups=groups(plan, selected, by),
         overdue=[row for row in selected if lights[row.id] == "red"],
+        close=[row for row in selected if lights[row.id] == "yellow"],
     )
 
 
@@ -117,7 +119,7 @@ def period_report(
     completed = [(e, r) for e, r in changes if e.record.status == "done" and e.record.from_ != "done"]
     moved = [(e, r) for e, r in changes if e.record.due is not None]
     late = summary.overdue
-    soon = [r for r in selected if light(r, until, warn_days) == "yellow"]
+    soon = summary.close
 
     doc = plan.document
     scope = f"{dept}牵头事项 · " if dept else ""
