@@ -46,4 +46,4 @@ def test_show_history(tmp_path: Path, plan_file: Path):
 def test_show_unknown_id(plan_file: Path):
     result = run("show", "6.9")
     assert result.exit_code == 2
-    assert "没有编号为 '6.9' 的任务或事项。是不是 6.2、6.1、9？" in result.stderr
+    assert "没有编号为 '6.9' 的任务或事项。是不是 6、6.1、6.2？" in result.stderr

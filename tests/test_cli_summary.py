@@ -17,7 +17,7 @@ def test_numbers_at_the_end_of_september(history_plan: Path):
     assert (data["done"], data["total"]) == (1, 37)
     assert data["by_status"] == {"todo": 33, "doing": 3, "done": 1, "blocked": 0}
     assert data["by_light"] == {"red": 1, "yellow": 1, "green": 1, "none": 33}
-    assert data["overdue"] == ["9.1"]
+    assert data["overdue"] == ["9.1"] and data["close"] == ["2"]
     groups = {g["id"]: (g["done"], g["total"]) for g in data["groups"]}
     assert groups["10"] == (1, 6) and groups["6"] == (0, 2) and len(groups) == 12
 
@@ -56,3 +56,4 @@ def test_screen(history_plan: Path):
     assert lines[3] == "未完成事项的期限：逾期 1 · 临期 1 · 正常 1 · 未设期限 33"
     assert any("10   │ 深化全国学会治理改革" in line and "███" in line and "1/6  16%" in line for line in lines)
     assert "逾期事项：" in out and "9.1（学会部）期限 2020-09-10，逾期 20 天：贯彻落实" in out
+    assert "临期事项：" in out and "2（组人部）期限 2020-10-05，临期，剩 5 天：贯彻落实" in out

@@ -30,6 +30,8 @@ INVALID = {
     "alias": (12, 11, "不支持 YAML 锚点与别名"),  # where the anchored value starts
     "wrong-version": (1, 10, "不支持的格式版本 2"),
     "duplicate-dept": (9, 10, "departments[2].id: 部门简称 '学会部' 重复"),
+    "record-without-change": (24, 13, "tasks[0].items[1].history[0]: 进展记录需写明新状态 status，或调整后的期限 due"),
+    "empty-items": (33, 12, "tasks[2].items: items 为空"),
 }
 
 
@@ -84,6 +86,14 @@ def test_error_line_in_the_real_plan(tmp_path: Path):
     path.write_text("\n".join(lines[: at - 1] + ["        status: finished"] + lines[at:]) + "\n", encoding="utf-8")
     (found,) = problems(path)
     assert found.startswith(f"plan.yaml:{at}:17: tasks[5].items[1].status: 'finished' 不是有效状态"), found
+
+
+def test_every_yaml_level_problem_at_once(tmp_path: Path):
+    path = tmp_path / "many.yaml"
+    path.write_text("a: 1\na: 2\nb: !!python/name:os.system x\nc: &x [1]\nd: *x\ne: *x\n", encoding="utf-8")
+    found = problems(path)
+    assert [p.split(": ", 1)[0] for p in found] == ["many.yaml:2:1", "many.yaml:3:4", "many.yaml:4:4"]
+    assert "重复的键 'a'" in found[0] and "!!python/name:os.system" in found[1] and "锚点与别名" in found[2]
 
 
 def test_all_problems_of_a_file_at_once(tmp_path: Path):

@@ -1,0 +1,87 @@
+"""Completion the way the shells ask for it: Typer's environment variables, live values from the plan."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import EXAMPLES
+from typer.testing import CliRunner
+
+from reformctl.cli import app
+
+STATUSES = ["todo", "doing", "done", "blocked", "未启动", "推进中", "已完成", "受阻"]
+
+
+def bash(line: str) -> list[str]:
+    words = line.split(" ")
+    env = {"_REFORMCTL_COMPLETE": "complete_bash", "COMP_WORDS": line, "COMP_CWORD": str(len(words) - 1)}
+    result = CliRunner().invoke(app, [], env=env, prog_name="reformctl")
+    assert result.exit_code == 0, result.output
+    return result.stdout.split()
+
+
+def zsh(line: str) -> str:
+    env = {"_REFORMCTL_COMPLETE": "complete_zsh", "_TYPER_COMPLETE_ARGS": line}
+    result = CliRunner().invoke(app, [], env=env, prog_name="reformctl")
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_item_ids_with_their_text(plan_file: Path):
+    assert bash("reformctl status set 6.") == ["6.1", "6.2"]
+    help_text = zsh("reformctl status set 6.")
+    assert '"6.1":"贯彻落实习近平总书记回信精神' in help_text and '"6.2":"完善助力地方和区域高质量发展模式' in help_text
+
+
+def test_status_set_offers_what_has_a_status(plan_file: Path):
+    offered = bash("reformctl status set ")
+    assert len(offered) == 37 and "6" not in offered and "2" in offered and "6.2" in offered
+    assert bash("reformctl show 1") == [
+        "1",
+        "1.1",
+        "1.2",
+        "10",
+        "10.1",
+        "10.2",
+        "10.3",
+        "10.4",
+        "10.5",
+        "10.6",
+        "11",
+        "11.1",
+        "11.2",
+        "11.3",
+        "11.4",
+        "12",
+        "12.1",
+        "12.2",
+        "12.3",
+    ]
+    assert bash("reformctl undo 9.") == ["9.1", "9.2", "9.3", "9.4"]
+    assert bash("reformctl due set 10.") == ["10.1", "10.2", "10.3", "10.4", "10.5", "10.6"]
+    assert bash("reformctl log 7") == ["7", "7.1", "7.2"]
+
+
+def test_departments_and_statuses(plan_file: Path):
+    assert bash("reformctl list --dept 学") == ["学会部", "学会学术部"]
+    assert '"学会部":"学会学术部"' in zsh("reformctl list --dept 学")
+    assert len(bash("reformctl list --dept ")) == 13  # 7 short ids and 6 full names (办公厅 is both)
+    assert bash("reformctl status set 6.2 ") == STATUSES
+    assert bash("reformctl status set 6.2 已") == ["已完成"]
+    assert bash("reformctl list --status d") == ["doing", "done"]
+
+
+def test_reads_the_file_the_command_would(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("REFORMCTL_FILE", str(EXAMPLES / "valid" / "minimal.yaml"))
+    assert bash("reformctl status set ") == ["1.1", "1.2", "2"]
+    monkeypatch.delenv("REFORMCTL_FILE")
+    other = str(EXAMPLES / "valid" / "minimal.yaml")
+    assert bash(f"reformctl show --file {other} 1") == ["1", "1.1", "1.2"]
+
+
+def test_silent_on_a_broken_file(tmp_path: Path):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "tasks-2020.yaml").write_text("tasks: [\n", encoding="utf-8")
+    assert bash("reformctl show ") == []
+    assert bash("reformctl status set 6.2 ") == STATUSES
