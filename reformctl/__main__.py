@@ -1,3 +1,3 @@
-from reformctl.cli import app
+from reformctl.cli import main
 
-app(prog_name="reformctl")
+main()

@@ -1,15 +1,14 @@
 """The command line: parse options, call the core, pick the output, map errors to exit codes."""
 
-from __future__ import annotations
-
 import datetime as dt
 import io
 import json
+import os
 import sys
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -17,8 +16,11 @@ from rich.table import Table
 from rich.text import Text
 from typer.core import TyperGroup
 
-from reformctl import __version__, completion, edit, loader, query, report
+from reformctl import __version__, completion, loader, query
 from reformctl.errors import PlanInvalid, ReformctlError, UsageError
+
+if TYPE_CHECKING:
+    from reformctl import edit
 from reformctl.models import STATUS_LABELS, Plan, parse_day, schema_text
 from reformctl.output import LIST_FORMATS, View, fit, light_text, make_console, status_text, write_csv
 
@@ -60,7 +62,7 @@ def _version(value: bool) -> None:
 
 
 @app.callback()
-def main(
+def options(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="显示版本号并退出")
     ] = False,
@@ -309,7 +311,9 @@ def parse_date(value: str | None, option: str) -> dt.date | None:
         raise UsageError(f"{option}：{exc}") from None
 
 
-def _commit_after(path: Path, commit: bool) -> Callable[[edit.Change], None] | None:
+def _commit_after(path: Path, commit: bool) -> "Callable[[edit.Change], None] | None":
+    from reformctl import edit
+
     if not commit:
         return None
     edit.git_folder(path)
@@ -329,6 +333,8 @@ def status_set(
 
     例：reformctl status set 6.2 done --note 试点城市已签约 ；reformctl status set 10.3 已完成
     """
+    from reformctl import edit
+
     path = loader.find_plan(file)
     key = query.status_name(status)
     when = parse_date(date, "--date") or dt.date.today()
@@ -356,6 +362,8 @@ def due_set(
 
     例：reformctl due set 6.2 2020-12-31 ；reformctl due set 6.2 2021-03-31 --note 试点城市调整
     """
+    from reformctl import edit
+
     path = loader.find_plan(file)
     day = parse_date(due, "期限")
     assert day is not None
@@ -370,6 +378,8 @@ def undo(ident: IdArgument, commit: CommitOption = False, file: FileOption = Non
 
     例：reformctl undo 6.2
     """
+    from reformctl import edit
+
     path = loader.find_plan(file)
     typer.echo(edit.undo(path, ident, then=_commit_after(path, commit)).summary())
 
@@ -415,6 +425,8 @@ def init(force: Annotated[bool, typer.Option("--force", help="覆盖已有的文
 
     例：reformctl init
     """
+    from reformctl import edit
+
     targets = {
         Path("data") / "tasks-2020.yaml": loader.bundled_path().read_bytes(),
         Path("schemas") / "plan.schema.json": schema_text().encode("utf-8"),
@@ -440,6 +452,8 @@ def summary(
 
     例：reformctl summary ；reformctl summary --by dept --as-of 2020-12-31
     """
+    from reformctl import report
+
     plan = open_plan(file, parse_date(as_of, "--as-of"))
     day = as_of_day(as_of)
     result = report.summarize(plan, query.rows(plan), day, warn_days, by.value)
@@ -498,6 +512,8 @@ def report_(
 
     例：reformctl report --since 2020-09-01 --until 2020-09-30 ；reformctl report --format html -o 周报.html
     """
+    from reformctl import report
+
     end = parse_date(until, "--until") or dt.date.today()
     start = parse_date(since, "--since") or end - dt.timedelta(days=6)
     plan = open_plan(file, end)
@@ -521,6 +537,8 @@ def export(
 
     例：reformctl export -o 台账.csv ；reformctl export --format xlsx -o 台账.xlsx
     """
+    from reformctl import report
+
     plan = open_plan(file, parse_date(as_of, "--as-of"))
     records = report.ledger(plan, as_of_day(as_of), warn_days)
     headers = list(report.LEDGER.values())
@@ -539,8 +557,23 @@ def export(
 
 def emit(text: str, output: Path | None) -> None:
     """To the screen, or atomically to a file (UTF-8)."""
+    from reformctl import edit
+
     if output is None:
         sys.stdout.write(text)
         return
     edit.write_atomic(output, text.encode("utf-8"), str(output))
     typer.echo(f"已写入 {output}", err=True)
+
+
+def main() -> None:
+    """The `reformctl` command. Typer builds the parameters of every command on each start;
+    a clerk's command needs only its own, so the others are left out of this process (all of
+    them stay for help, completion and anything unrecognised)."""
+    name = sys.argv[1] if len(sys.argv) > 1 else ""
+    wanted = [c for c in app.registered_commands if (c.name or c.callback.__name__) == name]  # type: ignore[union-attr]
+    groups = [g for g in app.registered_groups if g.name == name]
+    completing = any(key.startswith("_REFORMCTL_COMPLETE") for key in os.environ)
+    if (wanted or groups) and not completing:
+        app.registered_commands, app.registered_groups = wanted, groups
+    app(prog_name="reformctl")

@@ -79,17 +79,16 @@ def set_status(
     """Set an item's status and append a history record; None when there is nothing to change."""
     ident = typed(ident)  # ６．２ is 6.2
 
-    def edit(text: str, root: yaml.Node, plan: Plan) -> tuple[str, Any, Change | None]:
-        loc = entry_loc(plan, ident)
-        mapping = loader.find_node(root, loc)
-        before = _value(mapping, "status").value
+    def edit(text: str, current: loader.Loaded) -> tuple[str, Loc, Any, Change | None]:
+        loc, mapping, entry = _entry(current, ident)
+        before = entry["status"]
         if before == status and not note:
-            return text, None, None
-        record = {"date": date, "from": before, "status": status}
-        expected, splices = _record(text, plan, loc, mapping, record, note)
-        _at(expected, loc)["status"] = status
-        splices.append(_replace_scalar(_value(mapping, "status"), status))
-        return splice(text, splices), expected, Change(ident, before, status, date, note)
+            return text, loc, entry, None
+        record = {"date": date.isoformat(), "from": before, "status": status, **({"note": note} if note else {})}
+        entry["status"] = status
+        entry["history"] = [*(entry.get("history") or []), record]
+        splices = [_replace_scalar(_value(mapping, "status"), status), _append_record(text, mapping, record)]
+        return splice(text, splices), loc, entry, Change(ident, before, status, date, note)
 
     return rewrite(path, edit, then)
 
@@ -98,23 +97,19 @@ def set_due(path: Path, ident: str, due: dt.date, date: dt.date, note: str | Non
     """Set an item's deadline; moving an existing one also records it (old, new, reason) in the history."""
     ident = typed(ident)  # ６．２ is 6.2
 
-    def edit(text: str, root: yaml.Node, plan: Plan) -> tuple[str, Any, Change | None]:
-        loc = entry_loc(plan, ident)
-        mapping = loader.find_node(root, loc)
-        pair = _key_value(mapping, "due")
-        if pair is None:
-            expected = plan.model_dump(by_alias=True, exclude_unset=True)
-            splices = [_insert_after(text, mapping, "status", "due", due.isoformat())]
-            before = None
+    def edit(text: str, current: loader.Loaded) -> tuple[str, Loc, Any, Change | None]:
+        loc, mapping, entry = _entry(current, ident)
+        before, after = entry.get("due"), due.isoformat()
+        if before == after:
+            return text, loc, entry, None
+        if before is None:
+            splices = [_insert_after(text, mapping, "status", "due", after)]
         else:
-            before = _at(plan.model_dump(), loc)["due"]
-            if before == due:
-                return text, None, None
-            expected, splices = _record(text, plan, loc, mapping, {"date": date, "from_due": before, "due": due}, note)
-            splices.append(_replace_scalar(pair[1], due.isoformat()))
-        _at(expected, loc)["due"] = due
-        change = Change(ident, before and before.isoformat(), due.isoformat(), date, note, field="due")
-        return splice(text, splices), expected, change
+            record = {"date": date.isoformat(), "from_due": before, "due": after, **({"note": note} if note else {})}
+            entry["history"] = [*(entry.get("history") or []), record]
+            splices = [_replace_scalar(_value(mapping, "due"), after), _append_record(text, mapping, record)]
+        entry["due"] = after
+        return splice(text, splices), loc, entry, Change(ident, before, after, date, note, field="due")
 
     return rewrite(path, edit, then)
 
@@ -123,48 +118,39 @@ def undo(path: Path, ident: str, then: Then = None) -> Change:
     """Remove the last history record of an item and restore the status (or deadline) before it."""
     ident = typed(ident)  # ６．２ is 6.2
 
-    def edit(text: str, root: yaml.Node, plan: Plan) -> tuple[str, Any, Change]:
-        loc = entry_loc(plan, ident)
-        mapping = loader.find_node(root, loc)
-        expected = plan.model_dump(by_alias=True, exclude_unset=True)
-        entry = _at(expected, loc)
-        history = entry.get("history") or []
+    def edit(text: str, current: loader.Loaded) -> tuple[str, Loc, Any, Change]:
+        loc, mapping, entry = _entry(current, ident)
+        history = list(entry.get("history") or [])
         if not history:
             raise Refused(f"{ident} 没有进展记录，无可撤销")
         last = history.pop()
+        entry["history"] = history
         if not history:
             del entry["history"]
+        day = dt.date.fromisoformat(last["date"])
         splices = [_remove_last_record(text, mapping)]
-        if "due" in last:
-            if "from_due" not in last:
+        if last.get("due") is not None:
+            if last.get("from_due") is None:
                 raise Refused(f"{ident} 的最后一条记录没有写明调整前的期限（from_due），无法自动撤销，请手工修改")
             entry["due"] = last["from_due"]
-            splices.append(_replace_scalar(_value(mapping, "due"), last["from_due"].isoformat()))
-            after, before = (day.isoformat() for day in (last["due"], last["from_due"]))
-            return splice(text, splices), expected, Change(ident, after, before, last["date"], None, True, "due")
-        before = last.get("from") or next((r["status"] for r in reversed(history) if "status" in r), None)
+            splices.append(_replace_scalar(_value(mapping, "due"), last["from_due"]))
+            change = Change(ident, last["due"], last["from_due"], day, None, True, "due")
+            return splice(text, splices), loc, entry, change
+        before = last.get("from") or next((r["status"] for r in reversed(history) if r.get("status")), None)
         if before is None:
             raise Refused(f"{ident} 的最后一条记录没有写明之前的状态（from），无法自动撤销，请手工修改")
         entry["status"] = before
         splices.append(_replace_scalar(_value(mapping, "status"), before))
-        change = Change(ident, last["status"], before, last["date"], last.get("note"), undone=True)
-        return splice(text, splices), expected, change
+        return splice(text, splices), loc, entry, Change(ident, last["status"], before, day, last.get("note"), True)
 
     return rewrite(path, edit, then)
 
 
-def _record(
-    text: str, plan: Plan, loc: Loc, mapping: yaml.Node, record: dict[str, Any], note: str | None
-) -> tuple[Any, list[Splice]]:
-    """The expected data with `record` appended to the entry's history, and the splice that writes it."""
-    if note:
-        record["note"] = note
-    written = {key: value.isoformat() if isinstance(value, dt.date) else value for key, value in record.items()}
-    if note:
-        written["note"] = _scalar(note)
-    expected = plan.model_dump(by_alias=True, exclude_unset=True)
-    _at(expected, loc).setdefault("history", []).append(record)
-    return expected, [_append_record(text, mapping, written)]
+def _entry(current: loader.Loaded, ident: str) -> tuple[Loc, yaml.Node, dict[str, Any]]:
+    """Where the entry is, its node, and a copy of its plain data to change into the expected one."""
+    loc = entry_loc(current.plan, ident)
+    assert current.root is not None
+    return loc, loader.find_node(current.root, loc), dict(_at(current.data, loc))
 
 
 def entry_loc(plan: Plan, ident: str) -> Loc:
@@ -191,7 +177,7 @@ def _at(data: Any, loc: Loc) -> Any:
 # ---------------------------------------------------------------- the write path
 
 
-Edit = Callable[[str, yaml.Node, Plan], tuple[str, Any, Any]]
+Edit = Callable[[str, loader.Loaded], tuple[str, Loc, Any, Any]]
 
 
 def rewrite(path: Path, edit: Edit, then: Then = None) -> Any:
@@ -203,19 +189,34 @@ def rewrite(path: Path, edit: Edit, then: Then = None) -> Any:
         raw = read(target, name)
         text = loader.decode(raw, name)
         current = loader.parse(text, name, target)
-        new_text, expected, result = edit(text, current.root, current.plan)
+        new_text, loc, expected, result = edit(text, current)
         if result is None or new_text == text:
             return result
         try:
             new = loader.parse(new_text, name, target)
         except PlanInvalid as exc:
             raise Refused(f"{name}: 修改后的文件无法通过校验，未写入：{exc.problems[0].message}") from None
-        if new.plan.model_dump(by_alias=True, exclude_unset=True) != expected:
+        if not _same_except(current.data, new.data, loc, expected):
             raise Refused(f"{name}: 这一处的写法无法精确修改，未写入；请手工编辑")
         write_atomic(target, (BOM if raw.startswith(BOM) else b"") + new_text.encode("utf-8"), name)
         if then is not None:
             then(result)
     return result
+
+
+def _same_except(old: Any, new: Any, loc: Loc, expected: Any) -> bool:
+    """new equals old everywhere, except at loc, where it equals expected: the edit changed
+    exactly what was asked and nothing else (compared as plain data, which is cheap)."""
+    if not loc:
+        return bool(new == expected)
+    if type(old) is not type(new):
+        return False
+    part, rest = loc[0], loc[1:]
+    if isinstance(old, dict):
+        same = old.keys() == new.keys() and all(new[k] == v for k, v in old.items() if k != part)
+    else:
+        same = len(old) == len(new) and all(new[i] == v for i, v in enumerate(old) if i != part)
+    return same and _same_except(old[part], new[part], rest, expected)
 
 
 def writable(path: Path) -> Path:
@@ -397,7 +398,8 @@ def _scalar(value: str) -> str:
 
 
 def _append_record(text: str, mapping: yaml.Node, record: dict[str, str]) -> Splice:
-    """Add a history record (its values already written as YAML) in the style already used."""
+    """Add a history record in the style the item already uses; only a note may need quotes."""
+    record = {key: _scalar(value) if key == "note" else value for key, value in record.items()}
     nl = _newline(text)
     flow = "{" + ", ".join(_record_lines(record)) + "}"
     pair = _key_value(mapping, "history")

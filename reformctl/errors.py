@@ -5,11 +5,10 @@ Exit codes: 0 ok, 1 invalid data or refused action, 2 usage (bad option or argum
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """One located problem in a plan file; line and col are 1-based."""
 
     path: str

@@ -47,7 +47,8 @@ DeptRefs = Annotated[list[str], Field(description="部门简称或全称，见 d
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
+    # Built on first use: a read served from the cache never needs the validators.
+    model_config = ConfigDict(extra="forbid", strict=True, defer_build=True)
 
 
 class Document(Strict):

@@ -7,12 +7,10 @@ import datetime as dt
 import json
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TextIO
 
-from rich.cells import cell_len
+from rich.cells import cell_len, set_cell_size
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from reformctl.models import STATUS_LABELS, Plan
@@ -23,16 +21,22 @@ LIGHT_STYLES = {"red": "bold red", "yellow": "yellow", "green": "green"}
 HEADERS = ["编号", "内容", "牵头部门", "状态", "期限", "提示"]
 
 
-@dataclass
 class View:
     """What every renderer needs besides the rows: the plan, the day lights are judged on, where to write."""
 
-    plan: Plan
-    as_of: dt.date
-    console: Console
-    out: TextIO
-    warn_days: int = WARN_DAYS
-    bom: bool = True
+    __slots__ = ("plan", "as_of", "console", "out", "warn_days", "bom")
+
+    def __init__(
+        self, plan: Plan, as_of: dt.date, console: Console, out: TextIO, warn_days: int = WARN_DAYS, bom: bool = True
+    ):
+        self.plan, self.as_of, self.console, self.out, self.warn_days, self.bom = (
+            plan,
+            as_of,
+            console,
+            out,
+            warn_days,
+            bom,
+        )
 
 
 PIPE_WIDTH = 100_000
@@ -40,7 +44,8 @@ PIPE_WIDTH = 100_000
 
 def make_console(no_color: bool = False) -> Console:
     """Rich output for people. Piped (no terminal, no COLUMNS), tables are not cut at 80 columns."""
-    out = Console(highlight=False, no_color=no_color or None)
+    # No emoji codes (:smile:) or highlighting: plan text is printed as it is, and faster.
+    out = Console(highlight=False, emoji=False, no_color=no_color or None)
     if not out.is_terminal and "COLUMNS" not in os.environ:
         out.width = PIPE_WIDTH
     return out
@@ -57,7 +62,7 @@ def status_text(status: str) -> Text:
 
 def light_text(value: str | None) -> Text:
     """● 逾期 in red: the word carries the meaning without colour (NO_COLOR, GBK consoles)."""
-    return Text(f"● {LIGHTS[value]}", style=LIGHT_STYLES[value]) if value else Text("")
+    return Text(light_label(value), style=LIGHT_STYLES.get(value or ""))
 
 
 def _cells(view: View, row: Row) -> list[str]:
@@ -67,33 +72,69 @@ def _cells(view: View, row: Row) -> list[str]:
 
 
 def table(rows: list[Row], view: View) -> None:
+    """Drawn like rich's tables, in one pass: rich measures every cell again and again, which
+    for thousands of rows costs more than the data behind them. The text column is cut to fit
+    the screen; piped, every row keeps its full text."""
     with_due = any(row.due for row in rows)
-    # The text is cut to fit; the short columns keep their whole width.
-    grid = Table(header_style="bold", expand=fit(view.console))
-    grid.add_column(HEADERS[0], no_wrap=True, min_width=4)
-    grid.add_column(HEADERS[1], no_wrap=True, overflow="ellipsis", ratio=1, min_width=10)
-    grid.add_column(HEADERS[2], no_wrap=True, min_width=_widest(["、".join(r.lead(view.plan)) for r in rows]))
-    grid.add_column(HEADERS[3], no_wrap=True, min_width=6)
-    if with_due:
-        grid.add_column(HEADERS[4], no_wrap=True, min_width=10)
-        grid.add_column(HEADERS[5], no_wrap=True, min_width=6)
+    headers = HEADERS if with_due else HEADERS[:4]
+    body: list[list[tuple[str, str | None]]] = []
     for row in rows:
-        cells: list[str | Text] = [row.id, row.text, "、".join(row.lead(view.plan)), status_text(row.status)]
+        cells = [(row.id, None), (row.text, None), ("、".join(row.lead(view.plan)), None)]
+        cells.append((STATUS_LABELS[row.status], STATUS_STYLES[row.status]))
         if with_due:
-            cells += [row.due.isoformat() if row.due else "", light_text(light(row, view.as_of, view.warn_days))]
-        grid.add_row(*cells)
-    view.console.print(grid)
+            value = light(row, view.as_of, view.warn_days)
+            cells += [
+                (row.due.isoformat() if row.due else "", None),
+                (light_label(value), LIGHT_STYLES.get(value or "")),
+            ]
+        body.append(cells)
+    widths = [max([cell_len(h)] + [cell_len(cells[n][0]) for cells in body]) for n, h in enumerate(headers)]
+    if fit(view.console):
+        others = sum(widths) - widths[1] + 3 * len(widths) + 1
+        widths[1] = max(10, view.console.width - others)
+    out = Text()
+    out.append(_rule("┏", "━", "┳", "┓", widths))
+    out.append("┃")
+    for header, width in zip(headers, widths, strict=True):
+        out.append(" ")
+        out.append(_fit(header, width), style="bold")
+        out.append(" ┃")
+    out.append("\n" + _rule("┡", "━", "╇", "┩", widths))
+    for cells in body:
+        out.append("│")
+        for (value, style), width in zip(cells, widths, strict=True):
+            out.append(" ")
+            out.append(_fit(value, width), style=style)
+            out.append(" │")
+        out.append("\n")
+    out.append(_rule("└", "─", "┴", "┘", widths).rstrip("\n"))
+    view.console.print(out, soft_wrap=True)
     view.console.print(f"共 {len(rows)} 项", style="dim")
 
 
-def _widest(cells: list[str]) -> int:
-    return max((cell_len(c) for c in cells), default=8)
+def _rule(left: str, line: str, cross: str, right: str, widths: list[int]) -> str:
+    return left + cross.join(line * (width + 2) for width in widths) + right + "\n"
+
+
+def _fit(value: str, width: int) -> str:
+    """Exactly `width` cells: padded, or cut with an ellipsis."""
+    size = cell_len(value)
+    if size > width:
+        return set_cell_size(value, width - 1) + "…"
+    return value + " " * (width - size)
+
+
+def light_label(value: str | None) -> str:
+    return f"● {LIGHTS[value]}" if value else ""
 
 
 def json_(rows: list[Row], view: View) -> None:
-    records = [row.as_json(view.plan, view.as_of, view.warn_days) for row in rows]
-    json.dump(records, view.out, ensure_ascii=False, indent=2)
-    view.out.write("\n")
+    """The same text as json.dump(..., indent=2), written a row at a time."""
+    view.out.write("[")
+    for n, row in enumerate(rows):
+        record = json.dumps(row.as_json(view.plan, view.as_of, view.warn_days), ensure_ascii=False, indent=2)
+        view.out.write(("," if n else "") + "\n  " + record.replace("\n", "\n  "))
+    view.out.write("\n]\n" if rows else "]\n")
 
 
 def csv_(rows: list[Row], view: View) -> None:

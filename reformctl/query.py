@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import TypeVar
 
 from reformctl.errors import UsageError
@@ -18,13 +16,14 @@ LIGHTS = {"red": "逾期", "yellow": "临期", "green": "正常"}
 WARN_DAYS = 7
 
 
-@dataclass(frozen=True)
 class Row:
     """One tracked entry: an item, or a task that has no items."""
 
-    id: str
-    task: Task
-    item: Item | None
+    # A plain class, not a dataclass: it is defined on every start-up, and that adds up.
+    __slots__ = ("id", "task", "item")
+
+    def __init__(self, id: str, task: Task, item: Item | None):
+        self.id, self.task, self.item = id, task, item
 
     @property
     def entry(self) -> Item | Task:
@@ -155,12 +154,13 @@ def depts_label(plan: Plan, ids: list[str] | None = None) -> str:
     return "、".join(f"{i}（{names[i]}）" if names.get(i, i) != i else i for i in shown)
 
 
-@dataclass(frozen=True)
 class Entry:
     """One history record, with the id it belongs to."""
 
-    id: str
-    record: Record
+    __slots__ = ("id", "record")
+
+    def __init__(self, id: str, record: Record):
+        self.id, self.record = id, record
 
     @property
     def date(self) -> dt.date:
@@ -264,5 +264,7 @@ def _some(choices: list[str], limit: int = 60) -> str:
 
 
 def _near(value: str, choices: list[str]) -> str:
+    import difflib  # only when something is wrong
+
     near = difflib.get_close_matches(value, choices, n=3, cutoff=0.5)
     return f"。是不是 {'、'.join(near)}？" if near else "。"

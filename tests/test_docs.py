@@ -44,3 +44,15 @@ def test_every_command_has_help_and_is_in_the_readme(name: str, callback: object
 def test_python_dash_m():
     result = subprocess.run([sys.executable, "-m", "reformctl", "--help"], capture_output=True, text=True)
     assert result.returncode == 0 and "validate" in result.stdout
+
+
+def test_the_command_builds_only_what_runs_yet_knows_every_command(plan_file, tmp_path):
+    def reformctl(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "reformctl", *args], capture_output=True, text=True, cwd=tmp_path)
+
+    listed = reformctl("list", "--task", "7", "--format", "json")
+    assert listed.returncode == 0 and '"7.2"' in listed.stdout
+    assert reformctl("status", "set", "7.2", "done").stdout == "已记录 7.2：未启动 → 已完成\n"
+    typo = reformctl("lst")
+    assert typo.returncode == 2 and "Did you mean 'list'?" in typo.stderr
+    assert "status" in reformctl("--help").stdout and reformctl("--version").returncode == 0

@@ -60,7 +60,7 @@ def test_random_edits(parser: str, operations: list[tuple[str, str, str | None, 
                     edit.set_status(path, ident, status, day, note)
                     expected[ident] = (status, [*history, (day, current, status, note)])
 
-            final = loader.load(path)
+            final = loader.parse(path.read_text(encoding="utf-8"), "final", path)
             got = {
                 row.id: (row.status, [(r.date, r.from_, r.status, r.note) for r in row.history])
                 for row in query.rows(final.plan)

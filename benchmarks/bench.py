@@ -1,0 +1,186 @@
+"""How fast reformctl is, as whole processes, at the sizes plans reach.
+
+    python benchmarks/bench.py            # the real plan (37 items), 1,000 and 10,000 items
+    python benchmarks/bench.py --large    # and 100,000 items (validate only; takes a few minutes)
+
+Each figure is the median of several runs after a warm-up, with the median ratio to a floor
+run just before each of them: a do-nothing Typer app that imports the same libraries (typer,
+pydantic, PyYAML, rich). The machine is shared and noisy, so compare ratios within one run,
+not across runs. Peak memory is the largest resident set of any run (from wait4). Plain Python: no extra
+dependency; it runs the `reformctl` installed beside this interpreter.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import unicodedata
+from functools import partial
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+REAL = ROOT / "data" / "tasks-2020.yaml"
+DEPTS = [("调宣部", "调研宣传部"), ("组人部", "组织人事部"), ("科普部", "科学技术普及部"), ("学会部", "学会学术部"),
+         ("办公厅", "办公厅"), ("国际部", "国际联络部"), ("计财部", "计划财务部")]  # fmt: skip
+MIB = 2**20
+TEXT = "完善助力地方和区域高质量发展模式，突出会地合作、上下联动，强化与地方党委政府合作，共建试点城市"
+
+FLOOR = """\
+import typer, yaml, pydantic, rich.console, rich.table
+from pydantic import BaseModel
+
+app = typer.Typer()
+
+
+@app.command()
+def main(dept: str = "") -> None:
+    pass
+
+
+app()
+"""
+
+# command, size it applies to ("all" or a tuple), target ratio at 37 items, at 10,000 items
+CASES = [
+    ("list --dept 学会部", ["list", "--dept", "学会部"], 1.10, 3.0),
+    ("list --dept 学会部 --format json", ["list", "--dept", "学会部", "--format", "json"], 1.10, 1.5),
+    ("show ID", ["show", "{last}"], None, None),
+    ("validate", ["validate"], 1.10, None),
+    ("validate (first read)", ["validate"], None, 6.0),
+    ("status set", ["status", "set", "{last}", "{status}", "--date", "2026-01-01"], 1.20, 6.0),
+]
+
+
+def generate(items: int) -> str:
+    """A plan in the project's own format: tasks of 100 items, leads spread over 7 departments,
+    a deadline on every third item and a history record on every fifth."""
+    out = [
+        "# yaml-language-server: $schema=../schemas/plan.schema.json",
+        "version: 1",
+        "document: {title: 基准计划, number: 基准〔2026〕1号, issuer: 基准办公室}",
+        "departments:",
+        *(f"  - {{id: {short}, name: {full}}}" for short, full in DEPTS),
+        "tasks:",
+    ]
+    per_task = 100
+    for t in range(1, (items + per_task - 1) // per_task + 1):
+        out += [f'  - id: "{t}"', f"    title: 第{t}项任务", f"    lead: [{DEPTS[t % 7][0]}]", "    items:"]
+        for i in range(1, min(per_task, items - (t - 1) * per_task) + 1):
+            n = (t - 1) * per_task + i
+            out += [f'      - id: "{t}.{i}"', f"        text: {TEXT}（第{n}项）", "        status: todo"]
+            if n % 3 == 0:
+                out.append(f"        due: 2026-{n % 12 + 1:02d}-15")
+            if n % 5 == 0:
+                out += ["        history:", "          - {date: 2026-01-05, from: todo, status: todo, note: 已部署}"]
+    return "\n".join(out) + "\n"
+
+
+def pad(text: str, width: int) -> str:
+    """Left-justify in terminal cells: a Chinese character takes two."""
+    cells = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return text + " " * max(0, width - cells)
+
+
+def reformctl() -> list[str]:
+    script = Path(sys.executable).parent / "reformctl"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "reformctl"]
+
+
+def run_once(argv: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, int]:
+    """Wall time in seconds and peak resident memory in bytes of one whole process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed: {' '.join(argv)}\n{proc.stderr.read().decode() if proc.stderr else ''}")
+    return elapsed, usage.ru_maxrss * 1024
+
+
+def measure(argv, cwd, env, runs, before=None, floor=None) -> tuple[float, float, int]:
+    """Median wall time, median ratio to the floor and peak memory. Each timed run is paired
+    with a run of the floor just before it, so a machine that slows down for a while slows
+    both sides of a ratio alike."""
+    times, ratios, peak = [], [], 0
+    for n in range(runs + 1):  # the first is the warm-up
+        if before:
+            before()
+        reference = run_once(floor, cwd, env)[0] if floor else 1.0
+        elapsed, rss = run_once(argv, cwd, env)
+        peak = max(peak, rss)
+        if n:
+            times.append(elapsed)
+            ratios.append(elapsed / reference)
+    return statistics.median(times), statistics.median(ratios), peak
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=7, help="timed runs per figure (after one warm-up)")
+    parser.add_argument("--large", action="store_true", help="also 100,000 items (validate and peak memory)")
+    parser.add_argument("--sizes", help="only these sizes, comma-separated (e.g. 37,10000)")
+    args = parser.parse_args()
+
+    base = Path(tempfile.mkdtemp(prefix="reformctl-bench-"))
+    env = {**os.environ, "XDG_CACHE_HOME": str(base / "cache"), "NO_COLOR": "1", "COLUMNS": "120"}
+    env.pop("REFORMCTL_FILE", None)
+    env.pop("REFORMCTL_NO_CACHE", None)
+    (base / "floor.py").write_text(FLOOR, encoding="utf-8")
+    cmd = reformctl()
+    try:
+        floor_argv = [sys.executable, str(base / "floor.py")]
+        floor, _, floor_rss = measure(floor_argv, base, env, args.runs)
+        bare, _, _ = measure([sys.executable, "-c", "pass"], base, env, args.runs)
+        print(f"reformctl benchmark · {os.cpu_count()} cores · Python {sys.version.split()[0]} · median of {args.runs}")
+        print(f"floor: do-nothing Typer app with the same imports {floor * 1000:.0f} ms, "
+              f"{floor_rss / MIB:.0f} MiB; python -c pass {bare * 1000:.0f} ms")  # fmt: skip
+        print()
+        header = f"{pad('command', 34)}{'items':>8}{'median':>10}{'× floor':>9}{'peak':>9}{'target':>8}  ok"
+        print(header)
+        print("-" * len(header))
+        sizes = [37, 1_000, 10_000] + ([100_000] if args.large else [])
+        if args.sizes:
+            sizes = [int(size) for size in args.sizes.split(",")]
+        failures = 0
+        for size in sizes:
+            folder = base / str(size)
+            (folder / "data").mkdir(parents=True)
+            plan = folder / "data" / "tasks-2020.yaml"
+            pristine = REAL.read_text(encoding="utf-8") if size == 37 else generate(size)
+            plan.write_text(pristine, encoding="utf-8")
+            last = "12.3" if size == 37 else f"{(size + 99) // 100}.{(size - 1) % 100 + 1}"
+            for name, argv, target_small, target_10k in CASES:
+                if size == 100_000 and name != "validate (first read)":
+                    continue
+                target = target_small if size == 37 else target_10k if size == 10_000 else None
+                argv = [a.replace("{last}", last).replace("{status}", "doing") for a in argv]
+                before = None
+                if name == "validate (first read)":  # each run reads the file for the first time
+                    before = partial(shutil.rmtree, base / "cache", ignore_errors=True)
+                elif name == "status set":  # each run writes a fresh copy (not timed)
+                    before = partial(plan.write_text, pristine, encoding="utf-8")
+                runs = args.runs if size < 100_000 else 3
+                median, ratio, peak = measure(cmd + argv, folder, env, runs, before, floor_argv)
+                ok = "" if target is None else "yes" if ratio <= target else "NO"
+                failures += ok == "NO"
+                shown = f"≤{target:g}" if target else ""
+                figures = f"{median * 1000:>8.0f}ms{ratio:>8.2f}×{peak / MIB:>6.0f}MiB"
+                print(f"{pad(name, 34)}{size:>8,}{figures}{shown:>8}  {ok}")
+            if size == 100_000:
+                fits = peak < 600 * MIB
+                print(f"{'':<42}  peak memory {peak / MIB:.0f} MiB, target < 600 MiB: {'yes' if fits else 'NO'}")
+                failures += not fits
+        print()
+        print("all targets met" if not failures else f"{failures} target(s) missed")
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
