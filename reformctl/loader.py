@@ -35,6 +35,7 @@ def make_loader(base: type) -> type:
 Loader = make_loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
+_STR = "tag:yaml.org,2002:str"
 _SCALARS = {f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null")}
 _COLLECTIONS = {"tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"}
 
@@ -113,17 +114,18 @@ def _no_gc() -> Iterator[None]:
 
 def parse(text: str, name: str, path: Path, nodes: bool = True) -> Loaded:
     """Validate a plan's text; `name` is how problems refer to the file. With nodes, the
-    composed node tree is kept for splicing (the write path)."""
+    node tree is kept, and the plain data, for splicing (the write path)."""
     with _no_gc():
-        root = compose(text, name)
-        data = Builder(name).data(root)
+        data, root = Reader(name, nodes).read(text)
         try:
             plan = Plan.model_validate(data)
         except ValidationError as exc:
+            root = root or Reader(name, nodes=True).read(text)[1]  # an invalid file: locate its problems
             raise PlanInvalid([_problem(name, root, err) for err in exc.errors()]) from None
-        problems = [Problem(name, *_position(root, loc), f"{dotted(loc)}: {msg}") for loc, msg in check(plan)]
+        problems = list(check(plan))
         if problems:
-            raise PlanInvalid(problems)
+            root = root or Reader(name, nodes=True).read(text)[1]
+            raise PlanInvalid([Problem(name, *_position(root, loc), f"{dotted(loc)}: {msg}") for loc, msg in problems])
     return Loaded(path, text, root, plan, data) if nodes else Loaded(path, text, None, plan)
 
 
@@ -140,75 +142,121 @@ def decode(raw: bytes, name: str) -> str:
         raise PlanInvalid([Problem(name, line, col, f"文件不是 UTF-8 编码{hint}")]) from None
 
 
-def compose(text: str, name: str) -> yaml.Node:
-    try:
-        root = yaml.compose(text, Loader=Loader)
-    except yaml.MarkedYAMLError as exc:
-        mark, start = exc.problem_mark or exc.context_mark, exc.context_mark
-        where = (
-            f"（从第 {start.line + 1} 行第 {start.column + 1} 列开始）"
-            if start and mark and start.line != mark.line
-            else ""
-        )
-        what = " ".join(filter(None, [exc.context, exc.problem]))
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise PlanInvalid([Problem(name, line, col, f"YAML 语法错误{where}：{what}")]) from None
-    except yaml.YAMLError as exc:
-        raise PlanInvalid([Problem(name, 1, 1, f"YAML 错误：{exc}")]) from None
-    if root is None:
-        raise PlanInvalid([Problem(name, 1, 1, "文件是空的")])
-    return root
+class Reader:
+    """Read YAML events into plain values, and into nodes (with their marks) when asked.
 
+    One pass over libyaml's events, with no node tree unless the caller needs one: at
+    100,000 items a node tree costs hundreds of MiB. What a plan never needs and an attacker
+    might use is refused, every instance in the file, each at its own position: aliases
+    (the "billion laughs"), merge keys, Python and other tags, duplicate keys, deep nesting."""
 
-class Builder:
-    """Turn nodes into plain values, refusing what a plan never needs and an attacker might use:
-    aliases (the "billion laughs"), merge keys, Python and other tags, duplicate keys, deep nesting.
-    Every such problem in the file is collected, so that one run reports them all."""
-
-    def __init__(self, name: str):
+    def __init__(self, name: str, nodes: bool = False):
         self.name = name
+        self.nodes = nodes
         self.constructor = yaml.constructor.SafeConstructor()
-        self.seen: set[int] = set()
-        self.aliased: set[int] = set()
         self.problems: list[Problem] = []
 
-    def data(self, root: yaml.Node) -> Any:
-        value = self.build(root)
+    def read(self, text: str) -> tuple[Any, yaml.Node | None]:
+        """(plain data, root node or None); PlanInvalid with every problem found."""
+        parser = Loader(text)
+        try:
+            parser.get_event()  # stream start
+            if parser.check_event(yaml.StreamEndEvent):
+                raise PlanInvalid([Problem(self.name, 1, 1, "文件是空的")])
+            parser.get_event()  # document start
+            data, root = self.value(parser, parser.get_event(), 0)
+            parser.get_event()  # document end
+            if not parser.check_event(yaml.StreamEndEvent):
+                self.complain(parser.get_event(), "文件中只能有一个 YAML 文档（去掉多余的 ---）")
+        except yaml.MarkedYAMLError as exc:
+            raise PlanInvalid([_syntax_problem(self.name, exc)]) from None
+        except yaml.YAMLError as exc:
+            raise PlanInvalid([Problem(self.name, 1, 1, f"YAML 错误：{exc}")]) from None
+        finally:
+            parser.dispose()
         if self.problems:
             raise PlanInvalid(self.problems)
-        return value
+        return data, root
 
-    def complain(self, node: yaml.Node, message: str) -> None:
-        self.problems.append(Problem(self.name, node.start_mark.line + 1, node.start_mark.column + 1, message))
+    def complain(self, event: Any, message: str) -> None:
+        mark = event.start_mark
+        self.problems.append(Problem(self.name, mark.line + 1, mark.column + 1, message))
 
-    def build(self, node: yaml.Node, depth: int = 0) -> Any:
-        if id(node) in self.seen:  # composing shares the anchored node: this is an alias
-            if id(node) not in self.aliased:
-                self.aliased.add(id(node))
-                self.complain(node, "不支持 YAML 锚点与别名（& 与 *）：这里的内容被别名引用，请在各处直接写出")
-            return None
-        self.seen.add(id(node))
+    def value(self, parser: Any, event: Any, depth: int) -> tuple[Any, yaml.Node | None]:
+        if isinstance(event, yaml.AliasEvent):
+            self.complain(event, "不支持 YAML 锚点与别名（& 与 *）：请在各处直接写出内容")
+            return None, None
         if depth > MAX_DEPTH:
-            self.complain(node, f"嵌套超过 {MAX_DEPTH} 层")
-            return None
-        if isinstance(node, yaml.ScalarNode) and node.tag in _SCALARS:
-            return self.constructor.construct_object(node)
-        if node.tag not in _COLLECTIONS:
-            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
-            self.complain(node, f"不支持的 YAML 标签 {tag}：计划文件只用文字、数字、日期、列表和映射")
-            return None
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(child, depth + 1) for child in node.value]
+            self.complain(event, f"嵌套超过 {MAX_DEPTH} 层")
+            self.skip(parser, event)
+            return None, None
+        if isinstance(event, yaml.ScalarEvent):
+            return self.scalar(parser, event)
+        kind = yaml.SequenceNode if isinstance(event, yaml.SequenceStartEvent) else yaml.MappingNode
+        tag = parser.resolve(kind, None, event.implicit) if event.tag in (None, "!") else event.tag
+        if tag not in _COLLECTIONS:
+            self.complain(event, _tag_message(tag))
+        if kind is yaml.SequenceNode:
+            items, children = [], []
+            while not parser.check_event(yaml.SequenceEndEvent):
+                item, child = self.value(parser, parser.get_event(), depth + 1)
+                items.append(item)
+                children.append(child)
+            return items, self.node(kind, tag, children, event, parser.get_event())
         result: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            key = self.build(key_node, depth + 1)
+        pairs = []
+        while not parser.check_event(yaml.MappingEndEvent):
+            key_event = parser.get_event()
+            key, key_node = self.value(parser, key_event, depth + 1)
+            item, child = self.value(parser, parser.get_event(), depth + 1)
             if not isinstance(key, str):
-                self.complain(key_node, f"键应为文字，实际是 {key!r}")
+                self.complain(key_event, f"键应为文字，实际是 {key!r}")
             elif key in result:
-                self.complain(key_node, f"重复的键 '{key}'（YAML 只会保留最后一个）")
+                self.complain(key_event, f"重复的键 '{key}'（YAML 只会保留最后一个）")
             else:
-                result[key] = self.build(value_node, depth + 1)
-        return result
+                result[key] = item
+                pairs.append((key_node, child))
+        return result, self.node(kind, tag, pairs, event, parser.get_event())
+
+    def scalar(self, parser: Any, event: Any) -> tuple[Any, yaml.Node | None]:
+        tag = parser.resolve(yaml.ScalarNode, event.value, event.implicit) if event.tag in (None, "!") else event.tag
+        if tag not in _SCALARS:
+            self.complain(event, _tag_message(tag))
+            return None, None
+        node = None
+        if self.nodes or tag != _STR:
+            node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+        value = event.value if tag == _STR else self.constructor.construct_object(node)
+        return value, node if self.nodes else None
+
+    def node(self, kind: type, tag: str, value: list[Any], start: Any, end: Any) -> yaml.Node | None:
+        if not self.nodes:
+            return None
+        return kind(tag, value, start.start_mark, end.end_mark, flow_style=start.flow_style)
+
+    def skip(self, parser: Any, event: Any) -> None:
+        """Consume the rest of a collection that is too deep to read."""
+        level = 0 if isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent)) else 1
+        while level:
+            event = parser.get_event()
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                level += 1
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                level -= 1
+
+
+def _tag_message(tag: str) -> str:
+    return f"不支持的 YAML 标签 {tag.replace('tag:yaml.org,2002:', '!!')}：计划文件只用文字、数字、日期、列表和映射"
+
+
+def _syntax_problem(name: str, exc: yaml.MarkedYAMLError) -> Problem:
+    mark, start = exc.problem_mark or exc.context_mark, exc.context_mark
+    where = ""
+    if start and mark and start.line != mark.line:
+        where = f"（从第 {start.line + 1} 行第 {start.column + 1} 列开始）"
+    what = " ".join(filter(None, [exc.context, exc.problem]))
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    return Problem(name, line, col, f"YAML 语法错误{where}：{what}")
 
 
 def dotted(loc: Loc) -> str:

@@ -27,7 +27,7 @@ INVALID = {
     "missing-text-and-status": (25, 5, "需填写 text 和 status"),
     "syntax-error": (28, 9, "YAML 语法错误（从第 27 行第 11 列开始）"),
     "python-tag": (28, 11, "不支持的 YAML 标签 !!python/object/apply:os.system"),
-    "alias": (12, 11, "不支持 YAML 锚点与别名"),  # where the anchored value starts
+    "alias": (27, 11, "不支持 YAML 锚点与别名"),
     "wrong-version": (1, 10, "不支持的格式版本 2"),
     "duplicate-dept": (9, 10, "departments[2].id: 部门简称 '学会部' 重复"),
     "record-without-change": (24, 13, "tasks[0].items[1].history[0]: 进展记录需写明新状态 status，或调整后的期限 due"),
@@ -92,8 +92,9 @@ def test_every_yaml_level_problem_at_once(tmp_path: Path):
     path = tmp_path / "many.yaml"
     path.write_text("a: 1\na: 2\nb: !!python/name:os.system x\nc: &x [1]\nd: *x\ne: *x\n", encoding="utf-8")
     found = problems(path)
-    assert [p.split(": ", 1)[0] for p in found] == ["many.yaml:2:1", "many.yaml:3:4", "many.yaml:4:4"]
-    assert "重复的键 'a'" in found[0] and "!!python/name:os.system" in found[1] and "锚点与别名" in found[2]
+    assert [p.split(": ", 1)[0] for p in found] == ["many.yaml:2:1", "many.yaml:3:4", "many.yaml:5:4", "many.yaml:6:4"]
+    assert "重复的键 'a'" in found[0] and "!!python/name:os.system" in found[1]
+    assert "锚点与别名" in found[2] and "锚点与别名" in found[3]
 
 
 def test_all_problems_of_a_file_at_once(tmp_path: Path):
@@ -111,7 +112,7 @@ def test_all_problems_of_a_file_at_once(tmp_path: Path):
         (b"", "1:1", "文件是空的"),
         (b"- a\n- b\n", "1:1", "应为键值映射"),
         (b"[" * 100 + b"]" * 100, "1:66", "嵌套超过 64 层"),
-        (b"a: &x [1]\nb: *x\n", "1:4", "不支持 YAML 锚点与别名"),
+        (b"a: &x [1]\nb: *x\n", "2:4", "不支持 YAML 锚点与别名"),
         (b"version: 1\n? [a]\n: b\n", "2:3", "键应为文字"),
     ],
     ids=["empty", "list", "deep", "alias", "complex-key"],
