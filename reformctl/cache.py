@@ -19,10 +19,13 @@ from pathlib import Path
 
 import pydantic
 
-from reformctl import __version__
+from reformctl import __version__, models
 from reformctl.models import Plan
 
-MAGIC = f"reformctl-cache 1 {__version__} pydantic {pydantic.VERSION} python {sys.version_info[:2]}\n".encode()
+# What a pickled plan depends on: the model's code (hashed, so that an edited checkout is not
+# served plans pickled by the code before), and the versions around it.
+_MODEL = hashlib.blake2b(Path(models.__file__).read_bytes(), digest_size=8).hexdigest()
+MAGIC = f"reformctl-cache 1 {__version__} {_MODEL} pydantic {pydantic.VERSION} python {sys.version_info[:2]}\n".encode()
 KEEP = 64  # entries; the oldest go first
 
 

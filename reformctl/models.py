@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import re
 from collections.abc import Iterator
+from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
@@ -143,17 +144,19 @@ class Plan(Strict):
     departments: list[Department]
     preamble: str | None = None
     requirements: str | None = Field(None, description="总体要求")
-    principles: list[Section] = Field(default_factory=list, description="基本原则")
+    principles: list[Section] = Field([], description="基本原则")  # not default_factory=list: inspecting it costs ms
     tasks: list[Task]
     tasks_note: str | None = None
-    safeguards: list[Section] = Field(default_factory=list, description="组织保障")
+    safeguards: list[Section] = Field([], description="组织保障")
+
+    @cached_property
+    def _dept_ids(self) -> dict[str, str]:
+        # Looked up for every row: a dict in the instance, not a search (nor a private attribute).
+        return {key: d.id for d in reversed(self.departments) for key in (d.name, d.id)}
 
     def dept_id(self, name: str) -> str | None:
         """The short id for a department given by id or full name."""
-        for dept in self.departments:
-            if name in (dept.id, dept.name):
-                return dept.id
-        return None
+        return self._dept_ids.get(name)
 
 
 def check(plan: Plan) -> Iterator[tuple[Loc, str]]:

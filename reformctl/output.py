@@ -6,7 +6,7 @@ import csv
 import datetime as dt
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TextIO
 
 from rich.cells import cell_len, set_cell_size
@@ -129,12 +129,16 @@ def light_label(value: str | None) -> str:
 
 
 def json_(rows: list[Row], view: View) -> None:
-    """The same text as json.dump(..., indent=2), written a row at a time."""
-    view.out.write("[")
-    for n, row in enumerate(rows):
-        record = json.dumps(row.as_json(view.plan, view.as_of, view.warn_days), ensure_ascii=False, indent=2)
-        view.out.write(("," if n else "") + "\n  " + record.replace("\n", "\n  "))
-    view.out.write("\n]\n" if rows else "]\n")
+    write_json(view.out, (row.as_json(view.plan, view.as_of, view.warn_days) for row in rows))
+
+
+def write_json(out: TextIO, records: Iterable[object]) -> None:
+    """A JSON array with one record per line, written as it goes: compact records use the C
+    encoder (indentation would not), and a line per record reads well and greps well."""
+    out.write("[")
+    for n, record in enumerate(records):
+        out.write(("," if n else "") + "\n" + json.dumps(record, ensure_ascii=False))
+    out.write("\n]\n")
 
 
 def csv_(rows: list[Row], view: View) -> None:

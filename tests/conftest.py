@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,8 @@ from typer.testing import CliRunner, Result
 from reformctl import loader
 from reformctl.cli import app
 
+# Never the user's own cache, not even for the plans loaded while tests are collected.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="reformctl-test-cache-")
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data" / "tasks-2020.yaml"
 EXAMPLES = Path(__file__).resolve().parent / "examples"
