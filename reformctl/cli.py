@@ -2,7 +2,6 @@
 
 import datetime as dt
 import io
-import json
 import os
 import sys
 from collections.abc import Callable
@@ -478,6 +477,8 @@ def summary(
             "overdue": [row.id for row in result.overdue],
             "close": [row.id for row in result.close],
         }
+        import json
+
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     out = console()

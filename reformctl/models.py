@@ -8,7 +8,6 @@ Both report a location as a path of keys and indexes, which the loader maps to a
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections.abc import Iterator
 from functools import cached_property
@@ -217,6 +216,8 @@ def _depts(plan: Plan, entry: Task | Item, at: Loc, known: str) -> Iterator[tupl
 
 def schema_text() -> str:
     """schemas/plan.schema.json, as `reformctl schema` prints it and `reformctl init` writes it."""
+    import json
+
     return json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import json
 import os
 from collections.abc import Callable, Iterable
 from typing import TextIO
@@ -135,6 +134,8 @@ def json_(rows: list[Row], view: View) -> None:
 def write_json(out: TextIO, records: Iterable[object]) -> None:
     """A JSON array with one record per line, written as it goes: compact records use the C
     encoder (indentation would not), and a line per record reads well and greps well."""
+    import json  # not on every start-up: only JSON output needs it
+
     out.write("[")
     for n, record in enumerate(records):
         out.write(("," if n else "") + "\n" + json.dumps(record, ensure_ascii=False))
