@@ -1,7 +1,7 @@
 """How fast reformctl is, as whole processes, at the sizes plans reach.
 
     python benchmarks/bench.py            # the real plan (37 items), 1,000 and 10,000 items
-    python benchmarks/bench.py --large    # and 100,000 items (validate only; takes a few minutes)
+    python benchmarks/bench.py --large    # and 100,000 items, and a roll-up of 3,000 unit plans (a few minutes)
 
 Each figure is the median of several runs after a warm-up, with the median ratio to a floor
 run just before each of them: a do-nothing Typer app that imports the same libraries (typer,
@@ -120,6 +120,37 @@ def measure(argv, cwd, env, runs, before=None, floor=None) -> tuple[float, float
     return statistics.median(times), statistics.median(ratios), peak
 
 
+def rollup_rung(base: Path, env: dict[str, str], cmd: list[str]) -> int:
+    """A national roll-up: 30 provincial plans and 2,970 county plans under them (3,000 files of
+    37 items), each derived by `reformctl init --unit` and carried up the chain to the top plan."""
+    folder = base / "rollup"
+    folder.mkdir()
+    for argv in (["init"], ["init", "--unit", "省0", "--level", "省级", "-o", "plans/p0/tasks-2020.yaml"],
+                 ["init", "--unit", "县0", "--level", "县级", "--parent", "plans/p0/tasks-2020.yaml",
+                  "-o", "plans/p0/c0/tasks-2020.yaml"]):  # fmt: skip
+        subprocess.run(cmd + argv, cwd=folder, env=env, check=True, stdout=subprocess.DEVNULL)
+    province = (folder / "plans/p0/tasks-2020.yaml").read_text(encoding="utf-8")
+    county = (folder / "plans/p0/c0/tasks-2020.yaml").read_text(encoding="utf-8")
+    for p in range(30):
+        for c in range(99):
+            target = folder / f"plans/p{p}/c{c}/tasks-2020.yaml"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(county.replace("县0", f"县{p}-{c}"), encoding="utf-8")
+        (folder / f"plans/p{p}/tasks-2020.yaml").write_text(province.replace("省0", f"省{p}"), encoding="utf-8")
+    argv = cmd + ["rollup", "plans", "--format", "json"]
+    failures = 0
+    for name, limit, before in (
+        ("rollup, 3,000 plans (cold)", 60, partial(shutil.rmtree, base / "cache", ignore_errors=True)),
+        ("rollup, 3,000 plans (warm)", 10, None),
+    ):
+        median, _, peak = measure(argv, folder, env, 3, before)
+        ok = median < limit
+        failures += not ok
+        figures = f"{median * 1000:>8.0f}ms{'':>9}{peak / MIB:>6.0f}MiB"
+        print(f"{pad(name, 34)}{111_000:>8,}{figures}{'<' + str(limit) + 's':>8}  {'yes' if ok else 'NO'}")
+    return failures
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=7, help="timed runs per figure (after one warm-up)")
@@ -176,6 +207,8 @@ def main() -> None:
                 fits = peak < 600 * MIB
                 print(f"{'':<42}  peak memory {peak / MIB:.0f} MiB, target < 600 MiB: {'yes' if fits else 'NO'}")
                 failures += not fits
+        if args.large:
+            failures += rollup_rung(base, env, cmd)
         print()
         print("all targets met" if not failures else f"{failures} target(s) missed")
     finally:

@@ -26,7 +26,8 @@ from reformctl.models import Plan
 # served plans pickled by the code before), and the versions around it.
 _MODEL = hashlib.blake2b(Path(models.__file__).read_bytes(), digest_size=8).hexdigest()
 MAGIC = f"reformctl-cache 1 {__version__} {_MODEL} pydantic {pydantic.VERSION} python {sys.version_info[:2]}\n".encode()
-KEEP = 64  # entries; the oldest go first
+KEEP = 10_000  # entries (a national roll-up reads some 3,000 plans); the oldest go first
+_pruned = False
 
 
 def folder() -> Path:
@@ -77,6 +78,11 @@ def put(raw: bytes, plan: Plan) -> None:
 
 
 def _prune(where: Path) -> None:
+    """Once a process: a roll-up stores thousands of entries, and listing them each time would not scale."""
+    global _pruned
+    if _pruned:
+        return
+    _pruned = True
     entries = sorted(where.glob("*.pickle"), key=lambda p: p.stat().st_mtime)
     for old in entries[:-KEEP]:
         old.unlink(missing_ok=True)

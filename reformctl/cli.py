@@ -19,8 +19,8 @@ from reformctl.errors import PlanInvalid, ReformctlError, UsageError
 
 if TYPE_CHECKING:
     from reformctl import edit
-from reformctl.models import STATUS_LABELS, Plan, parse_day, schema_text
-from reformctl.output import LIST_FORMATS, View, fit, light_text, make_console, status_text, write_csv, write_json
+from reformctl.models import LEVELS, STATUS_LABELS, Plan, parse_day, schema_text
+from reformctl.output import LIST_FORMATS, View, draw, fit, light_text, make_console, status_text, write_csv, write_json
 
 
 class Group(TyperGroup):
@@ -294,6 +294,13 @@ def validate(
         except PlanInvalid as exc:
             problems.extend(exc.problems)
             continue
+        if plan.unit is not None:  # a unit plan: its `implements` ids must exist in its parent
+            from reformctl import rollup
+
+            wrong = rollup.check_parent(path, plan)
+            if wrong:
+                problems.extend(wrong)
+                continue
         tracked = len(query.rows(plan))
         typer.echo(f"{loader.display(path)}：有效（{len(plan.tasks)} 项任务，{tracked} 个跟踪事项）")
     if problems:
@@ -429,17 +436,35 @@ def log(
 
 
 @app.command()
-def init(force: Annotated[bool, typer.Option("--force", help="覆盖已有的文件")] = False) -> None:
-    """在当前目录创建内置计划的可写副本：data/tasks-2020.yaml 及 schemas/plan.schema.json。
+def init(
+    force: Annotated[bool, typer.Option("--force", help="覆盖已有的文件")] = False,
+    unit: Annotated[str | None, typer.Option("--unit", help="单位全称：由上级计划派生本单位的计划")] = None,
+    level: Annotated[str | None, choice("--level", list(LEVELS), "单位级别")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="单位计划写到哪里")] = None,
+    parent: Annotated[Path | None, typer.Option("--parent", help="上级计划；默认为当前目录找到的计划")] = None,
+) -> None:
+    """在当前目录创建内置计划的可写副本（data/tasks-2020.yaml 及其 schema）；或用 --unit 由上级计划派生单位计划。
 
-    例：reformctl init
+    例：reformctl init ；reformctl init --unit 浙江省科协 --level 省级 -o plans/zhejiang/tasks-2020.yaml
     """
     from reformctl import edit
 
-    targets = {
-        Path("data") / "tasks-2020.yaml": loader.bundled_path().read_bytes(),
-        Path("schemas") / "plan.schema.json": schema_text().encode("utf-8"),
-    }
+    if unit is None:
+        if level or output or parent:
+            raise UsageError("--level、-o 和 --parent 用于派生单位计划，请同时给出 --unit")
+        targets = {
+            Path("data") / "tasks-2020.yaml": loader.bundled_path().read_bytes(),
+            Path("schemas") / "plan.schema.json": schema_text().encode("utf-8"),
+        }
+    else:
+        from reformctl import rollup
+
+        if level is None:
+            raise UsageError(f"请用 --level 写明单位级别：{'、'.join(LEVELS)}")
+        above = parent or loader.find_plan(None)
+        out = output or Path("data") / "tasks-2020.yaml"
+        text = rollup.derive(loader.load(above).plan, above, out, query.typed(unit), level)
+        targets = {out: text.encode("utf-8")}
     existing = [str(path) for path in targets if path.exists()]
     if existing and not force:
         raise edit.Refused(f"{'、'.join(existing)} 已存在，未覆盖；确要覆盖请加 --force")
@@ -447,6 +472,71 @@ def init(force: Annotated[bool, typer.Option("--force", help="覆盖已有的文
         path.parent.mkdir(parents=True, exist_ok=True)
         edit.write_atomic(path, data, str(path))
         typer.echo(f"已写入 {path}")
+
+
+@app.command("rollup")
+def rollup_(
+    paths: Annotated[list[Path] | None, typer.Argument(metavar="[PATH]...", help="单位计划文件或文件夹")] = None,
+    item: Annotated[str | None, typer.Option("--item", help="只看顶层计划的这个事项，如 6.2")] = None,
+    level: Annotated[str | None, choice("--level", list(LEVELS), "只看这一级的单位")] = None,
+    fmt: Annotated[str, choice("--format", ["table", "json", "md", "html"], "输出格式")] = "table",
+    output: OutputOption = None,
+    as_of: AsOfOption = None,
+    warn_days: WarnOption = query.WARN_DAYS,
+) -> None:
+    """汇总各单位计划：顶层计划的每个事项，各单位落实到了哪一步。
+
+    例：reformctl rollup plans/ ；reformctl rollup plans/ --item 6.2 ；reformctl rollup --format html -o 汇总.html
+    """
+    from reformctl import rollup
+
+    day = as_of_day(as_of)
+    result, problems = rollup.rollup(paths or [Path("plans")], day, warn_days, level)
+    for problem in problems:
+        typer.echo(f"{problem}", err=True)
+    if problems:
+        typer.echo(f"以上 {len(problems)} 个问题所在的计划未计入汇总", err=True)
+    if item is not None:
+        wanted = query.find(result.top, item)
+        ident = (wanted[1] or wanted[0]).id
+        result.items = [(i, t) for i, t in result.items if i == ident]
+    if fmt == "json":
+        buffer = io.StringIO()
+        write_json(buffer, result.as_json())
+        emit(buffer.getvalue(), output)
+    elif fmt in ("md", "html"):
+        emit(rollup.html_page(result, day) if fmt == "html" else rollup.markdown(result, day), output)
+    else:
+        _rollup_table(result, item is not None)
+    if problems:
+        raise typer.Exit(1)
+
+
+def _rollup_table(result: Any, per_unit: bool) -> None:
+    from reformctl import rollup
+
+    out = console()
+    out.print(Text(f"{result.top.document.title} · {len(result.units)} 个单位", style="bold"))
+    labels = list(rollup.LABELS.values())
+    body = [
+        [(ident, None), (text, None), *((str(n), None) for n in result.counts(ident).values())]
+        + [(str(len(result.overdue[ident])), "bold red" if result.overdue[ident] else None)]
+        for ident, text in result.items
+    ]
+    draw(out, ["编号", "事项", *labels, "逾期单位"], body, flex=1)
+    if per_unit:
+        ident = result.items[0][0]
+        rows = [
+            [(name, None), (level, None), (rollup.LABELS[result.status[ident][name]], None)]
+            for name, level, _ in result.units
+        ]
+        draw(out, ["单位", "级别", f"{ident} 的落实情况"], rows, flex=None)
+    else:
+        rows = [
+            [(name, None), (level, None), ("{}/{}".format(*result.completion(name)), None)]
+            for name, level, _ in result.units
+        ]
+        draw(out, ["单位", "级别", "已完成事项"], rows, flex=None)
 
 
 @app.command()

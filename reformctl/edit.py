@@ -386,7 +386,7 @@ def _record_lines(record: dict[str, str]) -> list[str]:
     return [f"{key}: {value}" for key, value in record.items()]
 
 
-def _scalar(value: str) -> str:
+def scalar(value: str) -> str:
     """Plain when YAML reads it back as the same text inside a flow mapping, else double-quoted."""
     try:
         back = yaml.safe_load(f"{{k: {value}}}")  # standard resolvers: a date-like note gets quoted
@@ -399,7 +399,7 @@ def _scalar(value: str) -> str:
 
 def _append_record(text: str, mapping: yaml.Node, record: dict[str, str]) -> Splice:
     """Add a history record in the style the item already uses; only a note may need quotes."""
-    record = {key: _scalar(value) if key == "note" else value for key, value in record.items()}
+    record = {key: scalar(value) if key == "note" else value for key, value in record.items()}
     nl = _newline(text)
     flow = "{" + ", ".join(_record_lines(record)) + "}"
     pair = _key_value(mapping, "history")

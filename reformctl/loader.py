@@ -125,7 +125,7 @@ def parse(text: str, name: str, path: Path, nodes: bool = True) -> Loaded:
         problems = list(check(plan))
         if problems:
             root = root or Reader(name, nodes=True).read(text)[1]
-            raise PlanInvalid([Problem(name, *_position(root, loc), f"{dotted(loc)}: {msg}") for loc, msg in problems])
+            raise PlanInvalid([Problem(name, *position(root, loc), f"{dotted(loc)}: {msg}") for loc, msg in problems])
     return Loaded(path, text, root, plan, data) if nodes else Loaded(path, text, None, plan)
 
 
@@ -285,7 +285,7 @@ def find_node(root: yaml.Node, loc: Loc, want_key: bool = False) -> yaml.Node:
     return node
 
 
-def _position(root: yaml.Node, loc: Loc, want_key: bool = False) -> tuple[int, int]:
+def position(root: yaml.Node, loc: Loc, want_key: bool = False) -> tuple[int, int]:
     mark = find_node(root, loc, want_key).start_mark
     return mark.line + 1, mark.column + 1
 
@@ -294,7 +294,7 @@ def _problem(name: str, root: yaml.Node, err: Any) -> Problem:
     loc: Loc = tuple(err["loc"])
     kind = err["type"]
     node = find_node(root, loc)
-    line, col = _position(root, loc, want_key=kind == "extra_forbidden")
+    line, col = position(root, loc, want_key=kind == "extra_forbidden")
     return Problem(name, line, col, f"{dotted(loc)}: {_message(err, node, loc)}")
 
 

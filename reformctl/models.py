@@ -107,6 +107,7 @@ class Item(Strict):
     lead: DeptRefs | None = Field(None, description="牵头部门，不填则同任务")
     participants: DeptRefs | None = Field(None, description="参与部门")
     history: list[Record] | None = Field(None, description="进展记录，按时间先后")
+    implements: list[str] | None = Field(None, description="落实上级计划的哪些事项（编号）")
 
 
 class Task(Strict):
@@ -118,7 +119,7 @@ class Task(Strict):
             "if": {"required": ["items"]},
             "then": {
                 "properties": {"items": {"minItems": 1}},
-                "not": {"anyOf": [{"required": [key]} for key in ("status", "due", "history")]},
+                "not": {"anyOf": [{"required": [key]} for key in ("status", "due", "history", "implements")]},
             },
             "else": {"required": ["text", "status"]},
         }
@@ -133,12 +134,25 @@ class Task(Strict):
     due: Date | None = Field(None, description="完成期限（仅限没有编号事项的任务）")
     participants: DeptRefs | None = Field(None, description="参与部门")
     history: list[Record] | None = Field(None, description="进展记录（仅限没有编号事项的任务）")
+    implements: list[str] | None = Field(None, description="落实上级计划的哪些事项（仅限没有编号事项的任务）")
+
+
+LEVELS = ("全国", "省级", "市级", "县级")
+
+
+class Unit(Strict):
+    """单位计划：本单位，以及它落实的上级计划"""
+
+    name: str = Field(description="单位全称，如 北京市朝阳区科协")
+    level: Literal["全国", "省级", "市级", "县级"]
+    parent: str | None = Field(None, description="上级计划文件的路径，相对于本文件")
 
 
 class Plan(Strict):
     """改革重点任务计划"""
 
     version: Literal[1]
+    unit: Unit | None = None
     document: Document
     departments: list[Department]
     preamble: str | None = None
@@ -171,6 +185,7 @@ def check(plan: Plan) -> Iterator[tuple[Loc, str]]:
         here: Loc = ("tasks", t)
         yield from _depts(plan, task, here, known)
         yield from _records(task, here)
+        yield from _implements(plan, task, here)
         if task.items is None:
             missing = [key for key in ("text", "status") if getattr(task, key) is None]
             if missing:
@@ -178,7 +193,7 @@ def check(plan: Plan) -> Iterator[tuple[Loc, str]]:
             continue
         if not task.items:
             yield (*here, "items"), "items 为空：没有编号事项的任务请删去 items，填写 text 和 status"
-        for key in ("status", "due", "history"):
+        for key in ("status", "due", "history", "implements"):
             if getattr(task, key) is not None:
                 yield (*here, key), f"任务 {task.id} 有编号事项，{key} 应填在各事项上（任务进度由事项汇总）"
         for i, item in enumerate(task.items):
@@ -190,6 +205,7 @@ def check(plan: Plan) -> Iterator[tuple[Loc, str]]:
             seen_items[item.id] = at
             yield from _depts(plan, item, at, known)
             yield from _records(item, at)
+            yield from _implements(plan, item, at)
 
 
 def _unique(rows: list[Any], where: str, key: str, what: str) -> Iterator[tuple[Loc, str]]:
@@ -199,6 +215,12 @@ def _unique(rows: list[Any], where: str, key: str, what: str) -> Iterator[tuple[
         if value in seen:
             yield (where, n, key), f"{what} '{value}' 重复"
         seen.add(value)
+
+
+def _implements(plan: Plan, entry: Task | Item, at: Loc) -> Iterator[tuple[Loc, str]]:
+    # Whether the ids exist is checked against the parent file (rollup.check_parent).
+    if entry.implements is not None and (plan.unit is None or plan.unit.parent is None):
+        yield (*at, "implements"), "implements 落实的是上级计划的事项：请在 unit 中写明上级计划 parent"
 
 
 def _records(entry: Task | Item, at: Loc) -> Iterator[tuple[Loc, str]]:

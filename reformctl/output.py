@@ -71,12 +71,9 @@ def _cells(view: View, row: Row) -> list[str]:
 
 
 def table(rows: list[Row], view: View) -> None:
-    """Drawn like rich's tables, in one pass: rich measures every cell again and again, which
-    for thousands of rows costs more than the data behind them. The text column is cut to fit
-    the screen; piped, every row keeps its full text."""
     with_due = any(row.due for row in rows)
     headers = HEADERS if with_due else HEADERS[:4]
-    body: list[list[tuple[str, str | None]]] = []
+    body: list[list[Cell]] = []
     for row in rows:
         cells = [(row.id, None), (row.text, None), ("、".join(row.lead(view.plan)), None)]
         cells.append((STATUS_LABELS[row.status], STATUS_STYLES[row.status]))
@@ -87,10 +84,21 @@ def table(rows: list[Row], view: View) -> None:
                 (light_label(value), LIGHT_STYLES.get(value or "")),
             ]
         body.append(cells)
+    draw(view.console, headers, body, flex=1)
+    view.console.print(f"共 {len(rows)} 项", style="dim")
+
+
+Cell = tuple[str, "str | None"]  # text and rich style
+
+
+def draw(console: Console, headers: list[str], body: list[list[Cell]], flex: int | None) -> None:
+    """A table drawn like rich's, in one pass: rich measures every cell again and again, which for
+    thousands of rows costs more than the data behind them. Column `flex` (if any) is cut to fit
+    the screen; piped, every row keeps its full text."""
     widths = [max([cell_len(h)] + [cell_len(cells[n][0]) for cells in body]) for n, h in enumerate(headers)]
-    if fit(view.console):
-        others = sum(widths) - widths[1] + 3 * len(widths) + 1
-        widths[1] = max(10, view.console.width - others)
+    if flex is not None and fit(console):
+        others = sum(widths) - widths[flex] + 3 * len(widths) + 1
+        widths[flex] = max(10, console.width - others)
     out = Text()
     out.append(_rule("┏", "━", "┳", "┓", widths))
     out.append("┃")
@@ -107,8 +115,7 @@ def table(rows: list[Row], view: View) -> None:
             out.append(" │")
         out.append("\n")
     out.append(_rule("└", "─", "┴", "┘", widths).rstrip("\n"))
-    view.console.print(out, soft_wrap=True)
-    view.console.print(f"共 {len(rows)} 项", style="dim")
+    console.print(out, soft_wrap=True)
 
 
 def _rule(left: str, line: str, cross: str, right: str, widths: list[int]) -> str:

@@ -72,6 +72,7 @@ def test_turned_off_and_unwritable(plan_file: Path, tmp_path: Path, monkeypatch:
 def test_the_cache_keeps_a_bounded_number_of_entries(plan_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setattr(cache, "KEEP", 3)
     for n in range(5):
+        monkeypatch.setattr(cache, "_pruned", False)  # as in a new process
         plan_file.write_text(plan_file.read_text(encoding="utf-8") + f"# {n}\n", encoding="utf-8")
         loader.load(plan_file)
     assert len(entries(tmp_path)) == 3
