@@ -5,16 +5,24 @@ Exit codes: 0 ok, 1 invalid data or refused action, 2 usage (bad option or argum
 
 from __future__ import annotations
 
-from typing import NamedTuple
 
-
-class Problem(NamedTuple):
+class Problem:
     """One located problem in a plan file; line and col are 1-based."""
 
-    path: str
-    line: int
-    col: int
-    message: str
+    # A plain class: defined on every start-up, where a NamedTuple or dataclass costs more.
+    __slots__ = ("path", "line", "col", "message")
+
+    def __init__(self, path: str, line: int, col: int, message: str):
+        self.path, self.line, self.col, self.message = path, line, col, message
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Problem) and str(self) == str(other)
+
+    def __hash__(self) -> int:
+        return hash(str(self))
+
+    def __repr__(self) -> str:
+        return f"Problem({str(self)!r})"
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.col}: {self.message}"

@@ -85,7 +85,7 @@ def table(rows: list[Row], view: View) -> None:
             ]
         body.append(cells)
     draw(view.console, headers, body, flex=1)
-    view.console.print(f"共 {len(rows)} 项", style="dim")
+    view.console.print(Text(f"共 {len(rows)} 项", style="dim"))  # Text: no markup to parse
 
 
 Cell = tuple[str, "str | None"]  # text and rich style

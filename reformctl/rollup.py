@@ -18,7 +18,7 @@ from pathlib import Path
 from reformctl import loader, query
 from reformctl.edit import scalar
 from reformctl.errors import PlanInvalid, Problem, ReformctlError
-from reformctl.models import STATUS_LABELS, Loc, Plan
+from reformctl.models import STATUS_LABELS, Loc, Plan, Unit
 
 UNTAKEN = "untaken"
 LABELS = {**STATUS_LABELS, UNTAKEN: "未落实"}  # the order of the count columns
@@ -119,7 +119,7 @@ def check_parent(path: Path, plan: Plan, parent: Plan | None = None) -> list[Pro
         for at, entry in entries:
             for k, ident in enumerate(entry.implements or []):
                 if ident not in known:
-                    wrong.append(((*at, "implements", k), f"上级计划 {plan.unit.parent} 中没有事项 '{ident}'"))  # type: ignore[union-attr]
+                    wrong.append(((*at, "implements", k), f"上级计划 {plan.unit.parent} 中没有事项 '{ident}'"))
     return locate(path, wrong) if wrong else []
 
 
@@ -201,47 +201,50 @@ def rollup(
                 plans[path] = None
         return plans[path]
 
-    units: list[tuple[Path, Plan, list[Path]]] = []  # file, plan, its chain up to the top
+    def note(path: Path, message: str) -> None:
+        problems.append(Problem(loader.display(path), 1, 1, message))
+
+    checked: dict[Path, bool] = {}  # a province is checked once, not once per county
+
+    def sound(path: Path, plan: Plan, parent: Plan) -> bool:
+        if path not in checked:
+            wrong = check_parent(path, plan, parent)
+            problems.extend(wrong)
+            checked[path] = not wrong
+        return checked[path]
+
+    units: list[tuple[Path, Plan, Unit, list[Path]]] = []  # file, plan, its unit, its chain up to the top
     for path in plan_files(paths):
         plan = get(path)
-        if plan is None or parent_path(path, plan) is None:
-            continue  # invalid (reported), or a top plan itself
-        chain, current, ok = [path.resolve()], plan, True
-        while ok and (above := parent_path(chain[-1], current)) is not None:
+        if plan is None or plan.unit is None or parent_path(path, plan) is None:
+            continue  # invalid (reported), or a plan that is no unit's: a top plan
+        chain, current = [path.resolve()], plan
+        while (above := parent_path(chain[-1], current)) is not None:
+            parent = get(above)
             if above in chain or len(chain) > 16:
-                problems.append(Problem(loader.display(path), 1, 1, "上级计划的 parent 链成环"))
-                ok = False
-            elif (parent := get(above)) is None:
-                problems.append(
-                    Problem(loader.display(path), 1, 1, f"上级计划 {loader.display(above)} 无效或无法读取，未计入")
-                )
-                ok = False
-            else:
-                wrong = check_parent(chain[-1], current, parent)
-                problems.extend(p for p in wrong if p not in problems)
-                ok = not wrong
+                note(path, "上级计划的 parent 链成环，未计入")
+            elif parent is None:
+                note(path, f"上级计划 {loader.display(above)} 无效或无法读取，未计入")
+            elif sound(chain[-1], current, parent):
                 chain.append(above)
                 current = parent
-        if ok:
-            units.append((path.resolve(), plan, chain))
+                continue
+            break
+        else:
+            units.append((path.resolve(), plan, plan.unit, chain))
     if not units:
         raise ReformctlError("没有找到可汇总的单位计划（带 unit 和 parent 的计划文件）")
 
-    tops = Counter(chain[-1] for _, _, chain in units)
-    top_path = tops.most_common(1)[0][0]
-    for path, _, chain in units:
+    top_path = Counter(chain[-1] for *_, chain in units).most_common(1)[0][0]
+    names = Counter(unit.name for _, _, unit, chain in units if chain[-1] == top_path)
+    kept = []
+    for path, plan, unit, chain in units:
         if chain[-1] != top_path:
-            problems.append(
-                Problem(loader.display(path), 1, 1, f"顶层计划是 {loader.display(chain[-1])}，与其他计划不同，未计入")
-            )
-    units = [u for u in units if u[2][-1] == top_path]
-    names = Counter(plan.unit.name for _, plan, _ in units)  # type: ignore[union-attr]
-    for path, plan, _ in units:
-        if names[plan.unit.name] > 1:  # type: ignore[union-attr]
-            problems.append(
-                Problem(loader.display(path), 1, 1, f"单位名称 '{plan.unit.name}' 与另一份计划重复，未计入")
-            )  # type: ignore[union-attr]
-    units = [u for u in units if names[u[1].unit.name] == 1 and (level is None or u[1].unit.level == level)]  # type: ignore[union-attr]
+            note(path, f"顶层计划是 {loader.display(chain[-1])}，与其他计划不同，未计入")
+        elif names[unit.name] > 1:
+            note(path, f"单位名称 '{unit.name}' 与另一份计划重复，未计入")
+        elif level is None or unit.level == level:
+            kept.append((path, plan, unit, chain))
 
     top = plans[top_path]
     assert top is not None
@@ -260,18 +263,17 @@ def rollup(
             }
         return mapped[path]
 
-    for path, plan, chain in units:
-        name = plan.unit.name  # type: ignore[union-attr]
-        result.units.append((name, plan.unit.level, path))  # type: ignore[union-attr]
+    for path, plan, unit, chain in kept:
+        result.units.append((unit.name, unit.level, path))
         ids = to_top(path, chain)
         reached: dict[str, list[str]] = {ident: [] for ident, _ in result.items}
         for row in query.rows(query.rewind(plan, as_of)):
             for ident in ids.get(row.id, ()):
                 reached[ident].append(row.status)
-                if query.light(row, as_of, warn_days) == "red" and name not in result.overdue[ident]:
-                    result.overdue[ident].append(name)
+                if query.light(row, as_of, warn_days) == "red" and unit.name not in result.overdue[ident]:
+                    result.overdue[ident].append(unit.name)
         for ident, statuses in reached.items():
-            result.status[ident][name] = combine(statuses)
+            result.status[ident][unit.name] = combine(statuses)
     return result, problems
 
 
