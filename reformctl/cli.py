@@ -463,6 +463,8 @@ def init(
             raise UsageError(f"请用 --level 写明单位级别：{'、'.join(LEVELS)}")
         above = parent or loader.find_plan(None)
         out = output or Path("data") / "tasks-2020.yaml"
+        if out.resolve() == above.resolve():
+            raise UsageError(f"单位计划不能写在上级计划 {loader.display(above)} 上：请用 -o 指定另一个文件")
         text = rollup.derive(loader.load(above).plan, above, out, query.typed(unit), level)
         targets = {out: text.encode("utf-8")}
     existing = [str(path) for path in targets if path.exists()]

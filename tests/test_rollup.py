@@ -154,6 +154,14 @@ def test_html_heat_map(tree: Path, tmp_path: Path):
     assert "@page { size: A4 landscape" in page and "杭州市西湖区科协" in page
 
 
+def test_a_unit_plan_never_overwrites_its_parent(plan_file: Path):
+    before = plan_file.read_bytes()
+    result = run("init", "--unit", "浙江省科协", "--level", "省级", "--force")
+    assert result.exit_code == 2 and "不能写在上级计划 data/tasks-2020.yaml 上" in result.stderr
+    assert plan_file.read_bytes() == before
+    assert run("init", "--unit", "浙江省科协").exit_code == 2  # the level is needed
+
+
 def test_nothing_to_roll_up(tmp_path: Path):
     (tmp_path / "plans").mkdir()
     result = run("rollup", "plans")
