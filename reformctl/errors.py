@@ -15,12 +15,6 @@ class Problem:
     def __init__(self, path: str, line: int, col: int, message: str):
         self.path, self.line, self.col, self.message = path, line, col, message
 
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Problem) and str(self) == str(other)
-
-    def __hash__(self) -> int:
-        return hash(str(self))
-
     def __repr__(self) -> str:
         return f"Problem({str(self)!r})"
 

@@ -188,9 +188,7 @@ class Entry:
         }
 
 
-def history(
-    plan: Plan, ident: str | None = None, since: dt.date | None = None, until: dt.date | None = None
-) -> list[Entry]:
+def history(plan: Plan, ident: str | None = None, since: dt.date | None = None) -> list[Entry]:
     """The recorded history of one task or item (or of all), newest first."""
     selected = rows(plan)
     if ident is not None:
@@ -200,7 +198,7 @@ def history(
         (record.date, n, Entry(row.id, record))
         for row in selected
         for n, record in enumerate(row.history)
-        if (since is None or record.date >= since) and (until is None or record.date <= until)
+        if since is None or record.date >= since
     ]
     found.sort(key=lambda e: (e[0], e[1]), reverse=True)
     return [entry for _, _, entry in found]
