@@ -29,10 +29,6 @@ def _matching(choices: Choices, incomplete: str) -> Choices:
     return [(value, help) for value, help in choices if value.startswith(incomplete)]
 
 
-def _short(text: str) -> str:
-    return text if len(text) <= 40 else text[:39] + "…"
-
-
 def ids(ctx: typer.Context, incomplete: str) -> Choices:
     """Tasks and items, each with its text: for show and log."""
     plan = _plan(ctx)
@@ -40,8 +36,8 @@ def ids(ctx: typer.Context, incomplete: str) -> Choices:
         return []
     choices = []
     for task in plan.tasks:
-        choices.append((task.id, _short(task.title)))
-        choices += [(item.id, _short(item.text)) for item in task.items or []]
+        choices.append((task.id, query.short(task.title)))
+        choices += [(item.id, query.short(item.text)) for item in task.items or []]
     return _matching(choices, incomplete)
 
 
@@ -50,7 +46,7 @@ def tracked_ids(ctx: typer.Context, incomplete: str) -> Choices:
     plan = _plan(ctx)
     if plan is None:
         return []
-    return _matching([(row.id, _short(row.text)) for row in query.rows(plan)], incomplete)
+    return _matching([(row.id, query.short(row.text)) for row in query.rows(plan)], incomplete)
 
 
 def departments(ctx: typer.Context, incomplete: str) -> Choices:

@@ -171,7 +171,7 @@ class Entry:
         r = self.record
         if r.due is not None:
             moved = "延期" if r.from_due is None or r.due > r.from_due else "期限提前"
-            return f"{moved} {_iso(r.from_due) or '未设定'} → {r.due.isoformat()}"
+            return f"{moved} {iso(r.from_due) or '未设定'} → {r.due.isoformat()}"
         status = STATUS_LABELS[r.status or "todo"]
         return f"{STATUS_LABELS[r.from_]} → {status}" if r.from_ and r.from_ != r.status else status
 
@@ -182,8 +182,8 @@ class Entry:
             "date": r.date.isoformat(),
             "from": r.from_,
             "status": r.status,
-            "from_due": _iso(r.from_due),
-            "due": _iso(r.due),
+            "from_due": iso(r.from_due),
+            "due": iso(r.due),
             "note": r.note,
         }
 
@@ -248,7 +248,12 @@ def _rewind(entry: EntryT, day: dt.date) -> EntryT:
     return entry.model_copy(update={"status": status, "due": due, "history": kept or None})
 
 
-def _iso(day: dt.date | None) -> str | None:
+def short(text: str, limit: int = 40) -> str:
+    """Text cut to `limit` characters, with an ellipsis where it was cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
 
 

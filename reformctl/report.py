@@ -15,7 +15,7 @@ from rich.cells import cell_len
 from reformctl.errors import ReformctlError
 from reformctl.models import STATUS_LABELS, Plan
 from reformctl.output import md_table
-from reformctl.query import LIGHTS, WARN_DAYS, Entry, Row, light, progress, rows
+from reformctl.query import LIGHTS, WARN_DAYS, Entry, Row, iso, light, progress, rows, short
 
 NO_LIGHT = "none"
 LIGHT_AND_NONE = {**LIGHTS, NO_LIGHT: "未设期限"}
@@ -144,7 +144,7 @@ def period_report(
                     d.id if d.id == d.name else f"{d.id}（{d.name}）",
                     headers=["日期", "编号", "事项", "变化", "说明"],
                     table=[
-                        [e.date.isoformat(), r.id, _short(r.text), e.describe(), e.record.note or ""] for e, r in mine
+                        [e.date.isoformat(), r.id, short(r.text), e.describe(), e.record.note or ""] for e, r in mine
                     ],
                     level=3,
                 )
@@ -155,7 +155,14 @@ def period_report(
             [] if late or soon else [f"截至 {until.isoformat()} 没有逾期或临期的事项。"],
             ["编号", "事项", "牵头部门", "状态", "期限", "提示"],
             [
-                [r.id, _short(r.text), "、".join(r.lead(plan)), STATUS_LABELS[r.status], _iso(r.due), hint(r, until)]
+                [
+                    r.id,
+                    short(r.text),
+                    "、".join(r.lead(plan)),
+                    STATUS_LABELS[r.status],
+                    iso(r.due) or "",
+                    hint(r, until),
+                ]
                 for r in late + soon
             ],
         )
@@ -166,7 +173,7 @@ def period_report(
             [] if completed else ["本期没有完成的事项。"],
             ["日期", "编号", "事项", "牵头部门", "说明"],
             [
-                [e.date.isoformat(), r.id, _short(r.text), "、".join(r.lead(plan)), e.record.note or ""]
+                [e.date.isoformat(), r.id, short(r.text), "、".join(r.lead(plan)), e.record.note or ""]
                 for e, r in completed
             ],
         )
@@ -181,14 +188,6 @@ def period_report(
     )
     subtitle = f"{doc.number} · 统计区间 {since.isoformat()} 至 {until.isoformat()}"
     return Report(f"{doc.title}进展报告", subtitle, sections)
-
-
-def _short(text: str, limit: int = 40) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _iso(day: dt.date | None) -> str:
-    return day.isoformat() if day else ""
 
 
 def hint(row: Row, as_of: dt.date) -> str:
@@ -259,7 +258,7 @@ def svg_chart(bars: list[Group]) -> str:
     for n, group in enumerate(bars):
         y = 5 + n * row
         filled = bar_w * group.done / group.total if group.total else 0
-        label = html.escape(f"{group.key}. {_short(group.label, 10)}")
+        label = html.escape(f"{group.key}. {short(group.label, 10)}")
         parts.append(f'<text x="0" y="{y + 14}" font-size="12">{label}</text>')
         parts.append(f'<rect x="{label_w}" y="{y + 3}" width="{bar_w}" height="14" fill="#e3e3e3"/>')
         parts.append(f'<rect x="{label_w}" y="{y + 3}" width="{filled:.1f}" height="14" fill="#3a8f4a"/>')
@@ -301,7 +300,7 @@ def ledger(plan: Plan, as_of: dt.date, warn_days: int = WARN_DAYS) -> list[dict[
                 "lead": row.lead(plan),
                 "participants": row.participants(plan),
                 "status": row.status,
-                "due": _iso(row.due) or None,
+                "due": iso(row.due),
                 "light": light(row, as_of, warn_days),
                 "last_note": last.note if last else None,
                 "last_note_date": last.date.isoformat() if last else None,
