@@ -113,6 +113,12 @@ def open_plan(file: Path | None, as_of: dt.date | None = None) -> Plan:
     return plan if as_of is None else query.rewind(plan, as_of)
 
 
+def plan_as_of(file: Path | None, as_of: str | None) -> tuple[Plan, dt.date]:
+    """The plan as of --as-of (rewound only when one is given) and the day lights are judged on."""
+    day = parse_date(as_of, "--as-of")
+    return open_plan(file, day), day or dt.date.today()
+
+
 AsOfOption = Annotated[
     str | None, typer.Option("--as-of", help="按这一天结束时的情况（状态、期限、逾期与临期），YYYY-MM-DD；默认今天")
 ]
@@ -149,8 +155,8 @@ def list_(
 
     例：reformctl list --dept 学会部 ；reformctl list --status 推进中 --format json ；reformctl list --overdue
     """
-    plan = open_plan(file, parse_date(as_of, "--as-of"))
-    view = View(plan, as_of_day(as_of), console(), sys.stdout, warn_days, bom)
+    plan, day = plan_as_of(file, as_of)
+    view = View(plan, day, console(), sys.stdout, warn_days, bom)
     rows = query.select(plan, dept=dept, status=status, task=task, search=search)
     wanted = "red" if overdue else light
     if wanted:
@@ -171,10 +177,9 @@ def show(
 
     例：reformctl show 6 ；reformctl show 6.2
     """
-    plan = open_plan(file, parse_date(as_of, "--as-of"))
+    plan, day = plan_as_of(file, as_of)
     task, item = query.find(plan, ident)
     out = console()
-    day = as_of_day(as_of)
     if item is None:
         out.print(Text(f"任务 {task.id}  {task.title}", style="bold"))
         entries = [row for row in query.rows(plan) if row.task is task]
@@ -555,8 +560,7 @@ def summary(
     """
     from reformctl import report
 
-    plan = open_plan(file, parse_date(as_of, "--as-of"))
-    day = as_of_day(as_of)
+    plan, day = plan_as_of(file, as_of)
     result = report.summarize(plan, query.rows(plan), day, warn_days, by)
     if fmt == "json":
         data = {
@@ -642,8 +646,8 @@ def export(
     """
     from reformctl import report
 
-    plan = open_plan(file, parse_date(as_of, "--as-of"))
-    records = report.ledger(plan, as_of_day(as_of), warn_days)
+    plan, day = plan_as_of(file, as_of)
+    records = report.ledger(plan, day, warn_days)
     headers = list(report.LEDGER.values())
     if fmt == "json":
         buffer = io.StringIO()
