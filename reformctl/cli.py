@@ -656,22 +656,24 @@ def export(
     elif fmt == "xlsx":
         if output is None:
             raise UsageError("xlsx 是二进制文件，请用 -o 指定文件名，如 -o 台账.xlsx")
-        report.xlsx(str(output), headers, [report.ledger_cells(r) for r in records])
-        typer.echo(f"已写入 {output}", err=True)
+        workbook = report.xlsx(headers, [report.ledger_cells(r) for r in records])
+        emit(workbook, output)
     else:
         buffer = io.StringIO()
         write_csv(buffer, headers, [report.ledger_cells(r) for r in records], bom)
         emit(buffer.getvalue(), output)
 
 
-def emit(text: str, output: Path | None) -> None:
-    """To the screen, or atomically to a file (UTF-8)."""
+def emit(content: str | bytes, output: Path | None) -> None:
+    """To the screen, or atomically to a file (text as UTF-8): a folder that does not exist or
+    a full disk is one clear line, and the file is never left half-written."""
     from reformctl import edit
 
     if output is None:
-        sys.stdout.write(text)
+        assert isinstance(content, str)  # a workbook always goes to a file
+        sys.stdout.write(content)
         return
-    edit.write_atomic(output, text.encode("utf-8"), str(output))
+    edit.write_atomic(output, content.encode("utf-8") if isinstance(content, str) else content, str(output))
     typer.echo(f"已写入 {output}", err=True)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import io
 from dataclasses import dataclass, field
 
 from rich.cells import cell_len
@@ -324,7 +325,7 @@ def ledger_cells(record: dict[str, object]) -> list[str]:
     return cells
 
 
-def xlsx(path: str, headers: list[str], records: list[list[str]]) -> None:
+def xlsx(headers: list[str], records: list[list[str]]) -> bytes:
     """A real workbook: bold frozen header, columns wide enough for Chinese text, long text wrapped."""
     try:
         from openpyxl import Workbook
@@ -348,4 +349,6 @@ def xlsx(path: str, headers: list[str], records: list[list[str]]) -> None:
         if widest > 60:
             for (cell,) in sheet.iter_rows(min_row=2, min_col=n, max_col=n):
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
-    book.save(path)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -233,7 +233,8 @@ def rollup(
         else:
             units.append((path.resolve(), plan, plan.unit, chain))
     if not units:
-        raise ReformctlError("没有找到可汇总的单位计划（带 unit 和 parent 的计划文件）")
+        found = "".join(f"\n{problem}" for problem in problems)
+        raise ReformctlError(f"没有找到可汇总的单位计划（带 unit 和 parent 的计划文件）{found}")
 
     top_path = Counter(chain[-1] for *_, chain in units).most_common(1)[0][0]
     names = Counter(unit.name for _, _, unit, chain in units if chain[-1] == top_path)

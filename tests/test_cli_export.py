@@ -60,6 +60,14 @@ def test_xlsx_reopens_with_the_expected_cells(history_plan: Path, tmp_path: Path
     assert sheet.column_dimensions["D"].width == 60 and sheet.column_dimensions["C"].width >= 10
 
 
+def test_unwritable_output_is_a_clear_error(history_plan: Path, tmp_path: Path):
+    pytest.importorskip("openpyxl")
+    for fmt in ("csv", "xlsx"):
+        result = run("export", "--format", fmt, "-o", str(tmp_path / "no-such-folder" / f"台账.{fmt}"))
+        assert result.exit_code == 1 and "无法写入" in result.stderr, result.output
+        assert not (tmp_path / "no-such-folder").exists()
+
+
 def test_xlsx_needs_a_file_and_openpyxl(history_plan: Path, monkeypatch: pytest.MonkeyPatch):
     result = run("export", "--format", "xlsx")
     assert result.exit_code == 2 and "-o" in result.stderr

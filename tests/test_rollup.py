@@ -166,3 +166,5 @@ def test_nothing_to_roll_up(tmp_path: Path):
     (tmp_path / "plans").mkdir()
     result = run("rollup", "plans")
     assert result.exit_code == 1 and "没有找到可汇总的单位计划" in result.stderr
+    missing = run("rollup", "nowhere")
+    assert missing.exit_code == 1 and "nowhere: 无法读取" in missing.stderr
