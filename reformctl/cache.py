@@ -1,88 +1,202 @@
 """A cache of validated plans, so a second read of an unchanged file does not parse YAML again.
 
-An entry is keyed by a hash of the file's bytes together with the versions of reformctl,
-pydantic and Python: any change to the file, or an upgrade, is a miss that parses and
-validates in full. It lives in $XDG_CACHE_HOME/reformctl (~/.cache/reformctl), is written
-atomically, and is only ever used for reading: a write always parses the file under its lock.
-A corrupt, foreign or unsafe entry (not the user's own, or writable by others) is ignored
-and rebuilt. REFORMCTL_NO_CACHE=1 turns it off.
+An entry is plain JSON (never pickle: reading data can never run code), named by a hash of the
+file's bytes together with the model's code and the versions of reformctl, pydantic and Python,
+and it records the hash of the bytes it was made from: it is used only when that hash matches
+the file just read. The plan is rebuilt from it without validating again (model_construct),
+since those exact bytes were validated by this code when the entry was made.
+
+It lives in $XDG_CACHE_HOME/reformctl (~/.cache/reformctl; a relative XDG_CACHE_HOME is ignored,
+as the XDG spec says). The folder must be the user's own and writable by nobody else, or the
+cache is not used (and the user is told once); entries are opened without following symlinks,
+without blocking, and must be regular files of the user's own. A write never uses the cache.
+REFORMCTL_NO_CACHE=1 turns it off.
 """
 
 from __future__ import annotations
 
-import contextlib
+import datetime as dt
 import hashlib
+import json
 import os
-import pickle
+import stat
 import sys
+import typing
 from pathlib import Path
+from typing import Any
 
 import pydantic
 
 from reformctl import __version__, models
+from reformctl.errors import notice
 from reformctl.models import Plan
 
-# What a pickled plan depends on: the model's code (hashed, so that an edited checkout is not
-# served plans pickled by the code before), and the versions around it.
+# What an entry depends on: the model's code (hashed, so that an edited checkout is not served
+# entries made by the code before), and the versions around it.
 _MODEL = hashlib.blake2b(Path(models.__file__).read_bytes(), digest_size=8).hexdigest()
-MAGIC = f"reformctl-cache 1 {__version__} {_MODEL} pydantic {pydantic.VERSION} python {sys.version_info[:2]}\n".encode()
+MAGIC = f"reformctl-cache 2 {__version__} {_MODEL} pydantic {pydantic.VERSION} python {sys.version_info[:2]}"
 KEEP = 10_000  # entries (a national roll-up reads some 3,000 plans); the oldest go first
-_pruned = False
+MAX_ENTRY = 256 * 1024 * 1024
+
+
+class Cache:
+    """One process's view of the cache: each folder checked once, pruned once."""
+
+    def __init__(self) -> None:
+        self.verdicts: dict[Path, bool] = {}  # folder -> safe to use
+        self.pruned = False
+
+    def folder(self, create: bool) -> Path | None:
+        """The cache folder if it is safe to use, else None (and a notice, once)."""
+        where = folder()
+        if where not in self.verdicts:
+            if create:
+                try:
+                    where.mkdir(mode=0o700, parents=True, exist_ok=True)
+                except OSError:
+                    return None
+            try:
+                info = os.lstat(where)
+            except OSError:
+                return None  # not there yet: decided when it is made
+            unsafe = _unsafe(info)
+            if unsafe:
+                notice(f"缓存文件夹 {where} {unsafe}，出于安全不使用缓存（可删除它，或设置 XDG_CACHE_HOME）")
+            self.verdicts[where] = not unsafe
+        return where if self.verdicts[where] else None
+
+    def get(self, raw: bytes) -> Plan | None:
+        if not enabled():
+            return None
+        where = self.folder(create=False)
+        if where is None:
+            return None
+        try:
+            fd = os.open(where / _name(raw), os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        except (OSError, AttributeError):
+            return None
+        try:
+            info = os.fstat(fd)
+            if _unsafe(info, regular=True) or info.st_size > MAX_ENTRY:
+                return None
+            with os.fdopen(fd, "rb", closefd=False) as entry:
+                blob = json.loads(entry.read())
+            if blob.get("magic") != MAGIC or blob.get("sha256") != hashlib.sha256(raw).hexdigest():
+                return None
+            return build(Plan, blob["plan"])
+        except Exception:  # corrupt, truncated, another shape: rebuilt by the caller
+            return None
+        finally:
+            os.close(fd)
+
+    def put(self, raw: bytes, plan: Plan) -> None:
+        """Store a validated plan; a cache that cannot be written is simply not used."""
+        if not enabled():
+            return
+        where = self.folder(create=True)
+        if where is None:
+            return
+        blob = {"magic": MAGIC, "sha256": hashlib.sha256(raw).hexdigest(), "plan": plan.model_dump(mode="json")}
+        data = json.dumps(blob, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        target = where / _name(raw)
+        temp = where / f".{target.name}.{os.getpid()}.tmp"
+        try:
+            fd = os.open(temp, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW, 0o600)
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+            os.replace(temp, target)
+            self.prune(where)
+        except OSError:
+            try:
+                temp.unlink(missing_ok=True)
+            except OSError:
+                pass
+
+    def prune(self, where: Path) -> None:
+        """Once a process: a roll-up stores thousands of entries, and listing them each time would not scale."""
+        if self.pruned:
+            return
+        self.pruned = True
+        entries = sorted(where.glob("*.json"), key=lambda p: p.stat().st_mtime)
+        for old in entries[:-KEEP]:
+            old.unlink(missing_ok=True)
 
 
 def folder() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "reformctl"
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    root = Path(base) if os.path.isabs(base) else Path.home() / ".cache"
+    return root / "reformctl"
 
 
 def enabled() -> bool:
     return os.environ.get("REFORMCTL_NO_CACHE", "") in ("", "0")
 
 
-def _entry(raw: bytes) -> Path:
-    return folder() / f"{hashlib.blake2b(MAGIC + raw, digest_size=20).hexdigest()}.pickle"
+def _name(raw: bytes) -> str:
+    return f"{hashlib.blake2b(MAGIC.encode() + raw, digest_size=20).hexdigest()}.json"
 
 
-def get(raw: bytes) -> Plan | None:
-    if not enabled():
-        return None
-    try:
-        with open(_entry(raw), "rb") as entry:
-            info = os.fstat(entry.fileno())
-            if info.st_mode & 0o022 or (hasattr(os, "getuid") and info.st_uid != os.getuid()):
-                return None  # someone else could have written it: never unpickle that
-            blob = entry.read()
-        if not blob.startswith(MAGIC):
-            return None
-        plan = pickle.loads(blob[len(MAGIC) :])
-    except Exception:  # missing, corrupt, from another version: rebuilt by the caller
-        return None
-    return plan if isinstance(plan, Plan) else None
+def _unsafe(info: os.stat_result, regular: bool = False) -> str:
+    """Why a cache folder (or, with regular, an entry) cannot be trusted; '' when it can."""
+    if regular and not stat.S_ISREG(info.st_mode):
+        return "不是普通文件"
+    if not regular and not stat.S_ISDIR(info.st_mode):
+        return "不是文件夹（可能是符号链接）"
+    if hasattr(os, "getuid") and info.st_uid != os.getuid():
+        return "属于另一个用户"
+    if info.st_mode & 0o022:
+        return "其他人可以写入"
+    return ""
 
 
-def put(raw: bytes, plan: Plan) -> None:
-    """Store a validated plan; a cache that cannot be written is simply not used."""
-    if not enabled():
-        return
-    target = _entry(raw)
-    temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        with open(os.open(temp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600), "wb") as out:
-            out.write(MAGIC + pickle.dumps(plan, protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(temp, target)
-        _prune(target.parent)
-    except OSError:
-        with contextlib.suppress(OSError):
-            temp.unlink(missing_ok=True)
+# ---------------------------------------------------------------- rebuilding models without validation
+
+_SHAPES: dict[type, list[tuple[str, Any]]] = {}
 
 
-def _prune(where: Path) -> None:
-    """Once a process: a roll-up stores thousands of entries, and listing them each time would not scale."""
-    global _pruned
-    if _pruned:
-        return
-    _pruned = True
-    entries = sorted(where.glob("*.pickle"), key=lambda p: p.stat().st_mtime)
-    for old in entries[:-KEEP]:
-        old.unlink(missing_ok=True)
+def _shape(model: type[pydantic.BaseModel]) -> list[tuple[str, Any]]:
+    """Each field of a model and what its JSON value must become: a date, a model, a list of models."""
+    if model not in _SHAPES:
+        shape = []
+        for name, info in model.model_fields.items():
+            shape.append((name, _kind(info.annotation)))
+        _SHAPES[model] = shape
+    return _SHAPES[model]
+
+
+def _kind(annotation: Any) -> Any:
+    args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    origin = typing.get_origin(annotation)
+    if annotation is dt.date:
+        return dt.date
+    if isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel):
+        return annotation
+    if origin is list and args and _kind(args[0]) is not None:
+        return [_kind(args[0])]
+    for arg in args:  # Optional[...] and Annotated[...]
+        found = _kind(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def build(model: type[pydantic.BaseModel], data: dict[str, Any]) -> Any:
+    values = {}
+    for name, kind in _shape(model):
+        if name not in data:
+            continue
+        values[name] = _convert(kind, data[name])
+    return model.model_construct(**values)
+
+
+def _convert(kind: Any, value: Any) -> Any:
+    if value is None or kind is None:
+        return value
+    if kind is dt.date:
+        return dt.date.fromisoformat(value)
+    if isinstance(kind, list):
+        return [_convert(kind[0], v) for v in value]
+    return build(kind, value)
+
+
+CACHE = Cache()  # this process's; a test replaces it to act as a new process

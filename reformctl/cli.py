@@ -4,9 +4,8 @@ import datetime as dt
 import io
 import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -14,32 +13,77 @@ from rich.table import Table
 from rich.text import Text
 from typer.core import TyperGroup
 
-from reformctl import __version__, completion, loader, query
+from reformctl import __version__, completion, errors, loader, query
 from reformctl.errors import PlanInvalid, ReformctlError, UsageError
-
-if TYPE_CHECKING:
-    from reformctl import edit
-from reformctl.models import LEVELS, STATUS_LABELS, Plan, parse_day, schema_text
+from reformctl.models import LEVELS, STATUS_LABELS, Plan, schema_text
 from reformctl.output import LIST_FORMATS, View, draw, fit, light_text, make_console, status_text, write_csv, write_json
+from reformctl.plain import has_bad_bytes, one_line, visible
+
+try:  # Typer 0.26 and later carry their own copy of click
+    from typer._click.exceptions import ClickException
+except ImportError:  # pragma: no cover
+    from click.exceptions import ClickException  # type: ignore[no-redef,import-not-found]
 
 
 class Group(TyperGroup):
-    """Every command's expected errors end here: a clear message, never a traceback."""
+    """Every command's errors end here: a clear message and an exit code, never a traceback,
+    and nothing typed by anybody reaches the terminal raw (see plain.visible)."""
+
+    def main(
+        self,
+        args: Any = None,
+        prog_name: Any = None,
+        complete_var: Any = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:  # noqa: E501
+        argv = list(sys.argv[1:] if args is None else args)
+        bad = [n for n, arg in enumerate(argv, 1) if has_bad_bytes(arg)]
+        if bad:
+            shown = "、".join(f"{visible(argv[n - 1])!s}" for n in bad)
+            typer.echo(f"错误：命令行参数不是有效的 UTF-8 文字：{shown}；请检查终端的编码设置", err=True)
+            sys.exit(2)
+        if not standalone_mode:
+            return super().main(argv, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            code = super().main(argv, prog_name, complete_var, False, **extra)
+        except ClickException as exc:  # click's own usage errors echo what was typed
+            said = io.StringIO()
+            exc.show(file=said)
+            sys.stderr.write(visible(said.getvalue()))
+            sys.exit(exc.exit_code)
+        except (typer.Abort, KeyboardInterrupt):
+            typer.echo("\n已中断", err=True)
+            sys.exit(130)
+        sys.exit(code if isinstance(code, int) else 0)
 
     def invoke(self, ctx: typer.Context) -> Any:
+        errors.NOTICES.clear()
         try:
             return super().invoke(ctx)
         except ReformctlError as exc:
             tell(exc)
             raise typer.Exit(exc.exit_code) from None
+        except (ClickException, typer.Exit, typer.Abort, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # a bug: said plainly, with the way to see more
+            if os.environ.get("REFORMCTL_DEBUG"):
+                raise
+            typer.echo(visible(f"内部错误：{type(exc).__name__}: {exc}"), err=True)
+            typer.echo("这是 reformctl 的缺陷，请报告；设置 REFORMCTL_DEBUG=1 可看到详细信息", err=True)
+            raise typer.Exit(3) from None
+        finally:
+            for message in errors.NOTICES:
+                typer.echo(visible(message), err=True)
+            errors.NOTICES.clear()
 
 
 def tell(exc: ReformctlError) -> None:
     if isinstance(exc, PlanInvalid):
         for problem in exc.problems:
-            typer.echo(str(problem), err=True)
+            typer.echo(visible(str(problem)), err=True)
     else:
-        typer.echo(f"错误：{exc}", err=True)
+        typer.echo(visible(f"错误：{exc}"), err=True)
 
 
 app = typer.Typer(
@@ -81,7 +125,7 @@ FileOption = Annotated[
         "-f",
         envvar="REFORMCTL_FILE",
         show_default=False,
-        help="计划文件；默认向上查找 data/tasks-2020.yaml，找不到时用内置计划。",
+        help="计划文件；默认从当前文件夹向上查找 tasks-*.yaml 或 data/tasks-*.yaml，找不到时用内置计划。",
     ),
 ]
 
@@ -107,20 +151,38 @@ def console() -> Console:
     return make_console(NO_COLOR)
 
 
+class Opened:
+    """A plan as a command reads it: the file, and the plan as it stood at the end of `day`."""
+
+    __slots__ = ("path", "plan", "day")
+
+    def __init__(self, file: Path | None, day: dt.date | None = None):
+        self.path = loader.find_plan(file)
+        self.day = day or dt.date.today()
+        # Rewound even to today: a hand-written record dated in the future is not yet in force.
+        self.plan = query.rewind(loader.load(self.path).plan, self.day)
+
+    def label(self) -> str:
+        """Which plan this is, for a heading: the file, and its unit when it has one."""
+        bundled = self.path == loader.bundled_path()
+        where = "内置计划" if bundled else loader.display(self.path)
+        unit = self.plan.unit
+        return f"{where}（{unit.name}）" if unit else where
+
+
 def open_plan(file: Path | None, as_of: dt.date | None = None) -> Plan:
-    """The plan; with as_of, as it stood at the end of that day (see query.rewind)."""
-    plan = loader.load(loader.find_plan(file)).plan
-    return plan if as_of is None else query.rewind(plan, as_of)
+    """The plan as it stood at the end of as_of (default today; see query.rewind)."""
+    return Opened(file, as_of).plan
 
 
-def plan_as_of(file: Path | None, as_of: str | None) -> tuple[Plan, dt.date]:
-    """The plan as of --as-of (rewound only when one is given) and the day lights are judged on."""
-    day = parse_date(as_of, "--as-of")
-    return open_plan(file, day), day or dt.date.today()
+def plan_as_of(file: Path | None, as_of: str | None) -> Opened:
+    """The plan as of --as-of, and the day lights are judged on."""
+    return Opened(file, parse_date(as_of, "--as-of"))
 
 
+DATE_HELP = "日期如 2020-09-04、2020/9/4 或 2020年9月4日"
 AsOfOption = Annotated[
-    str | None, typer.Option("--as-of", help="按这一天结束时的情况（状态、期限、逾期与临期），YYYY-MM-DD；默认今天")
+    str | None, typer.Option("--as-of", help=f"按这一天结束时的情况（状态、期限、逾期与临期）；{DATE_HELP}；默认今天")
 ]
 WarnOption = Annotated[int, typer.Option("--warn-days", min=0, help="期限前几天内算临期")]
 BomOption = Annotated[bool, typer.Option("--bom/--no-bom", help="CSV 开头写 BOM，Excel 才能正确显示中文")]
@@ -155,7 +217,8 @@ def list_(
 
     例：reformctl list --dept 学会部 ；reformctl list --status 推进中 --format json ；reformctl list --overdue
     """
-    plan, day = plan_as_of(file, as_of)
+    opened = plan_as_of(file, as_of)
+    plan, day = opened.plan, opened.day
     view = View(plan, day, console(), sys.stdout, warn_days, bom)
     rows = query.select(plan, dept=dept, status=status, task=task, search=search)
     wanted = "red" if overdue else light
@@ -177,18 +240,20 @@ def show(
 
     例：reformctl show 6 ；reformctl show 6.2
     """
-    plan, day = plan_as_of(file, as_of)
+    opened = plan_as_of(file, as_of)
+    plan, day = opened.plan, opened.day
     task, item = query.find(plan, ident)
     out = console()
+    where = Text(f" · {one_line(opened.label())}", style="dim")
     if item is None:
-        out.print(Text(f"任务 {task.id}  {task.title}", style="bold"))
+        out.print(Text(f"任务 {task.id}  {one_line(task.title)}", style="bold").append_text(where))
         entries = [row for row in query.rows(plan) if row.task is task]
         if task.items is None:
-            out.print(Text(task.text or ""))
+            out.print(Text(one_line(task.text or "")))
             _show_entry(out, plan, entries[0], query.light(entries[0], day, warn_days))
             return
         done, total = query.progress(entries)
-        out.print(Text(f"牵头部门：{query.depts_label(plan, [plan.dept_id(n) or n for n in task.lead])}"))
+        out.print(Text(f"牵头部门：{one_line(query.depts_label(plan, [plan.dept_id(n) or n for n in task.lead]))}"))
         out.print(Text(f"进度：{done}/{total} 已完成（{done * 100 // total}%）"))
         own_lead = any(item.lead for item in task.items)
         with_due = any(row.due for row in entries)
@@ -202,29 +267,29 @@ def show(
             grid.add_column("期限", no_wrap=True)
             grid.add_column("提示", no_wrap=True)
         for row in entries:
-            cells: list[str | Text] = [row.id, Text(row.text)]
-            cells += ["、".join(row.lead(plan))] if own_lead else []
+            cells: list[Text] = [Text(row.id), Text(one_line(row.text))]
+            cells += [Text(one_line("、".join(row.lead(plan))))] if own_lead else []
             cells += [status_text(row.status)]
             if with_due:
-                cells += [row.due.isoformat() if row.due else "", light_text(query.light(row, day, warn_days))]
+                cells += [Text(row.due.isoformat() if row.due else ""), light_text(query.light(row, day, warn_days))]
             grid.add_row(*cells)
         out.print(grid)
         return
-    out.print(Text(f"事项 {item.id}", style="bold"))
-    out.print(Text(f"所属任务：{task.id}  {task.title}"))
-    out.print(Text(item.text))
+    out.print(Text(f"事项 {item.id}", style="bold").append_text(where))
+    out.print(Text(f"所属任务：{task.id}  {one_line(task.title)}"))
+    out.print(Text(one_line(item.text)))
     row = query.Row(item.id, task, item)
     _show_entry(out, plan, row, query.light(row, day, warn_days))
 
 
 def _show_entry(out: Console, plan: Plan, row: query.Row, light: str | None) -> None:
-    out.print(Text(f"牵头部门：{query.depts_label(plan, row.lead(plan))}"))
+    out.print(Text(f"牵头部门：{one_line(query.depts_label(plan, row.lead(plan)))}"))
     if row.participants(plan):
-        out.print(Text(f"参与部门：{query.depts_label(plan, row.participants(plan))}"))
+        out.print(Text(f"参与部门：{one_line(query.depts_label(plan, row.participants(plan)))}"))
     out.print(Text("状态：").append_text(status_text(row.status)))
     out.print(Text(f"期限：{row.due.isoformat() if row.due else '未设定'} ").append_text(light_text(light)))
     for entry in (query.Entry(row.id, record) for record in row.history):
-        note = f"  {entry.record.note}" if entry.record.note else ""
+        note = f"  {one_line(entry.record.note)}" if entry.record.note else ""
         out.print(Text(f"  {entry.date.isoformat()}  {entry.describe()}{note}"))
 
 
@@ -234,7 +299,7 @@ def doc(file: FileOption = None) -> None:
     plan = open_plan(file)
     d = plan.document
     out = console()
-    out.print(Text(d.title, style="bold"))
+    out.print(Text(one_line(d.title), style="bold"))
     facts = [
         ("通知", d.notice),
         ("文号", d.number),
@@ -248,23 +313,23 @@ def doc(file: FileOption = None) -> None:
     ]
     for label, value in facts:
         if value:
-            out.print(Text(f"{label}：{value}"))
+            out.print(Text(f"{label}：{one_line(str(value))}"))
     for heading, text in (("", d.body), ("", plan.preamble), ("总体要求", plan.requirements)):
         if text:
             if heading:
                 out.print(Text(f"\n{heading}", style="bold"))
-            out.print(Text(text))
+            out.print(Text(one_line(text)))
     for heading, sections in (("基本原则", plan.principles), ("组织保障", plan.safeguards)):
         if sections:
             out.print(Text(f"\n{heading}", style="bold"))
             for section in sections:
-                out.print(Text(f"{section.id}. {section.title}。{section.text}"))
+                out.print(Text(one_line(f"{section.id}. {section.title}。{section.text}")))
     out.print(Text("\n重点任务", style="bold"))
     for task in plan.tasks:
         lead = "、".join(plan.dept_id(n) or n for n in task.lead)
-        out.print(Text(f"{task.id}. {task.title}（牵头部门：{lead}）"))
+        out.print(Text(one_line(f"{task.id}. {task.title}（牵头部门：{lead}）")))
     if plan.tasks_note:
-        out.print(Text(plan.tasks_note))
+        out.print(Text(one_line(plan.tasks_note)))
 
 
 @app.command()
@@ -279,7 +344,8 @@ def depts(file: FileOption = None) -> None:
         led = [row for row in rows if dept.id in row.lead(plan)]
         tasks = list(dict.fromkeys(row.task.id for row in led))
         done, total = query.progress(led)
-        grid.add_row(dept.id, dept.name, "、".join(tasks), str(total), f"{done}/{total}")
+        cells = (dept.id, dept.name, "、".join(tasks), str(total), f"{done}/{total}")
+        grid.add_row(*(Text(one_line(cell)) for cell in cells))
     console().print(grid)
 
 
@@ -292,22 +358,16 @@ def validate(
 
     例：reformctl validate ；reformctl validate data/tasks-2020.yaml
     """
-    problems = []
-    for path in files or [loader.find_plan(file)]:
-        try:
-            plan = loader.load(path).plan
-        except PlanInvalid as exc:
-            problems.extend(exc.problems)
-            continue
-        if plan.unit is not None:  # a unit plan: its `implements` ids must exist in its parent
-            from reformctl import rollup
+    from reformctl.checks import Checker
 
-            wrong = rollup.check_parent(path, plan)
-            if wrong:
-                problems.extend(wrong)
-                continue
-        tracked = len(query.rows(plan))
-        typer.echo(f"{loader.display(path)}：有效（{len(plan.tasks)} 项任务，{tracked} 个跟踪事项）")
+    checker, problems = Checker(), []
+    for path in files or [loader.find_plan(file)]:
+        found = checker.check(path)
+        problems += found
+        plan = checker.plan(path)
+        if plan is not None and not found:
+            tracked = len(query.rows(plan))
+            typer.echo(f"{loader.display(path)}：有效（{len(plan.tasks)} 项任务，{tracked} 个跟踪事项）")
     if problems:
         raise PlanInvalid(problems)
 
@@ -331,18 +391,16 @@ CommitOption = Annotated[bool, typer.Option("--commit", help="在 git 仓库中�
 
 def parse_date(value: str | None, option: str) -> dt.date | None:
     try:
-        return None if value is None else parse_day(value)
+        return None if value is None else query.typed_date(value)
     except ValueError as exc:
         raise UsageError(f"{option}：{exc}") from None
 
 
-def _commit_after(path: Path, commit: bool) -> "Callable[[edit.Change], None] | None":
-    from reformctl import edit
-
-    if not commit:
-        return None
-    edit.git_folder(path)
-    return lambda change: edit.commit(path, change.message())
+def period(since: str | None, until: str | None) -> tuple[dt.date | None, dt.date | None]:
+    start, end = parse_date(since, "--since"), parse_date(until, "--until")
+    if start and end and start > end:
+        raise UsageError(f"--since {start} 晚于 --until {end}：请对调两个日期")
+    return start, end
 
 
 @status_app.command("set")
@@ -350,11 +408,11 @@ def status_set(
     ident: IdArgument,
     status: Annotated[str, typer.Argument(metavar="STATUS", help=STATUS_HELP, autocompletion=completion.statuses)],
     note: Annotated[str | None, typer.Option("--note", "-n", help="进展说明")] = None,
-    date: Annotated[str | None, typer.Option("--date", help="记录日期 YYYY-MM-DD，默认今天")] = None,
+    date: Annotated[str | None, typer.Option("--date", help=f"记录日期，{DATE_HELP}；默认今天")] = None,
     commit: CommitOption = False,
     file: FileOption = None,
 ) -> None:
-    """设置一个事项的状态，并在它的 history 中追加一条记录。
+    """设置一个事项的状态，并在它的 history 中追加一条记录；状态不变而有说明，则记一条进展。
 
     例：reformctl status set 6.2 done --note 试点城市已签约 ；reformctl status set 10.3 已完成
     """
@@ -363,11 +421,11 @@ def status_set(
     path = loader.find_plan(file)
     key = query.status_name(status)
     when = parse_date(date, "--date") or dt.date.today()
-    change = edit.set_status(path, ident, key, when, note, then=_commit_after(path, commit))
+    change = edit.set_status(path, ident, key, when, note, commit)
     if change is None:
-        typer.echo(f"{ident} 已是{STATUS_LABELS[key]}，未作修改")
+        typer.echo(visible(f"{loader.display(path)} 中 {query.typed(ident)} 已是{STATUS_LABELS[key]}，未作修改"))
     else:
-        typer.echo(change.summary())
+        typer.echo(visible(change.summary()))
 
 
 due_app = typer.Typer(help="设置事项的完成期限。", no_args_is_help=True)
@@ -377,13 +435,13 @@ app.add_typer(due_app, name="due")
 @due_app.command("set")
 def due_set(
     ident: IdArgument,
-    due: Annotated[str, typer.Argument(metavar="DATE", help="完成期限 YYYY-MM-DD")],
-    note: Annotated[str | None, typer.Option("--note", "-n", help="调整期限的原因")] = None,
-    date: Annotated[str | None, typer.Option("--date", help="记录日期 YYYY-MM-DD，默认今天")] = None,
+    due: Annotated[str, typer.Argument(metavar="DATE", help=f"完成期限，{DATE_HELP}")],
+    note: Annotated[str | None, typer.Option("--note", "-n", help="设定或调整期限的原因")] = None,
+    date: Annotated[str | None, typer.Option("--date", help=f"记录日期，{DATE_HELP}；默认今天")] = None,
     commit: CommitOption = False,
     file: FileOption = None,
 ) -> None:
-    """设置一个事项的完成期限；调整已有期限时在 history 中记下原期限、新期限和原因。
+    """设置一个事项的完成期限，并在 history 中记下原期限（首次设定为空）、新期限和原因。
 
     例：reformctl due set 6.2 2020-12-31 ；reformctl due set 6.2 2021-03-31 --note 试点城市调整
     """
@@ -393,8 +451,9 @@ def due_set(
     day = parse_date(due, "期限")
     assert day is not None
     when = parse_date(date, "--date") or dt.date.today()
-    change = edit.set_due(path, ident, day, when, note, then=_commit_after(path, commit))
-    typer.echo(f"{ident} 的期限已是 {due}，未作修改" if change is None else change.summary())
+    change = edit.set_due(path, ident, day, when, note, commit)
+    same = f"{loader.display(path)} 中 {query.typed(ident)} 的期限已是 {day}，未作修改"
+    typer.echo(visible(same if change is None else change.summary()))
 
 
 @app.command()
@@ -406,10 +465,10 @@ def undo(ident: IdArgument, commit: CommitOption = False, file: FileOption = Non
     from reformctl import edit
 
     path = loader.find_plan(file)
-    typer.echo(edit.undo(path, ident, then=_commit_after(path, commit)).summary())
+    typer.echo(visible(edit.undo(path, ident, commit).summary()))
 
 
-OutputOption = Annotated[Path | None, typer.Option("--output", "-o", help="写入文件；默认输出到屏幕")]
+OutputOption = Annotated[Path | None, typer.Option("--output", "-o", help="写入文件（- 为屏幕）；默认输出到屏幕")]
 
 
 @app.command()
@@ -417,7 +476,8 @@ def log(
     ident: Annotated[
         str | None, typer.Argument(metavar="[ID]", help="任务或事项编号；不填则为全部", autocompletion=completion.ids)
     ] = None,
-    since: Annotated[str | None, typer.Option("--since", help="只看这一天（含）以后的记录，YYYY-MM-DD")] = None,
+    since: Annotated[str | None, typer.Option("--since", help=f"只看这一天（含）以后的记录；{DATE_HELP}")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="只看这一天（含）以前的记录")] = None,
     fmt: Annotated[str, choice("--format", ["table", "json"], "输出格式")] = "table",
     file: FileOption = None,
 ) -> None:
@@ -425,8 +485,9 @@ def log(
 
     例：reformctl log 6.2 ；reformctl log --since 2020-09-01
     """
-    plan = open_plan(file)
-    records = query.history(plan, ident, parse_date(since, "--since"))
+    start, end = period(since, until)
+    plan = loader.load(loader.find_plan(file)).plan  # every record, a future-dated one too
+    records = query.history(plan, ident, start, end)
     if fmt == "json":
         write_json(sys.stdout, (entry.as_json() for entry in records))
         return
@@ -434,10 +495,11 @@ def log(
     for header in ("日期", "编号", "变化", "说明"):
         grid.add_column(header, overflow="fold")
     for entry in records:
-        grid.add_row(entry.date.isoformat(), entry.id, entry.describe(), entry.record.note or "")
+        cells = (entry.date.isoformat(), entry.id, entry.describe(), entry.record.note or "")
+        grid.add_row(*(Text(one_line(cell)) for cell in cells))
     out = console()
     out.print(grid)
-    out.print(f"共 {len(records)} 条记录", style="dim")
+    out.print(Text(f"共 {len(records)} 条记录", style="dim"))
 
 
 @app.command()
@@ -446,19 +508,28 @@ def init(
     unit: Annotated[str | None, typer.Option("--unit", help="单位全称：由上级计划派生本单位的计划")] = None,
     level: Annotated[str | None, choice("--level", list(LEVELS), "单位级别")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="单位计划写到哪里")] = None,
-    parent: Annotated[Path | None, typer.Option("--parent", help="上级计划；默认为当前目录找到的计划")] = None,
+    parent: Annotated[Path | None, typer.Option("--parent", help="上级计划（同 -f）；默认为当前目录找到的计划")] = None,
+    file: Annotated[
+        Path | None,
+        typer.Option(
+            "--file", "-f", envvar="REFORMCTL_FILE", show_default=False, help="要复制的计划；有 --unit 时为上级计划"
+        ),
+    ] = None,
 ) -> None:
-    """在当前目录创建内置计划的可写副本（data/tasks-2020.yaml 及其 schema）；或用 --unit 由上级计划派生单位计划。
+    """在当前目录创建内置计划（或 -f 给出的计划）的可写副本及其 schema；或用 --unit 由上级计划派生单位计划。
 
     例：reformctl init ；reformctl init --unit 浙江省科协 --level 省级 -o plans/zhejiang/tasks-2020.yaml
     """
-    from reformctl import edit
+    from reformctl import files
 
     if unit is None:
         if level or output or parent:
             raise UsageError("--level、-o 和 --parent 用于派生单位计划，请同时给出 --unit")
+        copied = file or loader.bundled_path()
+        name = copied.name if copied.match("tasks-*.yaml") else "tasks-2020.yaml"
+        loader.load(copied)  # a copy of a plan that validates
         targets = {
-            Path("data") / "tasks-2020.yaml": loader.bundled_path().read_bytes(),
+            Path("data") / name: files.read_bytes(copied),
             Path("schemas") / "plan.schema.json": schema_text().encode("utf-8"),
         }
     else:
@@ -466,18 +537,25 @@ def init(
 
         if level is None:
             raise UsageError(f"请用 --level 写明单位级别：{'、'.join(LEVELS)}")
-        above = parent or loader.find_plan(None)
+        if not unit.strip():
+            raise UsageError("--unit 不能为空：请写单位全称，如 浙江省科协")
+        if one_line(unit) != unit:
+            raise UsageError(f"--unit {one_line(unit)!r} 含有换行、制表符或其他控制字符：请只写单位全称")
+        above = parent or loader.find_plan(file)
         out = output or Path("data") / "tasks-2020.yaml"
         if out.resolve() == above.resolve():
             raise UsageError(f"单位计划不能写在上级计划 {loader.display(above)} 上：请用 -o 指定另一个文件")
-        text = rollup.derive(loader.load(above).plan, above, out, query.typed(unit), level)
+        text = rollup.derive(loader.load(above).plan, above, out, unit.strip(), level)
         targets = {out: text.encode("utf-8")}
     existing = [str(path) for path in targets if path.exists()]
     if existing and not force:
-        raise edit.Refused(f"{'、'.join(existing)} 已存在，未覆盖；确要覆盖请加 --force")
+        raise ReformctlError(f"{'、'.join(existing)} 已存在，未覆盖；确要覆盖请加 --force")
     for path, data in targets.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        edit.write_atomic(path, data, str(path))
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ReformctlError(f"{path}: 无法创建文件夹：{files.reason(exc)}") from None
+        files.write_atomic(path, data, str(path))
         typer.echo(f"已写入 {path}")
 
 
@@ -490,17 +568,27 @@ def rollup_(
     output: OutputOption = None,
     as_of: AsOfOption = None,
     warn_days: WarnOption = query.WARN_DAYS,
+    file: Annotated[
+        Path | None,
+        typer.Option(
+            "--file",
+            "-f",
+            envvar="REFORMCTL_FILE",
+            show_default=False,
+            help="汇总到这个计划；默认为各单位共同的顶层计划",
+        ),
+    ] = None,
 ) -> None:
-    """汇总各单位计划：顶层计划的每个事项，各单位落实到了哪一步。
+    """汇总各单位计划：顶层计划（或 -f 给出的计划）的每个事项，各单位落实到了哪一步。
 
     例：reformctl rollup plans/ ；reformctl rollup plans/ --item 6.2 ；reformctl rollup --format html -o 汇总.html
     """
     from reformctl import rollup
 
     day = as_of_day(as_of)
-    result, problems = rollup.rollup(paths or [Path("plans")], day, warn_days, level)
+    result, problems = rollup.rollup(paths or [Path("plans")], day, warn_days, level, file)
     for problem in problems:
-        typer.echo(f"{problem}", err=True)
+        typer.echo(visible(str(problem)), err=True)
     if problems:
         typer.echo(f"以上 {len(problems)} 个问题所在的计划未计入汇总", err=True)
     if item is not None:
@@ -510,9 +598,9 @@ def rollup_(
     if fmt == "json":
         buffer = io.StringIO()
         write_json(buffer, result.as_json())
-        emit(buffer.getvalue(), output)
+        emit(buffer.getvalue(), output, result.top_path)
     elif fmt in ("md", "html"):
-        emit(rollup.html_page(result, day) if fmt == "html" else rollup.markdown(result, day), output)
+        emit(rollup.html_page(result, day) if fmt == "html" else rollup.markdown(result, day), output, result.top_path)
     else:
         _rollup_table(result, item is not None)
     if problems:
@@ -523,7 +611,7 @@ def _rollup_table(result: Any, per_unit: bool) -> None:
     from reformctl import rollup
 
     out = console()
-    out.print(Text(f"{result.top.document.title} · {len(result.units)} 个单位", style="bold"))
+    out.print(Text(one_line(f"{result.top.document.title} · {len(result.units)} 个单位"), style="bold"))
     labels = list(rollup.LABELS.values())
     body = [
         [(ident, None), (text, None), *((str(n), None) for n in result.counts(ident).values())]
@@ -560,11 +648,14 @@ def summary(
     """
     from reformctl import report
 
-    plan, day = plan_as_of(file, as_of)
+    opened = plan_as_of(file, as_of)
+    plan, day = opened.plan, opened.day
     result = report.summarize(plan, query.rows(plan), day, warn_days, by)
     if fmt == "json":
         data = {
             "as_of": day.isoformat(),
+            "file": loader.display(opened.path),
+            "unit": plan.unit.name if plan.unit else None,
             "done": result.done,
             "total": result.total,
             "by_status": result.by_status,
@@ -578,7 +669,8 @@ def summary(
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     out = console()
-    out.print(Text(f"{plan.document.title} · 截至 {day.isoformat()}", style="bold"))
+    heading = f"{plan.document.title} · 截至 {day.isoformat()} · {opened.label()}"
+    out.print(Text(one_line(heading), style="bold"))
     out.print(Text(f"总体进度 {report.bar(result.percent)} {result.done}/{result.total} 已完成（{result.percent}%）"))
     out.print(Text(f"状态：{report.counts(result.by_status, STATUS_LABELS)}"))
     out.print(Text(f"未完成事项的期限：{report.counts(result.by_light, report.LIGHT_AND_NONE)}"))
@@ -589,7 +681,10 @@ def summary(
     grid.add_column("完成", no_wrap=True, justify="right")
     for g in result.groups:
         grid.add_row(
-            g.key, g.label, Text(report.bar(g.percent, 16), style="green"), f"{g.done}/{g.total} {g.percent:>3}%"
+            Text(one_line(g.key)),
+            Text(one_line(g.label)),
+            Text(report.bar(g.percent, 16), style="green"),
+            Text(f"{g.done}/{g.total} {g.percent:>3}%"),
         )
     out.print(grid)
     for heading, style, named in (("逾期事项：", "bold red", result.overdue), ("临期事项：", "yellow", result.close)):
@@ -598,7 +693,7 @@ def summary(
         for row in named:
             due = f"期限 {row.due}，{report.hint(row, day)}"
             line = f"  {row.id}（{'、'.join(row.lead(plan))}）{due}：{row.text}"
-            out.print(Text(line), no_wrap=True, overflow="ellipsis")
+            out.print(Text(one_line(line)), no_wrap=True, overflow="ellipsis")
 
 
 @app.command("report")
@@ -621,14 +716,17 @@ def report_(
     """
     from reformctl import report
 
-    end = parse_date(until, "--until") or dt.date.today()
-    start = parse_date(since, "--since") or end - dt.timedelta(days=6)
-    plan = open_plan(file, end)
+    start, end = period(since, until)
+    end = end or dt.date.today()
+    if start is None:
+        start = end - dt.timedelta(days=6) if end > dt.date.min + dt.timedelta(days=6) else dt.date.min
     if start > end:
-        raise UsageError(f"--since {start} 晚于 --until {end}")
-    built = report.period_report(plan, start, end, dept and query.dept_name(plan, dept), warn_days)
+        raise UsageError(f"--since {start} 晚于 --until {end}：请对调两个日期")
+    opened = Opened(file, end)
+    plan = opened.plan
+    built = report.period_report(plan, start, end, dept and query.dept_name(plan, dept), warn_days, opened.label())
     text = report.html_page(built) if fmt == "html" else report.markdown(built)
-    emit(text, output)
+    emit(text, output, opened.path)
 
 
 @app.command()
@@ -646,35 +744,41 @@ def export(
     """
     from reformctl import report
 
-    plan, day = plan_as_of(file, as_of)
+    opened = plan_as_of(file, as_of)
+    plan, day = opened.plan, opened.day
     records = report.ledger(plan, day, warn_days)
     headers = list(report.LEDGER.values())
+    typer.echo(visible(f"台账来自 {opened.label()}，截至 {day}"), err=True)
     if fmt == "json":
         buffer = io.StringIO()
         write_json(buffer, records)
-        emit(buffer.getvalue(), output)
+        emit(buffer.getvalue(), output, opened.path)
     elif fmt == "xlsx":
-        if output is None:
+        if output is None or str(output) == "-" and sys.stdout.isatty():
             raise UsageError("xlsx 是二进制文件，请用 -o 指定文件名，如 -o 台账.xlsx")
         workbook = report.xlsx(headers, [report.ledger_cells(r) for r in records])
-        emit(workbook, output)
+        emit(workbook, output, opened.path)
     else:
         buffer = io.StringIO()
         write_csv(buffer, headers, [report.ledger_cells(r) for r in records], bom)
-        emit(buffer.getvalue(), output)
+        emit(buffer.getvalue(), output, opened.path)
 
 
-def emit(content: str | bytes, output: Path | None) -> None:
-    """To the screen, or atomically to a file (text as UTF-8): a folder that does not exist or
-    a full disk is one clear line, and the file is never left half-written."""
-    from reformctl import edit
+def emit(content: str | bytes, output: Path | None, plan: Path | None = None) -> None:
+    """To the screen (no -o, or -o -), or to a file without destroying what it lands on (see
+    files.write_output): never over the plan, never half-written, one clear line on failure."""
+    from reformctl import files
 
-    if output is None:
-        assert isinstance(content, str)  # a workbook always goes to a file
-        sys.stdout.write(content)
+    if output is None or str(output) == "-":
+        if isinstance(content, str):
+            sys.stdout.write(content)
+        else:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(content)
         return
-    edit.write_atomic(output, content.encode("utf-8") if isinstance(content, str) else content, str(output))
-    typer.echo(f"已写入 {output}", err=True)
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    written = files.write_output(output, data, [plan] if plan else [])
+    typer.echo(visible(f"已写入 {written}"), err=True)
 
 
 def main() -> None:

@@ -9,31 +9,21 @@ file, atomically, under a lock.
 from __future__ import annotations
 
 import datetime as dt
-import errno
 import json
-import os
 import re
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from reformctl import loader
-from reformctl.errors import PlanInvalid, ReformctlError
+from reformctl import files, loader
+from reformctl.errors import PlanInvalid, ReformctlError, UsageError, notice
 from reformctl.models import STATUS_LABELS, Loc, Plan
 from reformctl.query import find, typed
 
-try:
-    import fcntl
-except ImportError:  # Windows: no advisory locks; see README
-    fcntl = None  # type: ignore[assignment]
-
 BOM = b"\xef\xbb\xbf"
-LOCK_TIMEOUT = 30.0
 Splice = tuple[int, int, str]
 
 
@@ -46,37 +36,48 @@ class Change:
     """One recorded change of an item's status (field "status") or deadline (field "due")."""
 
     id: str
+    field: str  # "status" or "due"
     before: str | None
     after: str | None
     date: dt.date
     note: str | None = None
     undone: bool = False
-    field: str = "status"
+    unit: str | None = None  # the plan's unit, named in the commit message
+    file: str = ""  # the file written, as the user would type it
+    committed: bool | None = None  # with --commit: False when there was nothing to commit
 
     def message(self) -> str:
-        """The commit message: 6.2: todo → done（试点城市已签约）, 6.2: 期限 2020-10-01 → 2020-12-31（…）"""
+        """The commit message: 6.2: todo → done（试点城市已签约）, 武汉市科协 6.2: 期限 2020-10-01 → 2020-12-31（…）"""
         note = f"（{self.note}）" if self.note else ""
         undo = "撤销：" if self.undone else ""
+        unit = f"{self.unit} " if self.unit else ""
+        if self.field == "status" and self.before == self.after:
+            return f"{unit}{self.id}: {undo}进展 {self.after}{note}"
         what = "期限 " if self.field == "due" else ""
-        return f"{self.id}: {undo}{what}{self.before or '未设定'} → {self.after or '未设定'}{note}"
+        return f"{unit}{self.id}: {undo}{what}{self.before or '未设定'} → {self.after or '未设定'}{note}"
 
     def summary(self) -> str:
+        """What the clerk is told: 已记录 7.1：未启动 → 推进中；写入 data/tasks-2020.yaml"""
+        done = "已撤销" if self.undone else "已记录"
         if self.field == "due":
-            labels = f"期限 {self.before or '未设定'} → {self.after or '未设定'}"
+            said = f"{done} {self.id}：期限 {self.before or '未设定'} → {self.after or '未设定'}"
+        elif self.before == self.after:
+            said = f"{done} {self.id} 进展（{STATUS_LABELS[self.after or 'todo']}）"
         else:
-            labels = f"{STATUS_LABELS[self.before or 'todo']} → {STATUS_LABELS[self.after or 'todo']}"
-        return f"{'已撤销' if self.undone else '已记录'} {self.id}：{labels}"
+            said = f"{done} {self.id}：{STATUS_LABELS[self.before or 'todo']} → {STATUS_LABELS[self.after or 'todo']}"
+        if self.committed is False:
+            return f"{said}；该改动未曾提交，无需提交；写入 {self.file}"
+        return f"{said}；写入 {self.file}"
 
 
 # ---------------------------------------------------------------- the edits
 
-Then = Callable[[Any], None] | None
-
 
 def set_status(
-    path: Path, ident: str, status: str, date: dt.date, note: str | None, then: Then = None
+    path: Path, ident: str, status: str, date: dt.date, note: str | None, commit: bool = False
 ) -> Change | None:
-    """Set an item's status and append a history record; None when there is nothing to change."""
+    """Set an item's status and append a history record; None when there is nothing to change.
+    The same status with a note is a progress note: a record that keeps the status."""
     ident = typed(ident)  # ６．２ is 6.2
 
     def edit(text: str, current: loader.Loaded) -> tuple[str, Loc, Any, Change | None]:
@@ -84,17 +85,21 @@ def set_status(
         before = entry["status"]
         if before == status and not note:
             return text, loc, entry, None
+        _check_date(current.plan, entry, date)
         record = {"date": date.isoformat(), "from": before, "status": status, **({"note": note} if note else {})}
         entry["status"] = status
         entry["history"] = [*(entry.get("history") or []), record]
         splices = [_replace_scalar(_value(mapping, "status"), status), _append_record(text, mapping, record)]
-        return splice(text, splices), loc, entry, Change(ident, before, status, date, note)
+        return splice(text, splices), loc, entry, _change(current, ident, "status", before, status, date, note)
 
-    return rewrite(path, edit, then)
+    return rewrite(path, edit, commit)
 
 
-def set_due(path: Path, ident: str, due: dt.date, date: dt.date, note: str | None, then: Then = None) -> Change | None:
-    """Set an item's deadline; moving an existing one also records it (old, new, reason) in the history."""
+def set_due(
+    path: Path, ident: str, due: dt.date, date: dt.date, note: str | None, commit: bool = False
+) -> Change | None:
+    """Set an item's deadline, recorded in the history (old, new, reason): the first one too,
+    with from_due null, so that undo and --as-of know there was none before."""
     ident = typed(ident)  # ６．２ is 6.2
 
     def edit(text: str, current: loader.Loaded) -> tuple[str, Loc, Any, Change | None]:
@@ -102,19 +107,21 @@ def set_due(path: Path, ident: str, due: dt.date, date: dt.date, note: str | Non
         before, after = entry.get("due"), due.isoformat()
         if before == after:
             return text, loc, entry, None
+        _check_date(current.plan, entry, date)
+        record = {"date": date.isoformat(), "from_due": before, "due": after, **({"note": note} if note else {})}
+        entry["history"] = [*(entry.get("history") or []), record]
         if before is None:
             splices = [_insert_after(text, mapping, "status", "due", after)]
         else:
-            record = {"date": date.isoformat(), "from_due": before, "due": after, **({"note": note} if note else {})}
-            entry["history"] = [*(entry.get("history") or []), record]
-            splices = [_replace_scalar(_value(mapping, "due"), after), _append_record(text, mapping, record)]
+            splices = [_replace_scalar(_value(mapping, "due"), after)]
+        splices.append(_append_record(text, mapping, record))
         entry["due"] = after
-        return splice(text, splices), loc, entry, Change(ident, before, after, date, note, field="due")
+        return splice(text, splices), loc, entry, _change(current, ident, "due", before, after, date, note)
 
-    return rewrite(path, edit, then)
+    return rewrite(path, edit, commit)
 
 
-def undo(path: Path, ident: str, then: Then = None) -> Change:
+def undo(path: Path, ident: str, commit: bool = False) -> Change:
     """Remove the last history record of an item and restore the status (or deadline) before it."""
     ident = typed(ident)  # ６．２ is 6.2
 
@@ -130,20 +137,44 @@ def undo(path: Path, ident: str, then: Then = None) -> Change:
         day = dt.date.fromisoformat(last["date"])
         splices = [_remove_last_record(text, mapping)]
         if last.get("due") is not None:
-            if last.get("from_due") is None:
+            if "from_due" not in last:
                 raise Refused(f"{ident} 的最后一条记录没有写明调整前的期限（from_due），无法自动撤销，请手工修改")
-            entry["due"] = last["from_due"]
-            splices.append(_replace_scalar(_value(mapping, "due"), last["from_due"]))
-            change = Change(ident, last["due"], last["from_due"], day, None, True, "due")
+            if last["from_due"] is None:  # the first deadline: it goes away again
+                del entry["due"]
+                splices.append(_remove_key(text, mapping, "due"))
+            else:
+                entry["due"] = last["from_due"]
+                splices.append(_replace_scalar(_value(mapping, "due"), last["from_due"]))
+            change = _change(current, ident, "due", last["due"], last["from_due"], day, None, undone=True)
             return splice(text, splices), loc, entry, change
         before = last.get("from") or next((r["status"] for r in reversed(history) if r.get("status")), None)
         if before is None:
             raise Refused(f"{ident} 的最后一条记录没有写明之前的状态（from），无法自动撤销，请手工修改")
         entry["status"] = before
         splices.append(_replace_scalar(_value(mapping, "status"), before))
-        return splice(text, splices), loc, entry, Change(ident, last["status"], before, day, last.get("note"), True)
+        change = _change(current, ident, "status", last["status"], before, day, last.get("note"), undone=True)
+        return splice(text, splices), loc, entry, change
 
-    return rewrite(path, edit, then)
+    return rewrite(path, edit, commit)
+
+
+def _change(current: loader.Loaded, ident: str, field: str, *args: Any, undone: bool = False) -> Change:
+    unit = current.plan.unit.name if current.plan.unit else None
+    return Change(ident, field, *args, undone=undone, unit=unit, file=loader.display(current.path))
+
+
+def _check_date(plan: Plan, entry: dict[str, Any], date: dt.date) -> None:
+    """A record dated after today, or before the plan was signed, is no date a clerk meant.
+    One dated before the item's latest record is kept (late paperwork happens), with a word."""
+    today = dt.date.today()
+    if date > today:
+        raise UsageError(f"记录日期 {date} 晚于今天（{today}），未写入")
+    signed = plan.document.signed
+    if signed is not None and date < signed:
+        raise UsageError(f"记录日期 {date} 早于计划的成文日期 {signed}，未写入")
+    latest = max((str(r.get("date")) for r in entry.get("history") or [] if isinstance(r, dict)), default=None)
+    if latest is not None and date.isoformat() < latest:
+        notice(f"注意：记录日期 {date} 早于该事项最近一条记录（{latest}）；已照写，log 仍按日期排列")
 
 
 def _entry(current: loader.Loaded, ident: str) -> tuple[Loc, yaml.Node, dict[str, Any]]:
@@ -180,31 +211,40 @@ def _at(data: Any, loc: Loc) -> Any:
 Edit = Callable[[str, loader.Loaded], tuple[str, Loc, Any, Any]]
 
 
-def rewrite(path: Path, edit: Edit, then: Then = None) -> Any:
-    """Lock, read, edit, validate, compare with the intended change, replace atomically;
-    then (still under the lock, so concurrent writers keep their order) run `then`."""
-    target = writable(path)
+def rewrite(path: Path, edit: Edit, commit: bool = False) -> Any:
+    """Lock, read, edit, validate, compare with the intended change, replace atomically, and
+    (with commit) commit exactly that change, still under the lock so writers keep their order."""
     name = loader.display(path)
-    with locked(target, name):
-        raw = read(target, name)
+    target = writable(path)
+    committer = None
+    if commit:
+        from reformctl.git import Committer
+
+        committer = Committer(path)
+    with files.locked(target, name):
+        raw = files.read_bytes(target, name)
         text = loader.decode(raw, name)
-        current = loader.parse(text, name, target)
-        new_text, loc, expected, result = edit(text, current)
-        if result is None or new_text == text:
-            return result
+        current = loader.parse(text, name, path)
+        new_text, loc, expected, change = edit(text, current)
+        if change is None or new_text == text:
+            return change
         try:
-            new = loader.parse(new_text, name, target)
+            new = loader.parse(new_text, name, path)
         except PlanInvalid as exc:
             raise Refused(f"{name}: 修改后的文件无法通过校验，未写入：{exc.problems[0].message}") from None
-        if not _same_except(current.data, new.data, loc, expected):
+        if not same_except(current.data, new.data, loc, expected):
             raise Refused(f"{name}: 这一处的写法无法精确修改，未写入；请手工编辑")
-        write_atomic(target, (BOM if raw.startswith(BOM) else b"") + new_text.encode("utf-8"), name)
-        if then is not None:
-            then(result)
-    return result
+        data = (BOM if raw.startswith(BOM) else b"") + new_text.encode("utf-8")
+        to_commit = committer.ready(data) if committer else False
+        files.write_atomic(target, data, name)
+        if committer is None:
+            return change
+        if to_commit:
+            committer.commit(change.message())
+        return replace(change, committed=to_commit)
 
 
-def _same_except(old: Any, new: Any, loc: Loc, expected: Any) -> bool:
+def same_except(old: Any, new: Any, loc: Loc, expected: Any) -> bool:
     """new equals old everywhere, except at loc, where it equals expected: the edit changed
     exactly what was asked and nothing else (compared as plain data, which is cheap)."""
     if not loc:
@@ -216,118 +256,18 @@ def _same_except(old: Any, new: Any, loc: Loc, expected: Any) -> bool:
         same = old.keys() == new.keys() and all(new[k] == v for k, v in old.items() if k != part)
     else:
         same = len(old) == len(new) and all(new[i] == v for i, v in enumerate(old) if i != part)
-    return same and _same_except(old[part], new[part], rest, expected)
+    return same and same_except(old[part], new[part], rest, expected)
 
 
 def writable(path: Path) -> Path:
     """The real file to replace (a symlink's target), refusing the package's own copy."""
     name = loader.display(path)
-    target = Path(os.path.realpath(path))
+    target = files.writable(path, name)
     if target == loader.bundled_path().resolve():
         raise Refused(
             "这是安装包内置的计划，不能修改：请在工作目录运行 reformctl init，创建可写的 data/tasks-2020.yaml"
         )
-    if not target.is_file():
-        raise ReformctlError(f"{name}: 找不到文件")
-    if not target.stat().st_mode & 0o222 or not os.access(target, os.W_OK):
-        raise Refused(f"{name}: 文件是只读的，未修改")
-    if not os.access(target.parent, os.W_OK):
-        raise Refused(f"{name}: 所在文件夹不可写，未修改")
     return target
-
-
-def read(target: Path, name: str) -> bytes:
-    try:
-        return target.read_bytes()
-    except OSError as exc:
-        raise ReformctlError(f"{name}: 无法读取：{exc.strerror or exc}") from None
-
-
-@contextmanager
-def locked(target: Path, name: str) -> Iterator[None]:
-    """An exclusive lock on the file itself. A writer that waited may find the file replaced
-    under it (a new inode): it then locks the new one, so no update is ever lost."""
-    if fcntl is None:
-        yield
-        return
-    deadline = time.monotonic() + LOCK_TIMEOUT
-    while True:
-        fd = os.open(target, os.O_RDONLY)
-        try:
-            while True:
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() > deadline:
-                        raise Refused(f"{name}: 文件正被另一个 reformctl 进程修改，请稍后再试") from None
-                    time.sleep(0.01)
-            if os.fstat(fd).st_ino == os.stat(target).st_ino:
-                break
-        except BaseException:
-            os.close(fd)
-            raise
-        os.close(fd)
-    try:
-        yield
-    finally:
-        os.close(fd)
-
-
-def write_atomic(target: Path, data: bytes, name: str) -> None:
-    """Write beside the target, fsync, then os.replace: a crash leaves the old file whole.
-
-    Where Linux allows it the data goes to an unnamed file (O_TMPFILE) that gets a name
-    only for the instant before the rename, so even a SIGKILL mid-write leaves nothing."""
-    temp = target.with_name(f".{target.name}.reformctl-tmp")
-    mode = target.stat().st_mode & 0o7777 if target.exists() else None
-    fd = -1
-    try:
-        temp.unlink(missing_ok=True)  # left by a killed writer; we hold the lock
-        try:
-            fd = os.open(target.parent, os.O_TMPFILE | os.O_WRONLY, 0o666 if mode is None else mode)
-            named = False
-        except (AttributeError, OSError):
-            fd = os.open(temp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666 if mode is None else mode)
-            named = True
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
-        if mode is not None:
-            os.fchmod(fd, mode)  # the old file's, not the umask's
-        os.fsync(fd)
-        if not named:
-            # A dir_fd makes CPython call linkat(AT_SYMLINK_FOLLOW), which can name the file.
-            folder = os.open(target.parent, os.O_RDONLY)
-            try:
-                os.link(f"/proc/self/fd/{fd}", temp.name, dst_dir_fd=folder)
-            finally:
-                os.close(folder)
-        os.replace(temp, target)
-    except OSError as exc:
-        temp.unlink(missing_ok=True)
-        reason = "磁盘已满" if exc.errno in (errno.ENOSPC, errno.EFBIG) else exc.strerror or str(exc)
-        raise ReformctlError(f"{name}: 无法写入（{reason}），文件未改变") from None
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-    finally:
-        if fd >= 0:
-            os.close(fd)
-    _fsync_folder(target.parent)
-
-
-def _fsync_folder(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 # ---------------------------------------------------------------- splicing text at node marks
@@ -382,24 +322,31 @@ def _newline(text: str) -> str:
     return "\r\n" if "\r\n" in text else "\n"
 
 
-def _record_lines(record: dict[str, str]) -> list[str]:
-    return [f"{key}: {value}" for key, value in record.items()]
+def _record_lines(record: dict[str, str | None]) -> list[str]:
+    return [f"{key}: {'null' if value is None else value}" for key, value in record.items()]
+
+
+# What must never stand raw in the file: YAML's own line breaks (NEL, LS, PS), the other C1
+# controls and DEL, and the bidi marks (which would reorder what a reviewer sees in a diff).
+_ESCAPE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def scalar(value: str) -> str:
-    """Plain when YAML reads it back as the same text inside a flow mapping, else double-quoted."""
-    try:
-        back = yaml.safe_load(f"{{k: {value}}}")  # standard resolvers: a date-like note gets quoted
-    except yaml.YAMLError:
-        back = None
-    if back == {"k": value} and value.strip() == value:
-        return value
-    return json.dumps(value, ensure_ascii=False)
+    """Plain when YAML reads it back as the same text inside a flow mapping, else double-quoted,
+    with every control character and bidi mark written as an escape (\\u202e)."""
+    if not _ESCAPE.search(value) and value.isprintable() and value.strip() == value:
+        try:
+            back = yaml.safe_load(f"{{k: {value}}}")  # standard resolvers: a date-like note gets quoted
+        except yaml.YAMLError:
+            back = None
+        if back == {"k": value}:
+            return value
+    return _ESCAPE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(value, ensure_ascii=False))
 
 
-def _append_record(text: str, mapping: yaml.Node, record: dict[str, str]) -> Splice:
+def _append_record(text: str, mapping: yaml.Node, record: dict[str, str | None]) -> Splice:
     """Add a history record in the style the item already uses; only a note may need quotes."""
-    record = {key: scalar(value) if key == "note" else value for key, value in record.items()}
+    record = {key: scalar(value) if key == "note" and value is not None else value for key, value in record.items()}
     nl = _newline(text)
     flow = "{" + ", ".join(_record_lines(record)) + "}"
     pair = _key_value(mapping, "history")
@@ -444,20 +391,28 @@ def _insert_after(text: str, mapping: yaml.Node, after: str, key: str, value: st
     return at, at, f"{lead}{indent}{key}: {value}{_newline(text)}"
 
 
+def _remove_key(text: str, mapping: yaml.Node, key: str) -> Splice:
+    """Take `key: value` out of a mapping, with its line (block) or its comma (flow)."""
+    pairs = [k for k, _ in mapping.value]
+    found = _key_value(mapping, key)
+    if found is None or pairs.index(found[0]) == 0:
+        raise Refused(f"找不到可删去的 {key}")
+    name, value = found
+    if mapping.flow_style:
+        previous = mapping.value[pairs.index(name) - 1][1]
+        return _end(previous), _end(value), ""
+    start = _line_start(text, name.start_mark.index)
+    if text[start : name.start_mark.index].strip():
+        raise Refused(f"第 {name.start_mark.line + 1} 行的写法无法精确修改，请手工编辑")
+    return start, _after_line(text, _end(value)), ""
+
+
 def _remove_last_record(text: str, mapping: yaml.Node) -> Splice:
     key, history = _key_value(mapping, "history") or (None, None)
     if key is None or not isinstance(history, yaml.SequenceNode) or not history.value:
         raise Refused("没有可撤销的进展记录")
     if len(history.value) == 1:
-        # The record was the only one: take the whole history key away, as it was before.
-        if mapping.flow_style:
-            keys = [k for k, _ in mapping.value]
-            previous = mapping.value[keys.index(key) - 1][1]
-            return _end(previous), _end(history), ""
-        start = _line_start(text, key.start_mark.index)
-        if text[start : key.start_mark.index].strip():
-            raise Refused(f"第 {key.start_mark.line + 1} 行的写法无法精确修改，请手工编辑")
-        return start, _after_line(text, _end(history)), ""
+        return _remove_key(text, mapping, "history")  # the only record: the key goes, as it was before
     last = history.value[-1]
     if history.flow_style:
         return _end(history.value[-2]), _end(last), ""
@@ -465,33 +420,3 @@ def _remove_last_record(text: str, mapping: yaml.Node) -> Splice:
     if not re.fullmatch(r"\s*-\s*", text[start : last.start_mark.index]):
         raise Refused(f"第 {last.start_mark.line + 1} 行的写法无法精确修改，请手工编辑")
     return start, _after_line(text, _end(last)), ""
-
-
-# ---------------------------------------------------------------- git
-
-
-def git_folder(path: Path) -> Path:
-    """The folder to run git in; refuses (before anything is written) outside a work tree."""
-    import subprocess
-
-    folder = path.absolute().parent
-    try:
-        found = subprocess.run(
-            ["git", "rev-parse", "--is-inside-work-tree"], cwd=folder, capture_output=True, text=True
-        )
-    except OSError:
-        raise Refused("--commit 需要 git，但找不到 git 命令；未修改") from None
-    if found.stdout.strip() != "true":
-        raise Refused(f"{loader.display(path)} 不在 git 仓库中，无法 --commit；未修改")
-    return folder
-
-
-def commit(path: Path, message: str) -> None:
-    """Commit just this file, whatever else is staged."""
-    import subprocess
-
-    folder, name = path.absolute().parent, path.name  # a symlink is committed as the link git tracks
-    for args in (["add", "--", name], ["commit", "-q", "-m", message, "--", name]):
-        done = subprocess.run(["git", *args], cwd=folder, capture_output=True, text=True)
-        if done.returncode:
-            raise ReformctlError(f"已写入文件，但 git {args[0]} 失败：{done.stderr.strip() or done.stdout.strip()}")

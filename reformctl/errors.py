@@ -1,24 +1,27 @@
 """The errors the core raises; only cli.py turns them into messages and exit codes.
 
-Exit codes: 0 ok, 1 invalid data or refused action, 2 usage (bad option or argument).
+Exit codes: 0 ok, 1 invalid data or refused action, 2 usage (bad option or argument),
+3 an internal error (a bug in reformctl), 130 interrupted.
 """
 
 from __future__ import annotations
 
 
 class Problem:
-    """One located problem in a plan file; line and col are 1-based."""
+    """One problem in a file: located at line and col (1-based) where it has a position."""
 
     # A plain class: defined on every start-up, where a NamedTuple or dataclass costs more.
     __slots__ = ("path", "line", "col", "message")
 
-    def __init__(self, path: str, line: int, col: int, message: str):
+    def __init__(self, path: str, line: int | None, col: int | None, message: str):
         self.path, self.line, self.col, self.message = path, line, col, message
 
     def __repr__(self) -> str:
         return f"Problem({str(self)!r})"
 
     def __str__(self) -> str:
+        if self.line is None:
+            return f"{self.path}: {self.message}"
         return f"{self.path}:{self.line}:{self.col}: {self.message}"
 
 
@@ -34,9 +37,30 @@ class UsageError(ReformctlError):
     exit_code = 2
 
 
+class Unreadable(ReformctlError):
+    """A file that cannot be read: `name: 无法读取：why`."""
+
+    def __init__(self, name: str, why: str):
+        self.name, self.why = name, why
+        super().__init__(f"{name}: 无法读取：{why}")
+
+    def problem(self) -> Problem:
+        return Problem(self.name, None, None, f"无法读取：{self.why}")
+
+
 class PlanInvalid(ReformctlError):
     """A plan file that cannot be read or does not validate; carries every problem found."""
 
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         super().__init__("\n".join(map(str, problems)))
+
+
+# Warnings for the user that do not stop the command (a back-dated record, an unsafe cache
+# folder): the core adds them here, and the command line prints them on stderr once it is done.
+NOTICES: list[str] = []
+
+
+def notice(message: str) -> None:
+    if message not in NOTICES:
+        NOTICES.append(message)

@@ -7,6 +7,8 @@ kept beside the data: pydantic's error locations are mapped back to the nodes' m
 from __future__ import annotations
 
 import gc
+import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,11 +17,15 @@ from typing import Any, get_args
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from reformctl.errors import PlanInvalid, Problem, ReformctlError
+from reformctl.errors import PlanInvalid, Problem, UsageError
+from reformctl.files import display, read_bytes
 from reformctl.models import STATUS_LABELS, Loc, Plan, check
 
 DEFAULT = Path("data") / "tasks-2020.yaml"
+PLAN_NAMES = "tasks-*.yaml"
 MAX_DEPTH = 64
+
+__all__ = ["display"]  # re-exported: callers name files through the loader
 
 
 def make_loader(base: type) -> type:
@@ -61,23 +67,37 @@ def bundled_path() -> Path:
 
 
 def find_plan(file: Path | None = None, start: Path | None = None) -> Path:
-    """--file (or $REFORMCTL_FILE, which Typer passes as --file), else data/tasks-2020.yaml
-    in this folder or the nearest one above it, else the bundled plan."""
+    """--file (or $REFORMCTL_FILE, which Typer passes as --file), else the nearest plan found
+    walking up from the working folder, else the bundled plan.
+
+    In each folder a plan is a `tasks-*.yaml` there or in its `data/`; the first folder with
+    exactly one wins, one with several is refused (say which with -f). Like git with
+    safe.directory, a plan in a folder, or a file, that belongs to another user is never used."""
     if file is not None:
         return file
-    here = (start or Path.cwd()).resolve()
+    here = Path(os.path.abspath(start or Path.cwd()))
     for folder in (here, *here.parents):
-        if (folder / DEFAULT).is_file():
-            return folder / DEFAULT
+        found = [p for where in (folder, folder / "data") for p in sorted(where.glob(PLAN_NAMES)) if p.is_file()]
+        if len(found) > 1:
+            names = "、".join(display(p) for p in found)
+            raise UsageError(f"{display(folder)} 中有多个计划文件：{names}；请用 -f 指定")
+        if found:
+            plan = found[0]
+            if any(_foreign(p) for p in {folder, plan.parent, plan}):
+                raise UsageError(
+                    f"找到 {display(plan)}，但它或所在文件夹属于另一个用户，出于安全没有使用；确要使用请用 -f 指定"
+                )
+            return plan
     return bundled_path()
 
 
-def display(path: Path) -> str:
-    """The path as the user would type it: relative to the current folder when inside it."""
+def _foreign(path: Path) -> bool:
+    if not hasattr(os, "getuid"):
+        return False
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+        return os.lstat(path).st_uid != os.getuid()
+    except OSError:
+        return True
 
 
 def load(path: Path) -> Loaded:
@@ -86,16 +106,13 @@ def load(path: Path) -> Loaded:
     from reformctl import cache
 
     name = display(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ReformctlError(f"{name}: 无法读取：{exc.strerror or exc}") from None
+    raw = read_bytes(path, name)
     with _no_gc():
-        plan = cache.get(raw)
+        plan = cache.CACHE.get(raw)
     if plan is not None:
         return Loaded(path, None, None, plan)
     loaded = parse(decode(raw, name), name, path, nodes=False)
-    cache.put(raw, loaded.plan)
+    cache.CACHE.put(raw, loaded.plan)
     return loaded
 
 
@@ -115,6 +132,9 @@ def _no_gc() -> Iterator[None]:
 def parse(text: str, name: str, path: Path, nodes: bool = True) -> Loaded:
     """Validate a plan's text; `name` is how problems refer to the file. With nodes, the
     node tree is kept, and the plain data, for splicing (the write path)."""
+    conflicts = _conflicts(text, name)
+    if conflicts:
+        raise PlanInvalid(conflicts)
     with _no_gc():
         data, root = Reader(name, nodes).read(text)
         try:
@@ -127,6 +147,19 @@ def parse(text: str, name: str, path: Path, nodes: bool = True) -> Loaded:
             root = root or Reader(name, nodes=True).read(text)[1]
             raise PlanInvalid([Problem(name, *position(root, loc), f"{dotted(loc)}: {msg}") for loc, msg in problems])
     return Loaded(path, text, root, plan, data) if nodes else Loaded(path, text, None, plan)
+
+
+_CONFLICT = re.compile(r"^<<<<<<<(?: |$)", re.M)
+
+
+def _conflicts(text: str, name: str) -> list[Problem]:
+    """git's conflict markers: say so, rather than report a YAML syntax error."""
+    if "<<<<<<<" not in text:
+        return []
+    return [
+        Problem(name, line, 1, f"合并冲突未解决（第 {line} 行）：请先解决冲突，删去 <<<<<<<、=======、>>>>>>> 标记")
+        for line in (text.count("\n", 0, m.start()) + 1 for m in _CONFLICT.finditer(text))
+    ]
 
 
 def decode(raw: bytes, name: str) -> str:
@@ -170,8 +203,10 @@ class Reader:
                 self.complain(parser.get_event(), "文件中只能有一个 YAML 文档（去掉多余的 ---）")
         except yaml.MarkedYAMLError as exc:
             raise PlanInvalid([_syntax_problem(self.name, exc)]) from None
+        except yaml.reader.ReaderError as exc:
+            raise PlanInvalid([_reader_problem(self.name, text, exc)]) from None
         except yaml.YAMLError as exc:
-            raise PlanInvalid([Problem(self.name, 1, 1, f"YAML 错误：{exc}")]) from None
+            raise PlanInvalid([Problem(self.name, None, None, f"YAML 错误：{exc}")]) from None
         finally:
             parser.dispose()
         if self.problems:
@@ -247,6 +282,17 @@ class Reader:
 
 def _tag_message(tag: str) -> str:
     return f"不支持的 YAML 标签 {tag.replace('tag:yaml.org,2002:', '!!')}：计划文件只用文字、数字、日期、列表和映射"
+
+
+def _reader_problem(name: str, text: str, exc: yaml.reader.ReaderError) -> Problem:
+    """A character YAML does not allow (a control character), at its line and column."""
+    at = min(max(exc.position, 0), len(text))
+    line = text.count("\n", 0, at) + 1
+    col = at - (text.rfind("\n", 0, at) + 1) + 1
+    char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
+    return Problem(
+        name, line, col, f"不允许的控制字符 U+{char:04X}：请删去，或在带引号的文字中写作转义（如 \\x{char:02x}）"
+    )
 
 
 def _syntax_problem(name: str, exc: yaml.MarkedYAMLError) -> Problem:

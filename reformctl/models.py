@@ -20,7 +20,10 @@ STATUS_LABELS: dict[str, str] = {"todo": "未启动", "doing": "推进中", "don
 
 Loc = tuple[str | int, ...]
 
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# Ids as the file spells them: ASCII digits and dots. `６.2` or `" 13"` would look like 6.2 and 13
+# to a person and to forgiving input, yet be another id to the file.
+ID = re.compile(r"[0-9]+(\.[0-9]+)*")
 
 
 def parse_day(value: str) -> dt.date:
@@ -179,10 +182,14 @@ def check(plan: Plan) -> Iterator[tuple[Loc, str]]:
     yield from _unique(plan.principles, "principles", "id", "原则编号")
     yield from _unique(plan.safeguards, "safeguards", "id", "保障编号")
     yield from _unique(plan.tasks, "tasks", "id", "任务编号")
+    if plan.unit is not None and not plan.unit.name.strip():
+        yield ("unit", "name"), "单位名称不能为空"
     known = "、".join(d.id for d in plan.departments)
     seen_items: dict[str, Loc] = {}
     for t, task in enumerate(plan.tasks):
         here: Loc = ("tasks", t)
+        if not ID.fullmatch(task.id):
+            yield (*here, "id"), _bad_id(task.id)
         yield from _depts(plan, task, here, known)
         yield from _records(task, here)
         yield from _implements(plan, task, here)
@@ -198,7 +205,9 @@ def check(plan: Plan) -> Iterator[tuple[Loc, str]]:
                 yield (*here, key), f"任务 {task.id} 有编号事项，{key} 应填在各事项上（任务进度由事项汇总）"
         for i, item in enumerate(task.items):
             at: Loc = (*here, "items", i)
-            if not item.id.startswith(task.id + ".") or item.id == task.id + ".":
+            if not ID.fullmatch(item.id):
+                yield (*at, "id"), _bad_id(item.id)
+            elif not item.id.startswith(task.id + ".") or item.id == task.id + ".":
                 yield (*at, "id"), f"事项编号 '{item.id}' 应以所属任务编号开头，如 \"{task.id}.{i + 1}\""
             elif item.id in seen_items:
                 yield (*at, "id"), f"事项编号 '{item.id}' 重复"
@@ -217,10 +226,17 @@ def _unique(rows: list[Any], where: str, key: str, what: str) -> Iterator[tuple[
         seen.add(value)
 
 
+def _bad_id(ident: str) -> str:
+    return f'编号 {ident!r} 应只用半角数字和点，不含空格，如 "6.2"'
+
+
 def _implements(plan: Plan, entry: Task | Item, at: Loc) -> Iterator[tuple[Loc, str]]:
-    # Whether the ids exist is checked against the parent file (rollup.check_parent).
+    # Whether the ids exist is checked against the parent file (checks.Checker).
     if entry.implements is not None and (plan.unit is None or plan.unit.parent is None):
         yield (*at, "implements"), "implements 落实的是上级计划的事项：请在 unit 中写明上级计划 parent"
+    for n, ident in enumerate(entry.implements or []):
+        if not ID.fullmatch(ident):
+            yield (*at, "implements", n), _bad_id(ident)
 
 
 def _records(entry: Task | Item, at: Loc) -> Iterator[tuple[Loc, str]]:

@@ -12,7 +12,9 @@ from rich.cells import cell_len, set_cell_size
 from rich.console import Console
 from rich.text import Text
 
+from reformctl import plain
 from reformctl.models import STATUS_LABELS, Plan
+from reformctl.plain import csv_cell, one_line
 from reformctl.query import LIGHTS, WARN_DAYS, Row, light
 
 STATUS_STYLES = {"todo": "dim", "doing": "yellow", "done": "green", "blocked": "bold red"}
@@ -95,6 +97,7 @@ def draw(console: Console, headers: list[str], body: list[list[Cell]], flex: int
     """A table drawn like rich's, in one pass: rich measures every cell again and again, which for
     thousands of rows costs more than the data behind them. Column `flex` (if any) is cut to fit
     the screen; piped, every row keeps its full text."""
+    body = [[(one_line(value), style) for value, style in cells] for cells in body]  # text, never controls
     widths = [max([cell_len(h)] + [cell_len(cells[n][0]) for cells in body]) for n, h in enumerate(headers)]
     if flex is not None and fit(console):
         others = sum(widths) - widths[flex] + 3 * len(widths) + 1
@@ -154,12 +157,13 @@ def csv_(rows: list[Row], view: View) -> None:
 
 
 def write_csv(out: TextIO, headers: list[str], records: list[list[str]], bom: bool) -> None:
-    """UTF-8 with a BOM by default, so that Excel on a Chinese Windows desktop opens it correctly."""
+    """UTF-8 with a BOM by default, so that Excel on a Chinese Windows desktop opens it correctly.
+    A cell that could start a formula gets a leading apostrophe (plain.csv_cell)."""
     if bom:
         out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(headers)
-    writer.writerows(records)
+    writer.writerows([csv_cell(cell) for cell in record] for record in records)
 
 
 def md(rows: list[Row], view: View) -> None:
@@ -168,7 +172,7 @@ def md(rows: list[Row], view: View) -> None:
 
 def md_table(headers: list[str], records: list[list[str]]) -> str:
     def line(cells: list[str]) -> str:
-        return "| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |\n"
+        return "| " + " | ".join(plain.md(c) for c in cells) + " |\n"
 
     return line(headers) + line(["---"] * len(headers)) + "".join(line(r) for r in records)
 

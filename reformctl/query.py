@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from collections.abc import Iterable
 from typing import TypeVar
@@ -89,6 +90,23 @@ def typed(value: str) -> str:
     return unicodedata.normalize("NFKC", value).replace("。", ".").strip()
 
 
+_DAY = re.compile(r"([0-9]{4})(?:([-/.])([0-9]{1,2})\2([0-9]{1,2})|年([0-9]{1,2})月([0-9]{1,2})日)")
+DATE_FORMS = "2020-09-04、2020-9-4、2020/9/4、2020.9.4 或 2020年9月4日"
+
+
+def typed_date(value: str) -> dt.date:
+    """A date as a clerk types it: 2020-09-04, 2020-9-4, 2020/9/4, 2020.9.4, 2020年9月4日, in
+    ASCII or full-width digits. Anything else is a ValueError that shows the accepted forms."""
+    found = _DAY.fullmatch(unicodedata.normalize("NFKC", value).strip())
+    if found is None:
+        raise ValueError(f"{value!r} 不是日期；可以写作 {DATE_FORMS}")
+    year, _, month, date, month_cn, date_cn = found.groups()
+    try:
+        return dt.date(int(year), int(month or month_cn), int(date or date_cn))
+    except ValueError:
+        raise ValueError(f"{value} 不是存在的日期") from None
+
+
 def status_name(value: str) -> str:
     """English (any case) or Chinese status name -> the English key."""
     wanted = typed(value)
@@ -170,8 +188,10 @@ class Entry:
         """未启动 → 已完成, or 延期 2020-10-01 → 2020-12-31"""
         r = self.record
         if r.due is not None:
-            moved = "延期" if r.from_due is None or r.due > r.from_due else "期限提前"
-            return f"{moved} {iso(r.from_due) or '未设定'} → {r.due.isoformat()}"
+            if r.from_due is None:
+                return f"设定期限 {r.due.isoformat()}"
+            moved = "延期" if r.due > r.from_due else "期限提前"
+            return f"{moved} {r.from_due.isoformat()} → {r.due.isoformat()}"
         status = STATUS_LABELS[r.status or "todo"]
         return f"{STATUS_LABELS[r.from_]} → {status}" if r.from_ and r.from_ != r.status else status
 
@@ -188,8 +208,10 @@ class Entry:
         }
 
 
-def history(plan: Plan, ident: str | None = None, since: dt.date | None = None) -> list[Entry]:
-    """The recorded history of one task or item (or of all), newest first."""
+def history(
+    plan: Plan, ident: str | None = None, since: dt.date | None = None, until: dt.date | None = None
+) -> list[Entry]:
+    """The recorded history of one task or item (or of all), newest first, by date."""
     selected = rows(plan)
     if ident is not None:
         task, item = find(plan, ident)
@@ -198,7 +220,7 @@ def history(plan: Plan, ident: str | None = None, since: dt.date | None = None) 
         (record.date, n, Entry(row.id, record))
         for row in selected
         for n, record in enumerate(row.history)
-        if since is None or record.date >= since
+        if (since is None or record.date >= since) and (until is None or record.date <= until)
     ]
     found.sort(key=lambda e: (e[0], e[1]), reverse=True)
     return [entry for _, _, entry in found]

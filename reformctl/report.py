@@ -16,6 +16,7 @@ from rich.cells import cell_len
 from reformctl.errors import ReformctlError
 from reformctl.models import STATUS_LABELS, Plan
 from reformctl.output import md_table
+from reformctl.plain import md, md_block, xlsx_text
 from reformctl.query import LIGHTS, WARN_DAYS, Entry, Row, iso, light, progress, rows, short
 
 NO_LIGHT = "none"
@@ -108,7 +109,12 @@ class Report:
 
 
 def period_report(
-    plan: Plan, since: dt.date, until: dt.date, dept: str | None = None, warn_days: int = WARN_DAYS
+    plan: Plan,
+    since: dt.date,
+    until: dt.date,
+    dept: str | None = None,
+    warn_days: int = WARN_DAYS,
+    source: str | None = None,
 ) -> Report:
     """What changed between since and until (both included), what is late, what was completed."""
     selected = [row for row in rows(plan) if dept is None or dept in row.lead(plan)]
@@ -118,7 +124,7 @@ def period_report(
     ]
     changes.sort(key=lambda pair: pair[0].date)
     completed = [(e, r) for e, r in changes if e.record.status == "done" and e.record.from_ != "done"]
-    moved = [(e, r) for e, r in changes if e.record.due is not None]
+    moved = [(e, r) for e, r in changes if e.record.due is not None and e.record.from_due is not None]
     late = summary.overdue
     soon = summary.close
 
@@ -188,6 +194,8 @@ def period_report(
         )
     )
     subtitle = f"{doc.number} · 统计区间 {since.isoformat()} 至 {until.isoformat()}"
+    if source:
+        subtitle += f" · 计划文件 {source}"
     return Report(f"{doc.title}进展报告", subtitle, sections)
 
 
@@ -199,10 +207,11 @@ def hint(row: Row, as_of: dt.date) -> str:
 
 
 def markdown(report: Report) -> str:
-    blocks = [f"# {report.title}", report.subtitle]
+    """Every text escaped (plain.md): a name or a note can never make a heading, a link or HTML."""
+    blocks = [f"# {md(report.title)}", md_block(report.subtitle)]
     for section in report.sections:
-        blocks.append(f"{'#' * section.level} {section.title}")
-        blocks.extend(section.paragraphs)
+        blocks.append(f"{'#' * section.level} {md(section.title)}")
+        blocks.extend(md_block(p) for p in section.paragraphs)
         if section.table:
             blocks.append(md_table(section.headers, section.table).rstrip("\n"))
     return "\n\n".join(blocks) + "\n"
@@ -336,8 +345,10 @@ def xlsx(headers: list[str], records: list[list[str]]) -> bytes:
     sheet = book.active
     sheet.title = "台账"
     sheet.append(headers)
-    for record in records:
-        sheet.append(record)
+    for r, record in enumerate(records, 2):
+        for c, value in enumerate(record, 1):
+            cell = sheet.cell(row=r, column=c, value=xlsx_text(value))
+            cell.data_type = "s"  # text, never a formula: `=1+1` typed in a note stays `=1+1`
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"

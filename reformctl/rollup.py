@@ -16,9 +16,13 @@ from collections import Counter
 from pathlib import Path
 
 from reformctl import loader, query
+from reformctl.checks import Checker, parent_path
 from reformctl.edit import scalar
-from reformctl.errors import PlanInvalid, Problem, ReformctlError
-from reformctl.models import STATUS_LABELS, Loc, Plan, Unit
+from reformctl.errors import Problem, ReformctlError
+from reformctl.models import STATUS_LABELS, Plan, Unit
+from reformctl.plain import one_line
+
+MAX_CHAIN = 16  # plans above a unit: national, province, city, county leave room to spare
 
 UNTAKEN = "untaken"
 LABELS = {**STATUS_LABELS, UNTAKEN: "未落实"}  # the order of the count columns
@@ -38,7 +42,9 @@ def derive(parent: Plan, parent_path: Path, out: Path, name: str, level: str) ->
         modeline = Path(os.path.relpath(schema, out.resolve().parent)).as_posix()
         lines.append(f"# yaml-language-server: $schema={modeline}")
     lines += [
-        f"# {name}落实《{parent.document.title}》的计划：由 reformctl init --unit 生成，可自行拆分、增补、删减事项",
+        # A comment is one line: a name is never written into it raw.
+        f"# {one_line(name)}落实《{one_line(parent.document.title)}》的计划：由 reformctl init --unit 生成，"
+        "可自行拆分、增补、删减事项",
         "version: 1",
         f"unit: {{name: {scalar(name)}, level: {level}, parent: {scalar(relative)}}}",
         "document:",
@@ -91,46 +97,6 @@ def _value(value: object) -> str:
     return value.isoformat() if isinstance(value, dt.date) else scalar(str(value))
 
 
-# ---------------------------------------------------------------- checking against the parent
-
-
-def parent_path(path: Path, plan: Plan) -> Path | None:
-    if plan.unit is None or plan.unit.parent is None:
-        return None
-    return (path.parent / plan.unit.parent).resolve()
-
-
-def check_parent(path: Path, plan: Plan, parent: Plan | None = None) -> list[Problem]:
-    """Every `implements` id must be an item of the parent plan; problems located in `path`."""
-    above = parent_path(path, plan)
-    if above is None:
-        return []
-    if parent is None:
-        try:
-            parent = loader.load(above).plan
-        except ReformctlError as exc:
-            reason = exc.problems[0] if isinstance(exc, PlanInvalid) else exc
-            return locate(path, [(("unit", "parent"), f"上级计划无法使用：{reason}")])
-    known = {row.id for row in query.rows(parent)}
-    wrong: list[tuple[Loc, str]] = []
-    for t, task in enumerate(plan.tasks):
-        entries = [(("tasks", t), task)] if task.items is None else []
-        entries += [(("tasks", t, "items", i), item) for i, item in enumerate(task.items or [])]
-        for at, entry in entries:
-            for k, ident in enumerate(entry.implements or []):
-                if ident not in known:
-                    wrong.append(((*at, "implements", k), f"上级计划 {plan.unit.parent} 中没有事项 '{ident}'"))
-    return locate(path, wrong) if wrong else []
-
-
-def locate(path: Path, found: list[tuple[Loc, str]]) -> list[Problem]:
-    """Problems at their line and column: the file is read again, with nodes, only when there are some."""
-    name = loader.display(path)
-    root = loader.Reader(name, nodes=True).read(loader.decode(path.read_bytes(), name))[1]
-    assert root is not None
-    return [Problem(name, *loader.position(root, loc), f"{loader.dotted(loc)}: {message}") for loc, message in found]
-
-
 # ---------------------------------------------------------------- the roll-up
 
 
@@ -171,69 +137,69 @@ def combine(statuses: list[str]) -> str:
 
 
 def plan_files(paths: list[Path]) -> list[Path]:
+    """The YAML files under each folder (symlinked folders are not followed), and each file given."""
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found += sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+            inner = [
+                Path(folder) / name
+                for folder, _, names in os.walk(path)
+                for name in names
+                if name.endswith((".yaml", ".yml"))
+            ]
+            found += sorted(p for p in inner if p.is_file())
         else:
             found.append(path)
     return found
 
 
 def rollup(
-    paths: list[Path], as_of: dt.date, warn_days: int = query.WARN_DAYS, level: str | None = None
+    paths: list[Path],
+    as_of: dt.date,
+    warn_days: int = query.WARN_DAYS,
+    level: str | None = None,
+    top: Path | None = None,
 ) -> tuple[Rollup, list[Problem]]:
-    """Roll every unit plan under `paths` up to the top of their parent chains. Plans that do not
-    validate are reported, located, and left out: never silently counted."""
-    problems: list[Problem] = []
-    plans: dict[Path, Plan | None] = {}
-
-    def get(path: Path) -> Plan | None:
-        path = path.resolve()
-        if path not in plans:
-            try:
-                plans[path] = loader.load(path).plan
-            except PlanInvalid as exc:
-                problems.extend(exc.problems)
-                plans[path] = None
-            except ReformctlError as exc:
-                problems.append(Problem(loader.display(path), 1, 1, str(exc)))
-                plans[path] = None
-        return plans[path]
+    """Roll every unit plan under `paths` up to the top of their parent chains (or up to `top`).
+    Plans that do not validate are reported, located, and left out: never silently counted."""
+    checker = Checker()
+    extra: list[Problem] = []
+    stop = Path(os.path.abspath(top)) if top is not None else None
 
     def note(path: Path, message: str) -> None:
-        problems.append(Problem(loader.display(path), 1, 1, message))
-
-    checked: dict[Path, bool] = {}  # a province is checked once, not once per county
-
-    def sound(path: Path, plan: Plan, parent: Plan) -> bool:
-        if path not in checked:
-            wrong = check_parent(path, plan, parent)
-            problems.extend(wrong)
-            checked[path] = not wrong
-        return checked[path]
+        extra.append(Problem(loader.display(path), None, None, message))
 
     units: list[tuple[Path, Plan, Unit, list[Path]]] = []  # file, plan, its unit, its chain up to the top
-    for path in plan_files(paths):
-        plan = get(path)
+    files = plan_files(paths)
+    for path in files:
+        plan = checker.plan(path)
         if plan is None or plan.unit is None or parent_path(path, plan) is None:
             continue  # invalid (reported), or a plan that is no unit's: a top plan
-        chain, current = [path.resolve()], plan
-        while (above := parent_path(chain[-1], current)) is not None:
-            parent = get(above)
-            if above in chain or len(chain) > 16:
+        chain, current = [Path(os.path.abspath(path))], plan
+        if chain[0] == stop:
+            continue  # the plan rolled up to is no unit of its own
+        while chain[-1] != stop and (above := parent_path(chain[-1], current)) is not None:
+            if above in chain:
                 note(path, "上级计划的 parent 链成环，未计入")
-            elif parent is None:
-                note(path, f"上级计划 {loader.display(above)} 无效或无法读取，未计入")
-            elif sound(chain[-1], current, parent):
+            elif len(chain) > MAX_CHAIN:
+                note(path, f"上级计划的 parent 链超过 {MAX_CHAIN} 层，层级过深，未计入")
+            elif checker.parent_problems(chain[-1], current):
+                if chain[-1] != chain[0]:  # the unit's own are reported with its file
+                    note(path, f"上级计划 {loader.display(chain[-1])} 无效或无法使用，未计入")
+            else:
                 chain.append(above)
-                current = parent
+                current = checker.plan(above)  # type: ignore[assignment]  # usable: checked just above
                 continue
             break
         else:
-            units.append((path.resolve(), plan, plan.unit, chain))
+            if stop is None or chain[-1] == stop:
+                units.append((chain[0], plan, plan.unit, chain))
+            else:
+                note(path, f"上级计划链不经过 {loader.display(stop)}，未计入")
+    unique = dict.fromkeys(Path(os.path.abspath(f)) for f in files)
+    problems = [p for path in unique for p in checker.check(path)]  # each file's, then the notes
     if not units:
-        found = "".join(f"\n{problem}" for problem in problems)
+        found = "".join(f"\n{problem}" for problem in problems + extra)
         raise ReformctlError(f"没有找到可汇总的单位计划（带 unit 和 parent 的计划文件）{found}")
 
     top_path = Counter(chain[-1] for *_, chain in units).most_common(1)[0][0]
@@ -247,16 +213,16 @@ def rollup(
         elif level is None or unit.level == level:
             kept.append((path, plan, unit, chain))
 
-    top = plans[top_path]
-    assert top is not None
-    result = Rollup(top, top_path)
+    top_plan = checker.plan(top_path)
+    assert top_plan is not None
+    result = Rollup(top_plan, top_path)
     mapped: dict[Path, dict[str, set[str]]] = {top_path: {ident: {ident} for ident, _ in result.items}}
 
     def to_top(path: Path, chain: list[Path]) -> dict[str, set[str]]:
         """Each row id of the plan at `path` -> the ids of the top plan's items it carries out."""
         if path not in mapped:
             above = to_top(chain[chain.index(path) + 1], chain)
-            plan = plans[path]
+            plan = checker.plan(path)
             assert plan is not None
             mapped[path] = {
                 row.id: set().union(*(above.get(i, set()) for i in row.entry.implements or []))
@@ -268,14 +234,16 @@ def rollup(
         result.units.append((unit.name, unit.level, path))
         ids = to_top(path, chain)
         reached: dict[str, list[str]] = {ident: [] for ident, _ in result.items}
+        late: set[str] = set()
         for row in query.rows(query.rewind(plan, as_of)):
             for ident in ids.get(row.id, ()):
                 reached[ident].append(row.status)
-                if query.light(row, as_of, warn_days) == "red" and unit.name not in result.overdue[ident]:
+                if query.light(row, as_of, warn_days) == "red" and ident not in late:
+                    late.add(ident)
                     result.overdue[ident].append(unit.name)
         for ident, statuses in reached.items():
             result.status[ident][unit.name] = combine(statuses)
-    return result, problems
+    return result, problems + extra
 
 
 # ---------------------------------------------------------------- output

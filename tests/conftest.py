@@ -17,6 +17,7 @@ os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="reformctl-test-cache-")
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data" / "tasks-2020.yaml"
 EXAMPLES = Path(__file__).resolve().parent / "examples"
+WROTE = "；写入 data/tasks-2020.yaml"  # how every write names the file it wrote
 
 
 @pytest.fixture(autouse=True)

@@ -4,7 +4,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from conftest import run
+from conftest import WROTE, run
 
 from reformctl import edit, loader
 
@@ -16,27 +16,49 @@ def block(path: Path, ident: str = "6.2") -> list[str]:
     return lines[start + 2 : end]
 
 
-def test_first_deadline_is_one_line_after_the_status(plan_file: Path):
+def test_first_deadline_is_a_line_after_the_status_and_a_record(plan_file: Path):
     original = plan_file.read_text(encoding="utf-8").splitlines()
-    result = run("due", "set", "6.2", "2020-10-01")
-    assert result.exit_code == 0 and result.stdout == "已记录 6.2：期限 未设定 → 2020-10-01\n"
-    assert block(plan_file) == ["        status: todo", "        due: 2020-10-01"]
-    assert len(plan_file.read_text(encoding="utf-8").splitlines()) == len(original) + 1
+    result = run("due", "set", "6.2", "2020-10-01", "--date", "2020-09-07")
+    assert result.exit_code == 0 and result.stdout == f"已记录 6.2：期限 未设定 → 2020-10-01{WROTE}\n"
+    assert block(plan_file) == [
+        "        status: todo",
+        "        due: 2020-10-01",
+        "        history:",
+        "          - {date: 2020-09-07, from_due: null, due: 2020-10-01}",
+    ]
+    assert len(plan_file.read_text(encoding="utf-8").splitlines()) == len(original) + 3
+    assert "设定期限 2020-10-01" in run("log", "6.2").stdout
+
+
+def test_undo_right_after_a_first_deadline_takes_it_back(plan_file: Path):
+    """Reproduced: status set, due set, undo printed 推进中 → 未启动 and left the deadline."""
+    run("status", "set", "6.2", "doing", "--date", "2020-09-01")
+    after_status = plan_file.read_bytes()
+    run("due", "set", "6.2", "2020-10-01", "--date", "2020-09-07")
+    result = run("undo", "6.2")
+    assert result.stdout == f"已撤销 6.2：期限 2020-10-01 → 未设定{WROTE}\n"
+    assert plan_file.read_bytes() == after_status
+    run("due", "set", "6.2", "2020-10-01", "--date", "2020-09-07")
+    shown = run("show", "6.2", "--as-of", "2020-09-06").stdout
+    assert "期限：未设定" in shown and "2020-10-01" not in shown
+    assert "期限：2020-10-01" in run("show", "6.2", "--as-of", "2020-09-07").stdout
 
 
 def test_moving_a_deadline_is_recorded_with_its_reason(plan_file: Path):
-    run("due", "set", "6.2", "2020-10-01")
+    run("due", "set", "6.2", "2020-10-01", "--date", "2020-09-07")
     result = run("due", "set", "6.2", "2020-12-31", "--note", "试点城市调整", "--date", "2020-09-20")
     assert result.exit_code == 0 and "期限 2020-10-01 → 2020-12-31" in result.stdout
     assert block(plan_file) == [
         "        status: todo",
         "        due: 2020-12-31",
         "        history:",
+        "          - {date: 2020-09-07, from_due: null, due: 2020-10-01}",
         "          - {date: 2020-09-20, from_due: 2020-10-01, due: 2020-12-31, note: 试点城市调整}",
     ]
     log = run("log", "6.2").stdout
     assert "延期 2020-10-01 → 2020-12-31" in log and "试点城市调整" in log
-    assert run("due", "set", "6.2", "2020-12-31").stdout == "6.2 的期限已是 2020-12-31，未作修改\n"
+    same = run("due", "set", "6.2", "2020/12/31").stdout
+    assert same == "data/tasks-2020.yaml 中 6.2 的期限已是 2020-12-31，未作修改\n"
 
 
 def test_undo_of_a_moved_deadline(plan_file: Path):
@@ -44,7 +66,7 @@ def test_undo_of_a_moved_deadline(plan_file: Path):
     after_first = plan_file.read_bytes()
     run("due", "set", "6.2", "2020-12-31", "--note", "调整")
     result = run("undo", "6.2")
-    assert result.exit_code == 0 and result.stdout == "已撤销 6.2：期限 2020-12-31 → 2020-10-01\n"
+    assert result.exit_code == 0 and result.stdout == f"已撤销 6.2：期限 2020-12-31 → 2020-10-01{WROTE}\n"
     assert plan_file.read_bytes() == after_first
 
 
@@ -57,7 +79,11 @@ def test_flow_item_gets_the_deadline_inline(tmp_path: Path):
         encoding="utf-8",
     )
     edit.set_due(path, "1.1", dt.date(2020, 10, 1), dt.date(2020, 9, 1), None)
-    assert '[{id: "1.1", text: 事项, status: todo, due: 2020-10-01}]' in path.read_text(encoding="utf-8")
+    written = (
+        '[{id: "1.1", text: 事项, status: todo, due: 2020-10-01, '
+        "history: [{date: 2020-09-01, from_due: null, due: 2020-10-01}]}]"
+    )
+    assert written in path.read_text(encoding="utf-8")
     assert loader.load(path).plan.tasks[0].items[0].due == dt.date(2020, 10, 1)  # type: ignore[index]
 
 
@@ -73,5 +99,8 @@ def test_bad_input_writes_nothing(plan_file: Path, args: list[str], words: str):
 
 
 def test_commit_message_of_a_moved_deadline():
-    change = edit.Change("6.2", "2020-10-01", "2020-12-31", dt.date(2020, 9, 20), "调整", field="due")
+    change = edit.Change("6.2", "due", "2020-10-01", "2020-12-31", dt.date(2020, 9, 20), "调整")
     assert change.message() == "6.2: 期限 2020-10-01 → 2020-12-31（调整）"
+    assert edit.Change("6.2", "due", "2020-10-01", "2020-12-31", dt.date(2020, 9, 20), unit="武汉市科协").message() == (
+        "武汉市科协 6.2: 期限 2020-10-01 → 2020-12-31"
+    )

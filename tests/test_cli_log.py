@@ -30,4 +30,6 @@ def test_log_newest_first_and_since(plan_file: Path):
 def test_log_errors(plan_file: Path):
     assert run("log", "6.9").exit_code == 2
     result = run("log", "--since", "昨天")
-    assert result.exit_code == 2 and "--since：应为日期 YYYY-MM-DD" in result.stderr
+    assert result.exit_code == 2 and "--since：'昨天' 不是日期；可以写作 2020-09-04" in result.stderr
+    backwards = run("log", "--since", "2020-10-01", "--until", "2020-09-01")
+    assert backwards.exit_code == 2 and "--since 2020-10-01 晚于 --until 2020-09-01" in backwards.stderr

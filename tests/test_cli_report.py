@@ -20,7 +20,8 @@ def section(md: str, title: str) -> str:
 def test_september_report(history_plan: Path):
     md = report("--since", "2020-09-01", "--until", "2020-09-30")
     assert md.startswith(
-        "# 2020年科协系统深化改革重点任务进展报告\n\n科协办发调字〔2020〕12号 · 统计区间 2020-09-01 至 2020-09-30\n"
+        "# 2020年科协系统深化改革重点任务进展报告\n\n"
+        "科协办发调字〔2020〕12号 · 统计区间 2020-09-01 至 2020-09-30 · 计划文件 data/tasks-2020.yaml\n"
     )
     assert "共 37 项，已完成 1 项（2%）；推进中 3 项，受阻 0 项，未启动 33 项。" in md
     assert "记录进展 3 条，完成 1 项，调整期限 1 次；截至 2020-09-30，逾期 1 项，临期 1 项。" in md

@@ -14,7 +14,7 @@ def test_show_task_with_items_and_derived_progress(plan_file: Path):
     result = run("show", "6")
     assert result.exit_code == 0, result.output
     out = result.stdout
-    assert out.startswith("任务 6  创新“科创中国”工作机制，促进产学研深度融合\n")
+    assert out.startswith("任务 6  创新“科创中国”工作机制，促进产学研深度融合 · data/tasks-2020.yaml\n")
     assert "牵头部门：学会部（学会学术部）、办公厅、组人部（组织人事部）" in out
     assert "进度：1/2 已完成（50%）" in out
     assert "已完成" in out and "未启动" in out and "2020-10-01" in out
@@ -24,14 +24,14 @@ def test_show_task_with_items_and_derived_progress(plan_file: Path):
 
 def test_show_item(plan_file: Path):
     out = run("show", "10.3").stdout
-    assert out.splitlines()[:2] == ["事项 10.3", "所属任务：10  深化全国学会治理改革"]
+    assert out.splitlines()[:2] == ["事项 10.3 · data/tasks-2020.yaml", "所属任务：10  深化全国学会治理改革"]
     assert "打造学会制度样板间" in out.replace("\n", "")
     assert "牵头部门：学会部（学会学术部）" in out and "状态：未启动" in out and "期限：未设定" in out
 
 
 def test_show_task_without_items(plan_file: Path):
     out = run("show", "2").stdout
-    assert out.startswith("任务 2  加强网上科技工作者之家建设\n")
+    assert out.startswith("任务 2  加强网上科技工作者之家建设 · data/tasks-2020.yaml\n")
     assert out.count("牵头部门：") == 1 and "状态：未启动" in out
 
 

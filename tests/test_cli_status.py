@@ -17,7 +17,7 @@ def status_of(path: Path, ident: str) -> str:
 def test_set_with_note_records_today(plan_file: Path):
     result = run("status", "set", "6.2", "done", "--note", "试点城市已签约")
     assert result.exit_code == 0, result.output
-    assert result.stdout == "已记录 6.2：未启动 → 已完成\n"
+    assert result.stdout == "已记录 6.2：未启动 → 已完成；写入 data/tasks-2020.yaml\n"
     record = loader.load(plan_file).plan.tasks[5].items[1].history[0]  # type: ignore[index]
     assert (record.date, record.from_, record.status, record.note) == (
         dt.date.today(),
@@ -46,7 +46,7 @@ def test_chinese_and_english_statuses(plan_file: Path, typed: str, key: str):
         (["6.3", "done"], 2, "没有编号为 '6.3' 的任务或事项。是不是"),
         (["6.2", "finished"], 2, "未知状态 'finished'"),
         (["6.2", "done", "--date", "2020-02-30"], 2, "--date：2020-02-30 不是存在的日期"),
-        (["6.2", "done", "--date", "9月1日"], 2, "应为日期 YYYY-MM-DD"),
+        (["6.2", "done", "--date", "9月1日"], 2, "可以写作 2020-09-04、2020-9-4、2020/9/4、2020.9.4 或 2020年9月4日"),
     ],
 )
 def test_refusals_write_nothing(plan_file: Path, args: list[str], code: int, words: str):
@@ -129,13 +129,17 @@ def test_named_temp_fallback_is_cleaned_up(plan_file: Path, monkeypatch: pytest.
     assert status_of(plan_file, "6.2") == "done"
 
 
-def test_stale_temp_from_a_killed_writer_is_removed(plan_file: Path):
-    stale = plan_file.with_name(".tasks-2020.yaml.reformctl-tmp")
-    stale.write_text("half", encoding="utf-8")
+def test_another_writers_temp_file_is_never_touched(plan_file: Path):
+    """Temp files have names of their own: a writer deletes only its own, never another's."""
+    other = plan_file.with_name(".tasks-2020.yaml.12345.abcd.reformctl-tmp")
+    other.write_text("another writer's", encoding="utf-8")
     assert run("status", "set", "6.2", "done").exit_code == 0
-    assert not stale.exists()
+    assert other.read_text(encoding="utf-8") == "another writer's"
+    assert sorted(p.name for p in plan_file.parent.iterdir()) == [other.name, plan_file.name]
 
 
 def test_commit_message(plan_file: Path):
-    change = edit.Change("6.2", "todo", "done", dt.date(2020, 9, 1), "试点城市已签约")
+    change = edit.Change("6.2", "status", "todo", "done", dt.date(2020, 9, 1), "试点城市已签约")
     assert change.message() == "6.2: todo → done（试点城市已签约）"
+    note = edit.Change("4.3", "status", "doing", "doing", dt.date(2020, 9, 1), "召开推进会", unit="武汉市科协")
+    assert note.message() == "武汉市科协 4.3: 进展 doing（召开推进会）"

@@ -50,7 +50,7 @@ def test_agrees_with_list(history_plan: Path):
 def test_screen(history_plan: Path):
     out = run("summary", "--as-of", "2020-09-30").stdout
     lines = out.splitlines()
-    assert lines[0] == "2020年科协系统深化改革重点任务 · 截至 2020-09-30"
+    assert lines[0] == "2020年科协系统深化改革重点任务 · 截至 2020-09-30 · data/tasks-2020.yaml"
     assert lines[1] == "总体进度 " + "░" * 20 + " 1/37 已完成（2%）"
     assert lines[2] == "状态：未启动 33 · 推进中 3 · 已完成 1 · 受阻 0"
     assert lines[3] == "未完成事项的期限：逾期 1 · 临期 1 · 正常 1 · 未设期限 33"

@@ -11,7 +11,7 @@ def test_undo_takes_back_the_last_change(plan_file: Path):
     after_first = plan_file.read_bytes()
     assert run("status", "set", "6.2", "done").exit_code == 0
     result = run("undo", "6.2")
-    assert result.exit_code == 0 and result.stdout == "已撤销 6.2：已完成 → 推进中\n"
+    assert result.exit_code == 0 and result.stdout == "已撤销 6.2：已完成 → 推进中；写入 data/tasks-2020.yaml\n"
     assert plan_file.read_bytes() == after_first
     assert run("undo", "6.2").exit_code == 0
     assert plan_file.read_bytes() == original

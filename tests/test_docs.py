@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT, run
+from conftest import ROOT, WROTE, run
 
 from reformctl.cli import app
 
@@ -52,7 +52,7 @@ def test_the_command_builds_only_what_runs_yet_knows_every_command(plan_file, tm
 
     listed = reformctl("list", "--task", "7", "--format", "json")
     assert listed.returncode == 0 and '"7.2"' in listed.stdout
-    assert reformctl("status", "set", "7.2", "done").stdout == "已记录 7.2：未启动 → 已完成\n"
+    assert reformctl("status", "set", "7.2", "done").stdout == f"已记录 7.2：未启动 → 已完成{WROTE}\n"
     typo = reformctl("lst")
     assert typo.returncode == 2 and "Did you mean 'list'?" in typo.stderr
     assert "status" in reformctl("--help").stdout and reformctl("--version").returncode == 0

@@ -23,8 +23,9 @@ STATUSES = ["todo", "doing", "done", "blocked"]
 operation = st.tuples(
     st.sampled_from(IDS),
     st.sampled_from([*STATUSES, "undo"]),
-    st.none() | st.text(alphabet="进展，,: #\"'-见附件abc1", min_size=1, max_size=8),
-    st.dates(dt.date(2020, 1, 1), dt.date(2030, 12, 31)),
+    # Hostile notes too: YAML's own line breaks (NEL, LS), controls, bidi marks, markup.
+    st.none() | st.text(alphabet="进展，,: #\"'-见附件abc1\x1b\x85\u2028\u202e[/]\t\n\\", min_size=1, max_size=8),
+    st.dates(dt.date(2020, 7, 3), dt.date.today()),  # from the signing date to today
 )
 
 

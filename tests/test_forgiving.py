@@ -16,9 +16,9 @@ from reformctl import loader
 
 @pytest.mark.parametrize("typed", ["６．２", "6。2", "６.２", " 6.2 "])
 def test_full_width_ids(plan_file: Path, typed: str):
-    assert run("show", typed).stdout.startswith("事项 6.2\n")
+    assert run("show", typed).stdout.startswith("事项 6.2 · data/tasks-2020.yaml\n")
     result = run("status", "set", typed, "doing", "--note", "全角输入")
-    assert result.exit_code == 0 and result.stdout == "已记录 6.2：未启动 → 推进中\n"
+    assert result.exit_code == 0 and result.stdout == "已记录 6.2：未启动 → 推进中；写入 data/tasks-2020.yaml\n"
     assert loader.load(plan_file).plan.tasks[5].items[1].status == "doing"  # type: ignore[index]
 
 

@@ -1,0 +1,124 @@
+"""Checking plan files: each file alone, then against its parent when it has one.
+
+`validate`, the pre-commit hook (which runs validate) and `rollup` all check through here, so
+they can never disagree about a file. A file that cannot be read is one problem like any other.
+
+A unit plan's `parent:` must stay inside the plan's own repository (the git work tree it is in;
+outside git, the folder the command runs in): a parent elsewhere is a located problem that
+quotes nothing of the file it points at.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from reformctl import loader, query
+from reformctl.errors import PlanInvalid, Problem, ReformctlError, Unreadable
+from reformctl.models import Loc, Plan
+
+
+def parent_path(path: Path, plan: Plan) -> Path | None:
+    """The parent plan a unit plan names, as an absolute path (relative to the plan's folder)."""
+    if plan.unit is None or plan.unit.parent is None:
+        return None
+    return Path(os.path.abspath(path.parent / plan.unit.parent))
+
+
+def repository(path: Path) -> Path:
+    """The git work tree a file is in, else the working folder."""
+    here = Path(os.path.realpath(path)).parent
+    for folder in (here, *here.parents):
+        if (folder / ".git").exists():
+            return folder
+    return Path(os.path.realpath(Path.cwd()))
+
+
+def inside(path: Path, root: Path) -> bool:
+    real = Path(os.path.realpath(path))
+    return real == root or root in real.parents
+
+
+class Checker:
+    """Loads each plan once, and checks each against its parent once, however many units share it."""
+
+    def __init__(self) -> None:
+        self.plans: dict[Path, Plan | None] = {}
+        self.problems: dict[Path, list[Problem]] = {}  # of each file alone
+        self.against_parent: dict[Path, list[Problem]] = {}
+
+    def plan(self, path: Path) -> Plan | None:
+        """The file's plan, or None when it cannot be read or does not validate (its problems kept)."""
+        key = Path(os.path.abspath(path))
+        if key not in self.plans:
+            found: list[Problem] = []
+            try:
+                self.plans[key] = loader.load(path).plan
+            except PlanInvalid as exc:
+                found, self.plans[key] = exc.problems, None
+            except Unreadable as exc:
+                found, self.plans[key] = [exc.problem()], None
+            except ReformctlError as exc:
+                found, self.plans[key] = [Problem(loader.display(path), None, None, str(exc))], None
+            self.problems[key] = found
+        return self.plans[key]
+
+    def check(self, path: Path) -> list[Problem]:
+        """Every problem of one file: alone, then against its parent."""
+        plan = self.plan(path)
+        if plan is None:
+            return self.problems[Path(os.path.abspath(path))]
+        return self.parent_problems(path, plan)
+
+    def parent_problems(self, path: Path, plan: Plan) -> list[Problem]:
+        """A unit plan against its parent: the parent must be usable and inside the repository,
+        and every `implements` id must be an item there. Located in `path`."""
+        key = Path(os.path.abspath(path))
+        if key in self.against_parent:
+            return self.against_parent[key]
+        above = parent_path(path, plan)
+        wrong: list[tuple[Loc, str]] = []
+        if above is not None:
+            assert plan.unit is not None and plan.unit.parent is not None
+            written = plan.unit.parent
+            root = repository(path)
+            parent = None
+            if not inside(above, root):
+                wrong.append((("unit", "parent"), f"上级计划 {written!r} 在本仓库（{root}）之外，未读取"))
+            else:
+                parent = self.plan(above)
+                if parent is None:
+                    first = self.problems[above][0] if self.problems[above] else "无法使用"
+                    wrong.append((("unit", "parent"), f"上级计划无法使用：{first}"))
+            if parent is not None:
+                known = {row.id for row in query.rows(parent)}
+                for at, entry in _tracked(plan):
+                    for k, ident in enumerate(entry.implements or []):
+                        if ident not in known:
+                            wrong.append(((*at, "implements", k), f"上级计划 {written} 中没有事项 '{ident}'"))
+        self.against_parent[key] = locate(path, wrong) if wrong else []
+        return self.against_parent[key]
+
+
+def check_paths(paths: list[Path]) -> list[Problem]:
+    """Every problem of every file, in order: an empty list when all of them are valid."""
+    checker = Checker()
+    return [problem for path in paths for problem in checker.check(path)]
+
+
+def _tracked(plan: Plan) -> list[tuple[Loc, object]]:
+    found: list[tuple[Loc, object]] = []
+    for t, task in enumerate(plan.tasks):
+        if task.items is None:
+            found.append((("tasks", t), task))
+        found += [(("tasks", t, "items", i), item) for i, item in enumerate(task.items or [])]
+    return found
+
+
+def locate(path: Path, found: list[tuple[Loc, str]]) -> list[Problem]:
+    """Problems at their line and column: the file is read again, with nodes, only when there are some."""
+    name = loader.display(path)
+    text = loader.decode(loader.read_bytes(path, name), name)
+    root = loader.Reader(name, nodes=True).read(text)[1]
+    assert root is not None
+    return [Problem(name, *loader.position(root, loc), f"{loader.dotted(loc)}: {message}") for loc, message in found]
