@@ -11,6 +11,7 @@ import typer
 
 from reformctl import loader, query
 from reformctl.models import STATUS_LABELS, Plan
+from reformctl.plain import one_line
 
 Choices = list[tuple[str, str]]
 
@@ -26,7 +27,7 @@ def _plan(ctx: typer.Context) -> Plan | None:
 def _matching(choices: Choices, incomplete: str) -> Choices:
     # Typer, zsh and fish keep only candidates that start with what was typed, so a
     # full-width ６． cannot complete to 6.1 here; typing it in full works (query.typed).
-    return [(value, help) for value, help in choices if value.startswith(incomplete)]
+    return [(value, one_line(help)) for value, help in choices if value.startswith(incomplete)]
 
 
 def ids(ctx: typer.Context, incomplete: str) -> Choices:

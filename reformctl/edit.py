@@ -65,8 +65,8 @@ class Change:
             said = f"{done} {self.id} 进展（{STATUS_LABELS[self.after or 'todo']}）"
         else:
             said = f"{done} {self.id}：{STATUS_LABELS[self.before or 'todo']} → {STATUS_LABELS[self.after or 'todo']}"
-        if self.committed is False:
-            return f"{said}；该改动未曾提交，无需提交；写入 {self.file}"
+        if self.committed is False:  # an undo that returned the file to HEAD
+            return f"{done}；该改动未曾提交，无需提交（{said.split(' ', 1)[1]}；写入 {self.file}）"
         return f"{said}；写入 {self.file}"
 
 
@@ -332,14 +332,14 @@ _ESCAPE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u206
 
 
 def scalar(value: str) -> str:
-    """Plain when YAML reads it back as the same text inside a flow mapping, else double-quoted,
-    with every control character and bidi mark written as an escape (\\u202e)."""
+    """Plain when YAML reads it back as the same text, in a flow mapping and as a block value;
+    else double-quoted, with every control character and bidi mark written as an escape (\\u202e)."""
     if not _ESCAPE.search(value) and value.isprintable() and value.strip() == value:
-        try:
-            back = yaml.safe_load(f"{{k: {value}}}")  # standard resolvers: a date-like note gets quoted
-        except yaml.YAMLError:
+        try:  # in a flow mapping and as a block value; standard resolvers: a date-like note gets quoted
+            back = [yaml.safe_load(f"{{k: {value}}}"), yaml.safe_load(f"k: {value}\n")]
+        except Exception:  # a YAML error, or a date-like value that is no date (2020-13-45)
             back = None
-        if back == {"k": value}:
+        if back == [{"k": value}] * 2:
             return value
     return _ESCAPE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(value, ensure_ascii=False))
 

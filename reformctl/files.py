@@ -19,6 +19,8 @@ from pathlib import Path
 
 from reformctl.errors import ReformctlError, Unreadable
 
+__all__ = ["Unreadable"]
+
 try:
     import fcntl
 except ImportError:  # Windows: no advisory locks; see README
@@ -29,11 +31,13 @@ LOCK_TIMEOUT = 30.0
 
 
 def display(path: Path) -> str:
-    """The path as the user would type it: relative to the current folder when inside it."""
+    """The path as the user would type it: relative to the working folder when it is inside it
+    or a few folders above (../data/tasks-2020.yaml), else as given."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except (ValueError, OSError, RuntimeError):
+        relative = os.path.relpath(os.path.realpath(path), os.path.realpath(Path.cwd()))
+    except (ValueError, OSError):
         return str(path)
+    return relative if relative.count("..") <= 3 else str(path)
 
 
 def max_bytes() -> int:

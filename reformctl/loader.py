@@ -191,7 +191,10 @@ class Reader:
 
     def read(self, text: str) -> tuple[Any, yaml.Node | None]:
         """(plain data, root node or None); PlanInvalid with every problem found."""
-        parser = Loader(text)
+        try:
+            parser = Loader(text)  # the pure-Python reader checks every character here
+        except yaml.reader.ReaderError as exc:
+            raise PlanInvalid([_reader_problem(self.name, text, exc, in_bytes=False)]) from None
         try:
             parser.get_event()  # stream start
             if parser.check_event(yaml.StreamEndEvent):
@@ -204,7 +207,9 @@ class Reader:
         except yaml.MarkedYAMLError as exc:
             raise PlanInvalid([_syntax_problem(self.name, exc)]) from None
         except yaml.reader.ReaderError as exc:
-            raise PlanInvalid([_reader_problem(self.name, text, exc)]) from None
+            # libyaml reads the text as UTF-8 and counts bytes; PyYAML's own reader counts characters.
+            in_bytes = isinstance(parser, getattr(getattr(yaml, "cyaml", None), "CParser", ()))
+            raise PlanInvalid([_reader_problem(self.name, text, exc, in_bytes)]) from None
         except yaml.YAMLError as exc:
             raise PlanInvalid([Problem(self.name, None, None, f"YAML 错误：{exc}")]) from None
         finally:
@@ -284,9 +289,12 @@ def _tag_message(tag: str) -> str:
     return f"不支持的 YAML 标签 {tag.replace('tag:yaml.org,2002:', '!!')}：计划文件只用文字、数字、日期、列表和映射"
 
 
-def _reader_problem(name: str, text: str, exc: yaml.reader.ReaderError) -> Problem:
+def _reader_problem(name: str, text: str, exc: yaml.reader.ReaderError, in_bytes: bool) -> Problem:
     """A character YAML does not allow (a control character), at its line and column."""
-    at = min(max(exc.position, 0), len(text))
+    at = max(exc.position, 0)
+    if in_bytes:
+        at = len(text.encode("utf-8")[:at].decode("utf-8", "ignore"))
+    at = min(at, len(text))
     line = text.count("\n", 0, at) + 1
     col = at - (text.rfind("\n", 0, at) + 1) + 1
     char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")

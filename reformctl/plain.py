@@ -45,7 +45,7 @@ def has_bad_bytes(text: str) -> bool:
 # ---------------------------------------------------------------- Markdown
 
 _MD = re.compile(r"([\\`*_\[\]<>#|~&])")
-_MD_START = re.compile(r"^(\s*)([-+=]|\d+[.)])")
+_MD_START = re.compile(r"^(\s*|\s*\d+)([-+=]|(?<=\d)[.)])")
 
 
 def md(text: str) -> str:
@@ -72,5 +72,6 @@ _XLSX_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def xlsx_text(text: str) -> str:
-    """What an xlsx cell can hold: the control characters the format forbids, as visible escapes."""
-    return _XLSX_ILLEGAL.sub(_escape, text)
+    """What an xlsx cell can hold: the control characters the format forbids, as visible escapes,
+    and line breaks as the LF that the file's XML keeps (a lone CR would come back as LF anyway)."""
+    return _XLSX_ILLEGAL.sub(_escape, text.replace("\r\n", "\n").replace("\r", "\n"))
