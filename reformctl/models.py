@@ -24,6 +24,7 @@ _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # Ids as the file spells them: ASCII digits and dots. `６.2` or `" 13"` would look like 6.2 and 13
 # to a person and to forgiving input, yet be another id to the file.
 ID = re.compile(r"[0-9]+(\.[0-9]+)*")
+ID_SCHEMA = {"pattern": "^[0-9]+(\\.[0-9]+)*$"}  # the same rule, for editors
 
 
 def parse_day(value: str) -> dt.date:
@@ -103,7 +104,7 @@ STATUS_HELP = "todo 未启动 / doing 推进中 / done 已完成 / blocked 受�
 class Item(Strict):
     """任务下的一个编号事项"""
 
-    id: str = Field(description='任务编号.序号，如 "6.2"（加引号）')
+    id: str = Field(description='任务编号.序号，如 "6.2"（加引号）', json_schema_extra=ID_SCHEMA)
     text: str
     status: Status = Field(description=STATUS_HELP)
     due: Date | None = Field(None, description="完成期限")
@@ -128,7 +129,7 @@ class Task(Strict):
         }
     )
 
-    id: str = Field(description='任务编号，如 "6"（加引号）')
+    id: str = Field(description='任务编号，如 "6"（加引号）', json_schema_extra=ID_SCHEMA)
     title: str
     lead: DeptRefs = Field(description="牵头部门，按文件顺序")
     text: str | None = Field(None, description="没有编号事项时的任务内容")

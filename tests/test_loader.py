@@ -17,6 +17,7 @@ INVALID = {
     "bad-status": (16, 17, "tasks[0].items[0].status: 'finished' 不是有效状态，可选：todo（未启动）"),
     "boolean-status": (16, 17, "no 被 YAML 读成了布尔值 False，不是有效状态"),
     "id-not-under-task": (17, 13, "事项编号 '2.2' 应以所属任务编号开头"),
+    "full-width-id": (17, 13, "tasks[0].items[1].id: 编号 '１.2' 应只用半角数字和点"),
     "duplicate-id": (17, 13, "事项编号 '1.1' 重复"),
     "unknown-dept": (12, 17, "tasks[0].lead[1]: '宣传部' 不是已登记的部门"),
     "items-and-status": (13, 13, "tasks[0].status: 任务 1 有编号事项，status 应填在各事项上"),
