@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import errno
 import os
-import secrets
 import stat
 import time
 from collections.abc import Iterator
@@ -34,10 +33,13 @@ def display(path: Path) -> str:
     """The path as the user would type it: relative to the working folder when it is inside it
     or a few folders above (../data/tasks-2020.yaml), else as given."""
     try:
-        relative = os.path.relpath(os.path.realpath(path), os.path.realpath(Path.cwd()))
+        real, here = os.path.realpath(path), os.path.realpath(Path.cwd())
+        relative = os.path.relpath(real, here)
+        shared = os.path.commonpath([real, here])
     except (ValueError, OSError):
         return str(path)
-    return relative if relative.count("..") <= 3 else str(path)
+    near = relative.count("..") <= 3 and shared != os.path.dirname(shared)  # not only the root in common
+    return relative if near else str(path)
 
 
 def max_bytes() -> int:
@@ -156,7 +158,7 @@ def write_atomic(target: Path, data: bytes, name: str) -> None:
         raise ReformctlError(f"{name}: 无法写入（{reason(exc)}），文件未改变") from None
     mode = 0o666 if old is None else stat.S_IMODE(old.st_mode)
     # A name of our own: never another writer's, so we never delete what is not ours.
-    temp = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.reformctl-tmp")
+    temp = target.with_name(f".{target.name}.{os.getpid()}.{os.urandom(4).hex()}.reformctl-tmp")
     fd, named = -1, False
     try:
         try:
