@@ -118,15 +118,14 @@ def options(
     NO_COLOR = no_color
 
 
+def file_option(help: str) -> Any:
+    """-f/--file (or $REFORMCTL_FILE): every command that reads a plan takes it."""
+    return typer.Option("--file", "-f", envvar="REFORMCTL_FILE", show_default=False, help=help)
+
+
 FileOption = Annotated[
     Path | None,
-    typer.Option(
-        "--file",
-        "-f",
-        envvar="REFORMCTL_FILE",
-        show_default=False,
-        help="计划文件；默认从当前文件夹向上查找 tasks-*.yaml 或 data/tasks-*.yaml，找不到时用内置计划。",
-    ),
+    file_option("计划文件；默认从当前文件夹向上查找 tasks-*.yaml 或 data/tasks-*.yaml，找不到时用内置计划。"),
 ]
 
 
@@ -509,12 +508,7 @@ def init(
     level: Annotated[str | None, choice("--level", list(LEVELS), "单位级别")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="单位计划写到哪里")] = None,
     parent: Annotated[Path | None, typer.Option("--parent", help="上级计划（同 -f）；默认为当前目录找到的计划")] = None,
-    file: Annotated[
-        Path | None,
-        typer.Option(
-            "--file", "-f", envvar="REFORMCTL_FILE", show_default=False, help="要复制的计划；有 --unit 时为上级计划"
-        ),
-    ] = None,
+    file: Annotated[Path | None, file_option("要复制的计划；有 --unit 时为上级计划")] = None,
 ) -> None:
     """在当前目录创建内置计划（或 -f 给出的计划）的可写副本及其 schema；或用 --unit 由上级计划派生单位计划。
 
@@ -568,16 +562,7 @@ def rollup_(
     output: OutputOption = None,
     as_of: AsOfOption = None,
     warn_days: WarnOption = query.WARN_DAYS,
-    file: Annotated[
-        Path | None,
-        typer.Option(
-            "--file",
-            "-f",
-            envvar="REFORMCTL_FILE",
-            show_default=False,
-            help="汇总到这个计划；默认为各单位共同的顶层计划",
-        ),
-    ] = None,
+    file: Annotated[Path | None, file_option("汇总到这个计划；默认为各单位共同的顶层计划")] = None,
 ) -> None:
     """汇总各单位计划：顶层计划（或 -f 给出的计划）的每个事项，各单位落实到了哪一步。
 
