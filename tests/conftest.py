@@ -54,6 +54,13 @@ def run(*args: str) -> Result:
     return CliRunner().invoke(app, list(args), catch_exceptions=False)
 
 
+def ok(*args: str) -> str:
+    """A command that must succeed: its standard output."""
+    result = run(*args)
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
 # A plan with deadlines and history spread over months, written through the real write path.
 HISTORY = [
     ("due", "6.2", "2020-10-01", "2020-08-01", None),

@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import run
+from conftest import ok, run
 
 from reformctl import loader
 
@@ -18,12 +18,6 @@ COUNTIES = {
     ("zhejiang", "yuhang"): "杭州市余杭区科协",
     ("jiangsu", "gulou"): "南京市鼓楼区科协",
 }
-
-
-def ok(*args: str) -> str:
-    result = run(*args)
-    assert result.exit_code == 0, result.output
-    return result.stdout
 
 
 @pytest.fixture

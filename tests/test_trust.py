@@ -15,18 +15,12 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import DATA, EXAMPLES, WROTE, run
+from conftest import DATA, EXAMPLES, WROTE, ok, run
 
 from reformctl import files, loader
 
 OTHER_USER = 54321
 needs_root = pytest.mark.skipif(not hasattr(os, "getuid") or os.getuid() != 0, reason="needs root to play two users")
-
-
-def ok(*args: str) -> str:
-    result = run(*args)
-    assert result.exit_code == 0, result.output
-    return result.stdout
 
 
 # ---------------------------------------------------------------- which plan
