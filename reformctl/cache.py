@@ -79,11 +79,11 @@ class Cache:
             info = os.fstat(fd)
             if _unsafe(info, regular=True) or info.st_size > MAX_ENTRY:
                 return None
-            with os.fdopen(fd, "rb", closefd=False) as entry:
+            with os.fdopen(fd, "rb", closefd=False) as entry, models.no_gc():
                 blob = json.loads(entry.read())
-            if blob.get("magic") != MAGIC or blob.get("sha256") != hashlib.sha256(raw).hexdigest():
-                return None
-            return build(Plan, blob["plan"])
+                if blob.get("magic") != MAGIC or blob.get("sha256") != hashlib.sha256(raw).hexdigest():
+                    return None
+                return build(Plan, blob["plan"])
         except Exception:  # corrupt, truncated, another shape: rebuilt by the caller
             return None
         finally:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from reformctl import loader, query
 from reformctl.errors import PlanInvalid, Problem, ReformctlError, Unreadable
-from reformctl.models import Loc, Plan
+from reformctl.models import Item, Loc, Plan, Task
 
 
 def parent_path(path: Path, plan: Plan) -> Path | None:
@@ -53,7 +53,7 @@ class Checker:
         if key not in self.plans:
             found: list[Problem] = []
             try:
-                self.plans[key] = loader.load(path).plan
+                self.plans[key] = loader.load(path)
             except PlanInvalid as exc:
                 found, self.plans[key] = exc.problems, None
             except Unreadable as exc:
@@ -92,12 +92,17 @@ class Checker:
                     wrong.append((("unit", "parent"), f"上级计划无法使用：{first}"))
             if parent is not None:
                 known = {row.id for row in query.rows(parent)}
-                for at, entry in _tracked(plan):
-                    for k, ident in enumerate(entry.implements or []):
+                for at, tracked in _rows_at(plan):
+                    for k, ident in enumerate(tracked.implements or []):
                         if ident not in known:
                             wrong.append(((*at, "implements", k), f"上级计划 {written} 中没有事项 '{ident}'"))
-        self.against_parent[key] = locate(path, wrong) if wrong else []
-        return self.against_parent[key]
+        located: list[Problem] = []
+        if wrong:
+            from reformctl import reader  # only to locate problems: a valid roll-up never parses YAML
+
+            located = reader.locate(path, wrong)
+        self.against_parent[key] = located
+        return located
 
 
 def check_paths(paths: list[Path]) -> list[Problem]:
@@ -106,19 +111,11 @@ def check_paths(paths: list[Path]) -> list[Problem]:
     return [problem for path in paths for problem in checker.check(path)]
 
 
-def _tracked(plan: Plan) -> list[tuple[Loc, object]]:
-    found: list[tuple[Loc, object]] = []
+def _rows_at(plan: Plan) -> list[tuple[Loc, Item | Task]]:
+    """Each row's item (or item-less task), with where it sits in the file."""
+    found: list[tuple[Loc, Item | Task]] = []
     for t, task in enumerate(plan.tasks):
         if task.items is None:
             found.append((("tasks", t), task))
         found += [(("tasks", t, "items", i), item) for i, item in enumerate(task.items or [])]
     return found
-
-
-def locate(path: Path, found: list[tuple[Loc, str]]) -> list[Problem]:
-    """Problems at their line and column: the file is read again, with nodes, only when there are some."""
-    name = loader.display(path)
-    text = loader.decode(loader.read_bytes(path, name), name)
-    root = loader.Reader(name, nodes=True).read(text)[1]
-    assert root is not None
-    return [Problem(name, *loader.position(root, loc), f"{loader.dotted(loc)}: {message}") for loc, message in found]

@@ -19,7 +19,7 @@ Choices = list[tuple[str, str]]
 def _plan(ctx: typer.Context) -> Plan | None:
     try:
         file = ctx.params.get("file")
-        return loader.load(loader.find_plan(Path(file) if file else None)).plan
+        return loader.load(loader.find_plan(Path(file) if file else None))
     except Exception:  # a broken or missing file: offer nothing, say nothing
         return None
 

@@ -37,6 +37,10 @@ class UsageError(ReformctlError):
     exit_code = 2
 
 
+class Refused(ReformctlError):
+    """An edit that would not be the small, exact change asked for; nothing was written."""
+
+
 class Unreadable(ReformctlError):
     """A file that cannot be read: `name: 无法读取：why`."""
 

@@ -112,14 +112,30 @@ def read_bytes(path: Path, name: str | None = None) -> bytes:
         os.close(fd)
 
 
+class Held:
+    """A file under our exclusive lock: the only way the tool replaces a file that exists."""
+
+    __slots__ = ("target", "name")
+
+    def __init__(self, target: Path, name: str):
+        self.target, self.name = target, name
+
+    def read(self) -> bytes:
+        return read_bytes(self.target, self.name)
+
+    def write(self, data: bytes) -> None:
+        _replace(self.target, data, self.name, _stat(self.target, self.name))
+
+
 @contextmanager
-def locked(target: Path, name: str) -> Iterator[None]:
-    """An exclusive lock on the file itself. A writer that waited may find the file replaced
-    under it (a new inode): it then locks the new one, so no update is ever lost."""
+def locked(target: Path, name: str, timeout: float | None = None) -> Iterator[Held]:
+    """An exclusive lock on the file itself, for reading and replacing it. A writer that waited
+    may find the file replaced under it (a new inode): it then locks the new one, so no update is
+    ever lost. After `timeout` seconds (LOCK_TIMEOUT) of waiting it gives up with a clear error."""
     if fcntl is None:
-        yield
+        yield Held(target, name)
         return
-    deadline = time.monotonic() + LOCK_TIMEOUT
+    deadline = time.monotonic() + (LOCK_TIMEOUT if timeout is None else timeout)
     while True:
         fd = open_regular(target, name)
         try:
@@ -138,24 +154,39 @@ def locked(target: Path, name: str) -> Iterator[None]:
             raise
         os.close(fd)
     try:
-        yield
+        yield Held(target, name)
     finally:
         os.close(fd)
 
 
-def write_atomic(target: Path, data: bytes, name: str) -> None:
+def write(target: Path, data: bytes, name: str) -> None:
+    """Put `data` in `target` whole: a file that exists is replaced under its lock (so a
+    concurrent edit is never lost in between); a new one is created atomically, and two
+    writers creating it at once each leave a whole file, the later one's."""
+    if _stat(target, name) is None:
+        _replace(target, data, name, None)
+        return
+    with locked(target, name) as held:
+        held.write(data)
+
+
+def _stat(path: Path, name: str) -> os.stat_result | None:
+    """The file's status, None when there is no such file, or a clear error."""
+    try:
+        return os.stat(path)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise ReformctlError(f"{name}: 无法写入（{reason(exc)}），文件未改变") from None
+
+
+def _replace(target: Path, data: bytes, name: str, old: os.stat_result | None) -> None:
     """Write beside the target, fsync, then os.replace: a crash leaves the old file whole.
 
     The old file's mode is kept always, and its owner and group where the writer may (as root,
     or a member of the file's group), so a plan in a shared folder stays writable by the group.
     Where Linux allows it the data goes to an unnamed file (O_TMPFILE) that gets a name only for
     the instant before the rename, so even a SIGKILL mid-write leaves nothing behind."""
-    try:
-        old = os.stat(target)
-    except FileNotFoundError:
-        old = None
-    except OSError as exc:
-        raise ReformctlError(f"{name}: 无法写入（{reason(exc)}），文件未改变") from None
     mode = 0o666 if old is None else stat.S_IMODE(old.st_mode)
     # A name of our own: never another writer's, so we never delete what is not ours.
     temp = target.with_name(f".{target.name}.{os.getpid()}.{os.urandom(4).hex()}.reformctl-tmp")
@@ -246,12 +277,7 @@ def write_output(output: Path, data: bytes, protected: list[Path]) -> str:
     refused. Returns the name written."""
     name = str(output)
     real = Path(os.path.realpath(output))
-    try:
-        info = os.stat(real)
-    except FileNotFoundError:
-        info = None
-    except OSError as exc:
-        raise ReformctlError(f"{name}: 无法写入：{reason(exc)}") from None
+    info = _stat(real, name)
     if info is not None and stat.S_ISDIR(info.st_mode):
         raise ReformctlError(f"{name}: 这是文件夹，请给出文件名")
     if info is not None and (stat.S_ISCHR(info.st_mode) or stat.S_ISFIFO(info.st_mode)):
@@ -272,7 +298,7 @@ def write_output(output: Path, data: bytes, protected: list[Path]) -> str:
         raise ReformctlError(f"{name}: 文件是只读的，未覆盖")
     if not real.parent.is_dir():
         raise ReformctlError(f"{name}: 无法写入：文件夹 {display(real.parent)} 不存在")
-    write_atomic(real, data, name)
+    write(real, data, name)
     return name
 
 

@@ -9,16 +9,16 @@ from collections.abc import Iterable
 from typing import TypeVar
 
 from reformctl.errors import UsageError
-from reformctl.models import STATUS_LABELS, Item, Plan, Record, Task
+from reformctl.models import STATUS_LABELS, Item, Plan, Record, Task, status_choices
 
-EntryT = TypeVar("EntryT", Item, Task)
+Tracked = TypeVar("Tracked", Item, Task)
 
 LIGHTS = {"red": "逾期", "yellow": "临期", "green": "正常"}
 WARN_DAYS = 7
 
 
 class Row:
-    """One tracked entry: an item, or a task that has no items."""
+    """One row of the ledger: an item, or a task that has no items (what carries a status)."""
 
     # A plain class, not a dataclass: it is defined on every start-up, and that adds up.
     __slots__ = ("id", "task", "item")
@@ -27,7 +27,8 @@ class Row:
         self.id, self.task, self.item = id, task, item
 
     @property
-    def entry(self) -> Item | Task:
+    def tracked(self) -> Item | Task:
+        """What carries this row's status, deadline and records."""
         return self.item or self.task
 
     @property
@@ -36,23 +37,23 @@ class Row:
 
     @property
     def status(self) -> str:
-        return self.entry.status or "todo"
+        return self.tracked.status or "todo"
 
     @property
     def due(self) -> dt.date | None:
-        return self.entry.due
+        return self.tracked.due
 
     @property
     def history(self) -> list[Record]:
-        return self.entry.history or []
+        return self.tracked.history or []
 
     def lead(self, plan: Plan) -> list[str]:
-        names = (self.item.lead if self.item else None) or self.task.lead
-        return [plan.dept_id(n) or n for n in names]
+        """The lead departments' short ids: the item's own, else its task's."""
+        return plan.dept_ids((self.item.lead if self.item else None) or self.task.lead)
 
     def participants(self, plan: Plan) -> list[str]:
-        names = (self.item.participants if self.item else None) or self.task.participants or []
-        return [plan.dept_id(n) or n for n in names]
+        """The participating departments' short ids: the item's own, else its task's."""
+        return plan.dept_ids((self.item.participants if self.item else None) or self.task.participants or [])
 
     def as_json(self, plan: Plan, as_of: dt.date, warn_days: int = WARN_DAYS) -> dict[str, object]:
         return {
@@ -69,7 +70,7 @@ class Row:
 
 
 def rows(plan: Plan) -> list[Row]:
-    """Every tracked entry in document order: the items, and tasks without items."""
+    """Every row in document order: the items, and tasks without items."""
     out = []
     for task in plan.tasks:
         if task.items is None:
@@ -78,10 +79,20 @@ def rows(plan: Plan) -> list[Row]:
     return out
 
 
-def progress(entries: Iterable[Row]) -> tuple[int, int]:
+def progress(selected: Iterable[Row]) -> tuple[int, int]:
     """(done, total): a task's progress is derived from its items, never stored."""
-    statuses = [row.status for row in entries]
+    statuses = [row.status for row in selected]
     return statuses.count("done"), len(statuses)
+
+
+def percent(done: int, total: int) -> int:
+    """Whole percent, rounded down: 35 of 36 is 97%, never a premature 100%."""
+    return done * 100 // total if total else 0
+
+
+def listed(names: Iterable[str]) -> str:
+    """Names as Chinese lists them: 调宣部、学会部"""
+    return "、".join(names)
 
 
 def typed(value: str) -> str:
@@ -114,7 +125,7 @@ def status_name(value: str) -> str:
         if wanted.lower() == key or wanted == label:
             return key
     choices = [*STATUS_LABELS, *STATUS_LABELS.values()]
-    raise UsageError(f"未知状态 '{value}'{_near(wanted, choices)}可选：{_labelled()}")
+    raise UsageError(f"未知状态 '{value}'{_near(wanted, choices)}可选：{status_choices()}")
 
 
 def dept_name(plan: Plan, value: str) -> str:
@@ -169,11 +180,11 @@ def depts_label(plan: Plan, ids: list[str] | None = None) -> str:
     """学会部（学会学术部）、办公厅: short ids with the full name where it differs."""
     names = {d.id: d.name for d in plan.departments}
     shown = [d.id for d in plan.departments] if ids is None else ids
-    return "、".join(f"{i}（{names[i]}）" if names.get(i, i) != i else i for i in shown)
+    return listed(f"{i}（{names[i]}）" if names.get(i, i) != i else i for i in shown)
 
 
-class Entry:
-    """One history record, with the id it belongs to."""
+class ItemRecord:
+    """One history record, with the id of the row it belongs to."""
 
     __slots__ = ("id", "record")
 
@@ -210,20 +221,20 @@ class Entry:
 
 def history(
     plan: Plan, ident: str | None = None, since: dt.date | None = None, until: dt.date | None = None
-) -> list[Entry]:
+) -> list[ItemRecord]:
     """The recorded history of one task or item (or of all), newest first, by date."""
     selected = rows(plan)
     if ident is not None:
         task, item = find(plan, ident)
         selected = [r for r in selected if r.item is item] if item else [r for r in selected if r.task is task]
     found = [
-        (record.date, n, Entry(row.id, record))
+        (record.date, n, ItemRecord(row.id, record))
         for row in selected
         for n, record in enumerate(row.history)
         if (since is None or record.date >= since) and (until is None or record.date <= until)
     ]
     found.sort(key=lambda e: (e[0], e[1]), reverse=True)
-    return [entry for _, _, entry in found]
+    return [found_record for _, _, found_record in found]
 
 
 # ---------------------------------------------------------------- deadlines and lights
@@ -244,22 +255,22 @@ def rewind(plan: Plan, day: dt.date) -> Plan:
     tasks = []
     for task in plan.tasks:
         if task.items is None:
-            tasks.append(_rewind(task, day))
+            tasks.append(_rewound(task, day))
         else:
-            items = [_rewind(item, day) for item in task.items]
+            items = [_rewound(item, day) for item in task.items]
             same = all(new is old for new, old in zip(items, task.items, strict=True))
             tasks.append(task if same else task.model_copy(update={"items": items}))
     same = all(new is old for new, old in zip(tasks, plan.tasks, strict=True))
     return plan if same else plan.model_copy(update={"tasks": tasks})
 
 
-def _rewind(entry: EntryT, day: dt.date) -> EntryT:
-    history = entry.history or []
+def _rewound(tracked: Tracked, day: dt.date) -> Tracked:
+    history = tracked.history or []
     if all(record.date <= day for record in history):
-        return entry
+        return tracked
     kept = [record for record in history if record.date <= day]
     later = sorted((r for r in history if r.date > day), key=lambda r: r.date)
-    status, due = entry.status, entry.due
+    status, due = tracked.status, tracked.due
     for record in reversed(later):
         if record.status is not None:
             # A hand-written record without `from`: the last kept status is the best we know.
@@ -267,7 +278,7 @@ def _rewind(entry: EntryT, day: dt.date) -> EntryT:
             status = record.from_ or (earlier[-1] if earlier else status)
         if record.due is not None:
             due = record.from_due
-    return entry.model_copy(update={"status": status, "due": due, "history": kept or None})
+    return tracked.model_copy(update={"status": status, "due": due, "history": kept or None})
 
 
 def short(text: str, limit: int = 40) -> str:
@@ -279,17 +290,12 @@ def iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def _labelled() -> str:
-    return "、".join(f"{k}（{v}）" for k, v in STATUS_LABELS.items())
-
-
 def _some(choices: list[str], limit: int = 60) -> str:
     shown = "、".join(choices[:limit])
     return shown if len(choices) <= limit else f"{shown}……（共 {len(choices)} 个）"
 
 
 def _near(value: str, choices: list[str]) -> str:
-    import difflib  # only when something is wrong
+    from reformctl.messages import did_you_mean  # only when something is wrong
 
-    near = difflib.get_close_matches(value, choices, n=3, cutoff=0.5)
-    return f"。是不是 {'、'.join(near)}？" if near else "。"
+    return f"。{did_you_mean(value, choices)}"

@@ -3,13 +3,13 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import yaml
 from typer.testing import CliRunner, Result
 
-from reformctl import loader
 from reformctl.cli import app
 
 # Never the user's own cache, not even for the plans loaded while tests are collected.
@@ -42,12 +42,15 @@ def plan_file(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(params=["c", "pure"])
-def yaml_parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+def yaml_parser(request: pytest.FixtureRequest) -> Iterator[None]:
     """Marks differ in subtle ways between libyaml and PyYAML's own parser: run under both."""
     if request.param == "c" and not yaml.__with_libyaml__:
         pytest.skip("PyYAML built without libyaml")
-    base = yaml.CSafeLoader if request.param == "c" else yaml.SafeLoader
-    monkeypatch.setattr(loader, "Loader", loader.make_loader(base))
+    from reformctl import reader
+
+    before = reader.use_parser(request.param)
+    yield
+    reader.use_parser(before)
 
 
 def run(*args: str) -> Result:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import importlib.util
-from pathlib import Path
 
 from conftest import ROOT
 
-from reformctl import loader, query
+from reformctl import query, reader
 
 
 def test_generated_plans_validate():
@@ -15,7 +14,7 @@ def test_generated_plans_validate():
     assert spec and spec.loader
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
-    plan = loader.parse(bench.generate(250), "bench", Path("bench.yaml")).plan
+    plan = reader.parse(bench.generate(250), "bench").plan
     rows = query.rows(plan)
     assert len(rows) == 250 and rows[-1].id == "3.50"
     assert sum(row.due is not None for row in rows) == 83 and sum(bool(row.history) for row in rows) == 50

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import run
 
-from reformctl import cache, loader
+from reformctl import cache, loader, reader
 
 OTHER_USER = 54321
 
@@ -30,7 +30,7 @@ def _new_process(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_second_read_does_not_parse(plan_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    first = loader.load(plan_file).plan
+    first = loader.load(plan_file)
     (entry,) = entries(tmp_path)
     assert oct(entry.stat().st_mode & 0o777) == "0o600" and oct(folder(tmp_path).stat().st_mode & 0o777) == "0o700"
     assert json.loads(entry.read_text(encoding="utf-8"))["magic"] == cache.MAGIC  # data, never a pickle
@@ -38,27 +38,27 @@ def test_second_read_does_not_parse(plan_file: Path, tmp_path: Path, monkeypatch
     def no_parse(*args: object, **kwargs: object) -> None:
         raise AssertionError("parsed again")
 
-    monkeypatch.setattr(loader, "parse", no_parse)
-    assert loader.load(plan_file).plan == first
+    monkeypatch.setattr(reader, "validate", no_parse)
+    assert loader.load(plan_file) == first
     assert json.loads(run("list", "--task", "6", "--format", "json").stdout)[1]["id"] == "6.2"
 
 
 def test_a_changed_file_is_a_miss(plan_file: Path, tmp_path: Path):
     loader.load(plan_file)
     assert run("status", "set", "6.2", "done").exit_code == 0
-    assert loader.load(plan_file).plan.tasks[5].items[1].status == "done"  # type: ignore[index]
+    assert loader.load(plan_file).tasks[5].items[1].status == "done"  # type: ignore[index]
     assert len(entries(tmp_path)) == 2
 
 
 def test_an_edit_that_keeps_size_and_mtime_is_seen(plan_file: Path):
     """The cache is keyed by the bytes read, never by size or mtime (`touch -r`)."""
-    assert loader.load(plan_file).plan.tasks[0].title.startswith("加大")
+    assert loader.load(plan_file).tasks[0].title.startswith("加大")
     before = plan_file.stat()
     text = plan_file.read_text(encoding="utf-8")
     plan_file.write_text(text.replace("title: 加大", "title: 减小", 1), encoding="utf-8")
     os.utime(plan_file, ns=(before.st_atime_ns, before.st_mtime_ns))
     assert plan_file.stat().st_size == before.st_size and plan_file.stat().st_mtime_ns == before.st_mtime_ns
-    assert loader.load(plan_file).plan.tasks[0].title.startswith("减小")
+    assert loader.load(plan_file).tasks[0].title.startswith("减小")
 
 
 @pytest.mark.parametrize("damage", ["corrupt", "foreign", "group-writable", "another-user", "symlink", "fifo"])
@@ -83,7 +83,7 @@ def test_bad_entries_are_ignored_and_rebuilt(plan_file: Path, tmp_path: Path, da
         os.mkfifo(entry)  # would hang a blocking open
     cache.CACHE = cache.Cache()
     assert cache.CACHE.get(plan_file.read_bytes()) is None
-    assert len(loader.load(plan_file).plan.tasks) == 12
+    assert len(loader.load(plan_file).tasks) == 12
 
 
 def test_an_entry_copied_from_another_plan_is_not_served(plan_file: Path, tmp_path: Path):
@@ -96,7 +96,7 @@ def test_an_entry_copied_from_another_plan_is_not_served(plan_file: Path, tmp_pa
     (mine,) = [e for e in entries(tmp_path) if e != theirs]
     shutil.copyfile(theirs, mine)
     assert cache.CACHE.get(plan_file.read_bytes()) is None
-    assert loader.load(plan_file).plan.tasks[0].title.startswith("加大")
+    assert loader.load(plan_file).tasks[0].title.startswith("加大")
 
 
 @pytest.mark.parametrize("unsafe", ["another-user", "group-writable", "symlink"])
@@ -147,7 +147,7 @@ def test_turned_off_and_unwritable(plan_file: Path, tmp_path: Path, monkeypatch:
     blocker = tmp_path / "file-not-folder"
     blocker.write_text("", encoding="utf-8")
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
-    assert len(loader.load(plan_file).plan.tasks) == 12  # works, just without a cache
+    assert len(loader.load(plan_file).tasks) == 12  # works, just without a cache
 
 
 def test_the_cache_keeps_a_bounded_number_of_entries(plan_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
@@ -161,7 +161,7 @@ def test_the_cache_keeps_a_bounded_number_of_entries(plan_file: Path, tmp_path: 
 
 def test_a_cached_plan_equals_the_validated_one(tmp_path: Path, history_plan: Path):
     """Rebuilt without validation, field by field: dates are dates, records are Records."""
-    fresh = loader.load(history_plan).plan
+    fresh = loader.load(history_plan)
     cache.CACHE = cache.Cache()
     served = cache.CACHE.get(history_plan.read_bytes())
     assert served is not None and served == fresh

@@ -84,7 +84,7 @@ def test_flow_item_gets_the_deadline_inline(tmp_path: Path):
         "history: [{date: 2020-09-01, from_due: null, due: 2020-10-01}]}]"
     )
     assert written in path.read_text(encoding="utf-8")
-    assert loader.load(path).plan.tasks[0].items[0].due == dt.date(2020, 10, 1)  # type: ignore[index]
+    assert loader.load(path).tasks[0].items[0].due == dt.date(2020, 10, 1)  # type: ignore[index]
 
 
 @pytest.mark.parametrize(
@@ -99,8 +99,10 @@ def test_bad_input_writes_nothing(plan_file: Path, args: list[str], words: str):
 
 
 def test_commit_message_of_a_moved_deadline():
-    change = edit.Change("6.2", "due", "2020-10-01", "2020-12-31", dt.date(2020, 9, 20), "调整")
-    assert change.message() == "6.2: 期限 2020-10-01 → 2020-12-31（调整）"
-    assert edit.Change("6.2", "due", "2020-10-01", "2020-12-31", dt.date(2020, 9, 20), unit="武汉市科协").message() == (
-        "武汉市科协 6.2: 期限 2020-10-01 → 2020-12-31"
+    change = edit.Change(
+        id="6.2", kind="due", before="2020-10-01", after="2020-12-31", date=dt.date(2020, 9, 20), note="调整"
     )
+    assert change.message() == "6.2: 期限 2020-10-01 → 2020-12-31（调整）"
+    assert edit.Change(
+        id="6.2", kind="due", before="2020-10-01", after="2020-12-31", date=dt.date(2020, 9, 20), unit="武汉市科协"
+    ).message() == ("武汉市科协 6.2: 期限 2020-10-01 → 2020-12-31")

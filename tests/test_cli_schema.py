@@ -9,7 +9,7 @@ import jsonschema
 import pytest
 from conftest import DATA, EXAMPLES, ROOT, run
 
-from reformctl import loader
+from reformctl import loader, reader
 from reformctl.errors import PlanInvalid
 from reformctl.models import json_schema
 
@@ -60,9 +60,9 @@ def test_committed_schema_agrees_with_the_model(path: Path):
     jsonschema.Draft7Validator.check_schema(schema)
     if path.stem in LOADER_ONLY:
         with pytest.raises(PlanInvalid):
-            loader.Reader(path.name).read(path.read_text(encoding="utf-8"))
+            reader.Reader(path.name).read(path.read_text(encoding="utf-8"))
         return
-    data, _ = loader.Reader(path.name).read(path.read_text(encoding="utf-8-sig"))
+    data, _ = reader.Reader(path.name).read(path.read_text(encoding="utf-8-sig"))
     validator = jsonschema.Draft7Validator(schema, format_checker=jsonschema.FormatChecker())
     schema_accepts = validator.is_valid(data)
     if path.stem in MODEL_ONLY:

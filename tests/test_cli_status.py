@@ -11,14 +11,14 @@ from reformctl import edit, loader, query
 
 
 def status_of(path: Path, ident: str) -> str:
-    return next(r.status for r in query.rows(loader.load(path).plan) if r.id == ident)
+    return next(r.status for r in query.rows(loader.load(path)) if r.id == ident)
 
 
 def test_set_with_note_records_today(plan_file: Path):
     result = run("status", "set", "6.2", "done", "--note", "试点城市已签约")
     assert result.exit_code == 0, result.output
     assert result.stdout == "已记录 6.2：未启动 → 已完成；写入 data/tasks-2020.yaml\n"
-    record = loader.load(plan_file).plan.tasks[5].items[1].history[0]  # type: ignore[index]
+    record = loader.load(plan_file).tasks[5].items[1].history[0]  # type: ignore[index]
     assert (record.date, record.from_, record.status, record.note) == (
         dt.date.today(),
         "todo",
@@ -29,7 +29,7 @@ def test_set_with_note_records_today(plan_file: Path):
 
 def test_set_task_without_items_with_a_date(plan_file: Path):
     assert run("status", "set", "2", "doing", "--date", "2020-09-01").exit_code == 0
-    task = loader.load(plan_file).plan.tasks[1]
+    task = loader.load(plan_file).tasks[1]
     assert task.status == "doing" and task.history[0].date == dt.date(2020, 9, 1)  # type: ignore[index]
 
 
@@ -139,7 +139,17 @@ def test_another_writers_temp_file_is_never_touched(plan_file: Path):
 
 
 def test_commit_message(plan_file: Path):
-    change = edit.Change("6.2", "status", "todo", "done", dt.date(2020, 9, 1), "试点城市已签约")
+    change = edit.Change(
+        id="6.2", kind="status", before="todo", after="done", date=dt.date(2020, 9, 1), note="试点城市已签约"
+    )
     assert change.message() == "6.2: todo → done（试点城市已签约）"
-    note = edit.Change("4.3", "status", "doing", "doing", dt.date(2020, 9, 1), "召开推进会", unit="武汉市科协")
+    note = edit.Change(
+        id="4.3",
+        kind="status",
+        before="doing",
+        after="doing",
+        date=dt.date(2020, 9, 1),
+        note="召开推进会",
+        unit="武汉市科协",
+    )
     assert note.message() == "武汉市科协 4.3: 进展 doing（召开推进会）"

@@ -13,7 +13,7 @@ SOURCE = (Path(__file__).parent / "source" / "notice.txt").read_text(encoding="u
 # The source went through a converter that turned Chinese punctuation into ASCII.
 TO_ASCII = str.maketrans({"，": ",", "；": ";", "：": ":", "（": "(", "）": ")", "“": '"', "”": '"'})
 
-PLAN = loader.load(DATA).plan
+PLAN = loader.load(DATA)
 
 
 def source(text: str) -> str:

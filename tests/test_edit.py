@@ -144,7 +144,7 @@ def test_notes_are_quoted_only_when_needed(tmp_path: Path, note: str, written: s
     path = write(tmp_path, HEAD + '      - id: "1.1"\n        text: 事项\n        status: todo\n' + TAIL)
     edit.set_status(path, "1.1", "done", DAY, note)
     assert written + "}" in path.read_text(encoding="utf-8")
-    assert loader.load(path).plan.tasks[0].items[0].history[0].note == note  # type: ignore[index]
+    assert loader.load(path).tasks[0].items[0].history[0].note == note  # type: ignore[index]
 
 
 def test_real_plan_diff_is_inside_the_item(tmp_path: Path):

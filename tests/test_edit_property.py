@@ -14,10 +14,10 @@ from conftest import DATA
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reformctl import edit, loader, query
+from reformctl import edit, loader, query, reader, splice
 
 ORIGINAL = DATA.read_text(encoding="utf-8")
-IDS = [row.id for row in query.rows(loader.load(DATA).plan)]
+IDS = [row.id for row in query.rows(loader.load(DATA))]
 STATUSES = ["todo", "doing", "done", "blocked"]
 
 operation = st.tuples(
@@ -30,17 +30,16 @@ operation = st.tuples(
 
 
 def block(text: str, root: yaml.Node, plan, ident: str) -> tuple[int, int]:
-    node = loader.find_node(root, edit.entry_loc(plan, ident))
-    start = edit._line_start(text, node.start_mark.index)
-    return start, edit._after_line(text, edit._end(node))
+    node = reader.find_node(root, edit.row_loc(plan, ident))
+    start = splice.line_start(text, node.start_mark.index)
+    return start, splice.after_line(text, splice.end_of(node))
 
 
 @pytest.mark.parametrize("parser", ["c", "pure"])
 @settings(max_examples=60, deadline=None)
 @given(operations=st.lists(operation, min_size=1, max_size=8))
 def test_random_edits(parser: str, operations: list[tuple[str, str, str | None, dt.date]]):
-    base = yaml.CSafeLoader if parser == "c" and yaml.__with_libyaml__ else yaml.SafeLoader
-    saved, loader.Loader = loader.Loader, loader.make_loader(base)
+    saved = reader.use_parser(parser if yaml.__with_libyaml__ else "pure")
     try:
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "plan.yaml"
@@ -61,7 +60,7 @@ def test_random_edits(parser: str, operations: list[tuple[str, str, str | None, 
                     edit.set_status(path, ident, status, day, note)
                     expected[ident] = (status, [*history, (day, current, status, note)])
 
-            final = loader.parse(path.read_text(encoding="utf-8"), "final", path)
+            final = reader.parse(path.read_text(encoding="utf-8"), "final")
             got = {
                 row.id: (row.status, [(r.date, r.from_, r.status, r.note) for r in row.history])
                 for row in query.rows(final.plan)
@@ -69,7 +68,7 @@ def test_random_edits(parser: str, operations: list[tuple[str, str, str | None, 
             assert got == expected
 
             # Put the original text back into every touched item: the rest must be untouched.
-            original = loader.parse(ORIGINAL, "original", path)
+            original = reader.parse(ORIGINAL, "original")
             text = final.text
             touched = sorted({op[0] for op in operations}, key=IDS.index, reverse=True)
             for ident in touched:
@@ -78,4 +77,4 @@ def test_random_edits(parser: str, operations: list[tuple[str, str, str | None, 
                 text = text[:start] + ORIGINAL[o_start:o_end] + text[end:]
             assert text == ORIGINAL
     finally:
-        loader.Loader = saved
+        reader.use_parser(saved)

@@ -19,7 +19,7 @@ def test_full_width_ids(plan_file: Path, typed: str):
     assert run("show", typed).stdout.startswith("事项 6.2 · data/tasks-2020.yaml\n")
     result = run("status", "set", typed, "doing", "--note", "全角输入")
     assert result.exit_code == 0 and result.stdout == "已记录 6.2：未启动 → 推进中；写入 data/tasks-2020.yaml\n"
-    assert loader.load(plan_file).plan.tasks[5].items[1].status == "doing"  # type: ignore[index]
+    assert loader.load(plan_file).tasks[5].items[1].status == "doing"  # type: ignore[index]
 
 
 @pytest.mark.parametrize(
@@ -27,7 +27,7 @@ def test_full_width_ids(plan_file: Path, typed: str):
 )
 def test_status_names(plan_file: Path, typed: str, expected: str):
     assert run("status", "set", "6.2", typed).exit_code == 0
-    assert loader.load(plan_file).plan.tasks[5].items[1].status == expected  # type: ignore[index]
+    assert loader.load(plan_file).tasks[5].items[1].status == expected  # type: ignore[index]
 
 
 @pytest.mark.parametrize("dept", ["学会部", "学会学术部", " 学会部"])

@@ -30,7 +30,7 @@ def repo(plan_file: Path) -> Path:
 
 
 def statuses(path: Path) -> dict[str, str]:
-    return {row.id: row.status for row in query.rows(loader.load(path).plan)}
+    return {row.id: row.status for row in query.rows(loader.load(path))}
 
 
 @pytest.mark.parametrize(("mine", "theirs"), [("6.1", "6.2"), ("1.2", "2"), ("9.4", "10.1")])

@@ -15,7 +15,7 @@ DUE = dt.date(2020, 10, 1)
 
 
 def row_with(status: str, due: dt.date | None) -> query.Row:
-    plan = loader.load(loader.bundled_path()).plan
+    plan = loader.load(loader.bundled_path())
     task = plan.tasks[5]
     item = task.items[1].model_copy(update={"status": status, "due": due})  # type: ignore[index]
     return query.Row(item.id, task, item)

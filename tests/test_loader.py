@@ -60,7 +60,7 @@ def test_invalid_example_is_located(name: str, monkeypatch: pytest.MonkeyPatch):
 
 @pytest.mark.parametrize("path", sorted((EXAMPLES / "valid").glob("*.yaml")) + [DATA], ids=lambda p: p.name)
 def test_valid_examples(path: Path):
-    assert loader.load(path).plan.tasks
+    assert loader.load(path).tasks
 
 
 def test_gb18030_file_is_a_clear_error(tmp_path: Path):
@@ -75,7 +75,7 @@ def test_bom_and_crlf_are_fine(tmp_path: Path):
     text = DATA.read_text(encoding="utf-8").replace("\n", "\r\n")
     path = tmp_path / "bom.yaml"
     path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
-    assert len(loader.load(path).plan.tasks) == 12
+    assert len(loader.load(path).tasks) == 12
 
 
 def test_error_line_in_the_real_plan(tmp_path: Path):

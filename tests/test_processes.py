@@ -10,7 +10,7 @@ from conftest import ROOT
 
 from reformctl import loader, query
 
-IDS = [row.id for row in query.rows(loader.load(ROOT / "data" / "tasks-2020.yaml").plan)]
+IDS = [row.id for row in query.rows(loader.load(ROOT / "data" / "tasks-2020.yaml"))]
 
 
 def test_twenty_writers_at_once_lose_no_update(plan_file: Path, tmp_path: Path):
@@ -27,7 +27,7 @@ def test_twenty_writers_at_once_lose_no_update(plan_file: Path, tmp_path: Path):
     for writer in writers:
         out, err = writer.communicate(timeout=120)
         assert writer.returncode == 0, err.decode()
-    rows = {row.id: row for row in query.rows(loader.load(plan_file).plan)}
+    rows = {row.id: row for row in query.rows(loader.load(plan_file))}
     for n, ident in enumerate(chosen):
         assert rows[ident].status == "done"
         assert [r.note for r in rows[ident].history] == [f"第{n}个"]

@@ -52,7 +52,7 @@ def test_derived_plan(tree: Path):
     text = path.read_text(encoding="utf-8")
     assert "unit: {name: 杭州市西湖区科协, level: 县级, parent: ../tasks-2020.yaml}" in text
     assert text.startswith("# yaml-language-server: $schema=../../../schemas/plan.schema.json\n")
-    derived = loader.load(path).plan
+    derived = loader.load(path)
     items = [item for task in derived.tasks for item in task.items or []]
     assert len(items) == 36 and all(item.status == "todo" for item in items)
     assert all(item.implements == [item.id] for item in items) and derived.tasks[1].implements == ["2"]
@@ -145,7 +145,7 @@ def test_html_heat_map(tree: Path, tmp_path: Path):
     root = ET.fromstring(page.split("\n", 1)[1])
     assert root.tag == "html" and not re.search(r"(src|href)=|@import|url\(|<script", page)
     assert len(root.findall(".//td[@class='c']")) == 37 * 5
-    assert "@page { size: A4 landscape" in page and "杭州市西湖区科协" in page
+    assert "@page wide { size: A4 landscape" in page and '<body class="wide">' in page and "杭州市西湖区科协" in page
 
 
 def test_a_unit_plan_never_overwrites_its_parent(plan_file: Path):

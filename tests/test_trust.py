@@ -342,10 +342,10 @@ def test_a_unit_name_cannot_inject_yaml(plan_file: Path):
     assert run("init", "--unit", "  ", "--level", "市级", "-o", "u/tasks-2020.yaml").exit_code == 2
     name = "杭州市（西湖区）科协。"  # official full-width punctuation, never NFKC-folded
     ok("init", "--unit", name, "--level", "县级", "-o", "u/tasks-2020.yaml")
-    assert loader.load(Path("u/tasks-2020.yaml")).plan.unit.name == name  # type: ignore[union-attr]
+    assert loader.load(Path("u/tasks-2020.yaml")).unit.name == name  # type: ignore[union-attr]
     quoted = 'a: b, "c" #d'
     ok("init", "--unit", quoted, "--level", "县级", "-o", "v/tasks-2020.yaml", "--force")
-    assert loader.load(Path("v/tasks-2020.yaml")).plan.unit.name == quoted  # type: ignore[union-attr]
+    assert loader.load(Path("v/tasks-2020.yaml")).unit.name == quoted  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize(("written", "where"), [('"６"', "task"), ('"６.2"', "item"), ('" 13"', "task")])
@@ -365,7 +365,7 @@ def test_nothing_to_write_with_a_nel_in_a_note_is_blamed_on_layout(plan_file: Pa
     """Reproduced: a NEL (YAML's own line break) in a note was refused as an unusual layout."""
     note = "甲\x85乙\u2028丙\u202e丁"
     ok("status", "set", "6.2", "doing", "--note", note)
-    assert loader.load(plan_file).plan.tasks[5].items[1].history[0].note == note  # type: ignore[index]
+    assert loader.load(plan_file).tasks[5].items[1].history[0].note == note  # type: ignore[index]
     assert "\x85" not in plan_file.read_text(encoding="utf-8")  # written as escapes
 
 

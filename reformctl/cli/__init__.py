@@ -1,0 +1,165 @@
+"""The command line: the `reformctl` group, its global options, and the one place where
+errors become messages and exit codes. Commands live in the modules of this package, one per
+group of commands, and a command's module is imported only when that command runs (or when
+help or completion asks for it): `status set` never loads the renderers, nor `list` the editor."""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import importlib
+import io
+import os
+import sys
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from reformctl import __version__, errors
+from reformctl.cli import options
+from reformctl.errors import PlanInvalid, ReformctlError
+from reformctl.plain import has_bad_bytes, visible
+
+try:  # Typer 0.26 and later carry their own copy of click
+    from typer._click.exceptions import ClickException, UsageError
+except ImportError:  # pragma: no cover
+    from click.exceptions import ClickException, UsageError  # type: ignore[no-redef,import-not-found]
+
+# Each command, in the order help lists them, and the module (in this package) that defines it.
+COMMANDS = {
+    "list": "read",
+    "show": "read",
+    "doc": "read",
+    "depts": "read",
+    "validate": "check",
+    "schema": "check",
+    "status": "write",
+    "due": "write",
+    "undo": "write",
+    "log": "read",
+    "init": "write",
+    "rollup": "reports",
+    "summary": "read",
+    "report": "reports",
+    "export": "reports",
+}
+
+
+class Commands(TyperGroup):
+    """The reformctl group: commands loaded on demand, and every error ending here as a clear
+    message and an exit code, never a traceback; nothing typed by anybody reaches the terminal
+    raw (see plain.visible)."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: Any, name: str) -> Any:
+        if name not in COMMANDS:
+            return None
+        return _group(COMMANDS[name]).get_command(ctx, name)
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        """Typer suggests from the commands it has built, and it has built none here."""
+        try:
+            return super().resolve_command(ctx, args)
+        except UsageError as exc:
+            near = difflib.get_close_matches(args[0], self.list_commands(ctx)) if args else []
+            if near and "Did you mean" not in exc.message:
+                exc.message = f"{exc.message.rstrip('.')}. Did you mean {', '.join(map(repr, near))}?"
+            raise
+
+    def main(
+        self,
+        args: Any = None,
+        prog_name: Any = None,
+        complete_var: Any = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        argv = list(sys.argv[1:] if args is None else args)
+        bad = [n for n, arg in enumerate(argv, 1) if has_bad_bytes(arg)]
+        if bad:
+            shown = "、".join(f"{visible(argv[n - 1])!s}" for n in bad)
+            typer.echo(f"错误：命令行参数不是有效的 UTF-8 文字：{shown}；请检查终端的编码设置", err=True)
+            sys.exit(2)
+        if not standalone_mode:
+            return super().main(argv, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            code = super().main(argv, prog_name, complete_var, False, **extra)
+        except ClickException as exc:  # click's own usage errors echo what was typed
+            said = io.StringIO()
+            exc.show(file=said)
+            sys.stderr.write(visible(said.getvalue()))
+            sys.exit(exc.exit_code)
+        except (typer.Abort, KeyboardInterrupt):
+            typer.echo("\n已中断", err=True)
+            sys.exit(130)
+        sys.exit(code if isinstance(code, int) else 0)
+
+    def invoke(self, ctx: typer.Context) -> Any:
+        errors.NOTICES.clear()
+        try:
+            return super().invoke(ctx)
+        except ReformctlError as exc:
+            tell(exc)
+            raise typer.Exit(exc.exit_code) from None
+        except (ClickException, typer.Exit, typer.Abort, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # a bug: said plainly, with the way to see more
+            if os.environ.get("REFORMCTL_DEBUG"):
+                raise
+            typer.echo(visible(f"内部错误：{type(exc).__name__}: {exc}"), err=True)
+            typer.echo("这是 reformctl 的缺陷，请报告；设置 REFORMCTL_DEBUG=1 可看到详细信息", err=True)
+            raise typer.Exit(3) from None
+        finally:
+            for message in errors.NOTICES:
+                typer.echo(visible(message), err=True)
+            errors.NOTICES.clear()
+
+
+@functools.cache
+def _group(module: str) -> Any:
+    """The click group Typer builds from one module's commands, once per process."""
+    return typer.main.get_command(importlib.import_module(f"reformctl.cli.{module}").app)
+
+
+def tell(exc: ReformctlError) -> None:
+    if isinstance(exc, PlanInvalid):
+        for problem in exc.problems:
+            typer.echo(visible(str(problem)), err=True)
+    else:
+        typer.echo(visible(f"错误：{exc}"), err=True)
+
+
+app = typer.Typer(
+    cls=Commands,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"reformctl {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="显示版本号并退出")
+    ] = False,
+    no_color: Annotated[bool, typer.Option("--no-color", help="不用颜色（也可设环境变量 NO_COLOR）")] = False,
+) -> None:
+    """reformctl：在 git 中跟踪改革重点任务的落实情况。
+
+    例：reformctl list --dept 学会部 ；reformctl status set 6.2 done --note 试点城市已签约
+    """
+    options.NO_COLOR = no_color
+
+
+def main() -> None:
+    """The `reformctl` command."""
+    app(prog_name="reformctl")

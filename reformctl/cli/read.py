@@ -1,0 +1,123 @@
+"""Commands that read a plan and show it: list, show, doc, depts, log, summary."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from reformctl import completion, loader, query, report
+from reformctl.cli import options
+from reformctl.cli.options import (
+    DATE_HELP,
+    AsOfOption,
+    BomOption,
+    DeptOption,
+    FileOption,
+    Opened,
+    WarnOption,
+    choice,
+    emit,
+    format_option,
+    period,
+)
+from reformctl.models import STATUS_HELP
+from reformctl.render import View, render
+
+app = typer.Typer()
+
+IdOption = Annotated[
+    str, typer.Argument(metavar="ID", help="任务或事项编号，如 6 或 6.2", autocompletion=completion.ids)
+]
+
+
+@app.command("list")
+def list_(
+    dept: DeptOption = None,
+    status: Annotated[
+        str | None, typer.Option("--status", "-s", help=f"状态：{STATUS_HELP}", autocompletion=completion.statuses)
+    ] = None,
+    task: Annotated[
+        str | None, typer.Option("--task", "-t", help="任务编号，如 6", autocompletion=completion.ids)
+    ] = None,
+    search: Annotated[str | None, typer.Option("--search", help="在内容与任务标题中查找")] = None,
+    light: Annotated[str | None, choice("--light", list(query.LIGHTS), "red 逾期、yellow 临期、green 正常")] = None,
+    overdue: Annotated[bool, typer.Option("--overdue", help="只看逾期事项（同 --light red）")] = False,
+    fmt: Annotated[str, format_option("list")] = "table",
+    as_of: AsOfOption = None,
+    warn_days: WarnOption = query.WARN_DAYS,
+    bom: BomOption = True,
+    file: FileOption = None,
+) -> None:
+    """列出事项（每个编号事项一行，没有事项的任务一行）。
+
+    例：reformctl list --dept 学会部 ；reformctl list --status 推进中 --format json ；reformctl list --overdue
+    """
+    opened = Opened.as_of(file, as_of)
+    rows = query.select(opened.plan, dept=dept, status=status, task=task, search=search)
+    wanted = "red" if overdue else light
+    if wanted:
+        rows = [row for row in rows if query.light(row, opened.day, warn_days) == wanted]
+    emit(render("list", fmt, opened.view(warn_days, bom), rows))
+
+
+@app.command()
+def show(
+    ident: IdOption, as_of: AsOfOption = None, warn_days: WarnOption = query.WARN_DAYS, file: FileOption = None
+) -> None:
+    """显示一项任务（含事项与进度）或一个事项的全文。
+
+    例：reformctl show 6 ；reformctl show 6.2
+    """
+    opened = Opened.as_of(file, as_of)
+    render("show", "table", opened.view(warn_days), query.find(opened.plan, ident))
+
+
+@app.command()
+def doc(file: FileOption = None) -> None:
+    """显示文件本身：文号、发文机关、日期、总体要求、基本原则、组织保障。"""
+    opened = Opened(file)
+    render("doc", "table", opened.view(), opened.plan)
+
+
+@app.command()
+def depts(file: FileOption = None) -> None:
+    """列出各部门牵头的任务、事项及完成情况。"""
+    opened = Opened(file)
+    render("depts", "table", opened.view(), opened.plan)
+
+
+@app.command()
+def log(
+    ident: Annotated[
+        str | None, typer.Argument(metavar="[ID]", help="任务或事项编号；不填则为全部", autocompletion=completion.ids)
+    ] = None,
+    since: Annotated[str | None, typer.Option("--since", help=f"只看这一天（含）以后的记录；{DATE_HELP}")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="只看这一天（含）以前的记录")] = None,
+    fmt: Annotated[str, format_option("log")] = "table",
+    file: FileOption = None,
+) -> None:
+    """列出进展记录，最新的在前。
+
+    例：reformctl log 6.2 ；reformctl log --since 2020-09-01
+    """
+    start, end = period(since, until)
+    plan = loader.load(loader.find_plan(file))  # every record, a future-dated one too
+    emit(render("log", fmt, View(plan, no_color=options.NO_COLOR), query.history(plan, ident, start, end)))
+
+
+@app.command()
+def summary(
+    by: Annotated[str, choice("--by", ["task", "dept"], "按任务或按部门汇总")] = "task",
+    fmt: Annotated[str, format_option("summary")] = "table",
+    as_of: AsOfOption = None,
+    warn_days: WarnOption = query.WARN_DAYS,
+    file: FileOption = None,
+) -> None:
+    """一屏看全局：总体完成率、各任务（或部门）进度条、各状态与提示的数量、逾期事项。
+
+    例：reformctl summary ；reformctl summary --by dept --as-of 2020-12-31
+    """
+    opened = Opened.as_of(file, as_of)
+    result = report.summarize(opened.plan, query.rows(opened.plan), opened.day, warn_days, by)
+    emit(render("summary", fmt, opened.view(warn_days), result))

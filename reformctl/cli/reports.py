@@ -1,0 +1,116 @@
+"""Commands that make documents for others: report (进展报告), export (台账), rollup (汇总)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from reformctl import completion, query
+from reformctl import report as numbers
+from reformctl.cli import options
+from reformctl.cli.options import (
+    AsOfOption,
+    BomOption,
+    FileOption,
+    Opened,
+    OutputOption,
+    WarnOption,
+    choice,
+    emit,
+    file_option,
+    format_option,
+    parse_date,
+    period,
+    say,
+)
+from reformctl.errors import UsageError
+from reformctl.models import LEVELS
+from reformctl.render import View, render
+
+app = typer.Typer()
+
+
+@app.command("report")
+def report_(
+    since: Annotated[str | None, typer.Option("--since", help="区间起点（含），默认截止日前 6 天，即一周")] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", "--as-of", help="区间终点（含），也是判断逾期的日子；默认今天")
+    ] = None,
+    dept: Annotated[
+        str | None, typer.Option("--dept", "-d", help="只看这个部门牵头的事项", autocompletion=completion.departments)
+    ] = None,
+    fmt: Annotated[str, format_option("report")] = "md",
+    output: OutputOption = None,
+    warn_days: WarnOption = query.WARN_DAYS,
+    file: FileOption = None,
+) -> None:
+    """生成一个时段的进展报告：总体数字、本期进展（按部门）、逾期与临期、本期完成、各任务进度。
+
+    例：reformctl report --since 2020-09-01 --until 2020-09-30 ；reformctl report --format html -o 周报.html
+    """
+    start, end = period(since, until)
+    end = end or dt.date.today()
+    if start is None:
+        start = end - dt.timedelta(days=6) if end > dt.date.min + dt.timedelta(days=6) else dt.date.min
+    if start > end:
+        raise UsageError(f"--since {start} 晚于 --until {end}：请对调两个日期")
+    opened = Opened(file, end)
+    plan = opened.plan
+    built = numbers.period(plan, start, end, dept and query.dept_name(plan, dept), warn_days, opened.label())
+    emit(render("report", fmt, opened.view(warn_days), built), output, opened.path)
+
+
+@app.command()
+def export(
+    fmt: Annotated[str, format_option("export")] = "csv",
+    output: OutputOption = None,
+    as_of: AsOfOption = None,
+    warn_days: WarnOption = query.WARN_DAYS,
+    bom: BomOption = True,
+    file: FileOption = None,
+) -> None:
+    """导出台账：每个事项一行，含任务、内容、牵头与参与部门、状态、期限、提示、最新进展。
+
+    例：reformctl export -o 台账.csv ；reformctl export --format xlsx -o 台账.xlsx
+    """
+    opened = Opened.as_of(file, as_of)
+    if fmt == "xlsx" and (output is None or str(output) == "-" and sys.stdout.isatty()):
+        raise UsageError("xlsx 是二进制文件，请用 -o 指定文件名，如 -o 台账.xlsx")
+    say(f"台账来自 {opened.label()}，截至 {opened.day}", err=True)
+    emit(render("export", fmt, opened.view(warn_days, bom), None), output, opened.path)
+
+
+@app.command("rollup")
+def rollup_(
+    paths: Annotated[list[Path] | None, typer.Argument(metavar="[PATH]...", help="单位计划文件或文件夹")] = None,
+    item: Annotated[str | None, typer.Option("--item", help="只看顶层计划的这个事项，如 6.2")] = None,
+    level: Annotated[str | None, choice("--level", list(LEVELS), "只看这一级的单位")] = None,
+    fmt: Annotated[str, format_option("rollup")] = "table",
+    output: OutputOption = None,
+    as_of: AsOfOption = None,
+    warn_days: WarnOption = query.WARN_DAYS,
+    file: Annotated[Path | None, file_option("汇总到这个计划；默认为各单位共同的顶层计划")] = None,
+) -> None:
+    """汇总各单位计划：顶层计划（或 -f 给出的计划）的每个事项，各单位落实到了哪一步。
+
+    例：reformctl rollup plans/ ；reformctl rollup plans/ --item 6.2 ；reformctl rollup --format html -o 汇总.html
+    """
+    from reformctl import rollup
+
+    day = parse_date(as_of, "--as-of") or dt.date.today()
+    result, problems = rollup.rollup(paths or [Path("plans")], day, warn_days, level, file)
+    for problem in problems:
+        say(str(problem), err=True)
+    if problems:
+        say(f"以上 {len(problems)} 个问题所在的计划未计入汇总", err=True)
+    if item is not None:
+        task, found = query.find(result.top, item)
+        result = result.only((found or task).id)
+    view = View(result.top, day, warn_days, no_color=options.NO_COLOR)
+    emit(render("rollup", fmt, view, result), output, result.top_path)
+    if problems:
+        raise typer.Exit(1)

@@ -1,0 +1,151 @@
+"""Commands that write: status set, due set, undo (one record each, through edit.rewrite),
+and init (a copy of a plan, or a unit plan derived from its parent)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from reformctl import files, loader, query
+from reformctl.cli.options import (
+    DATE_HELP,
+    CommitOption,
+    FileOption,
+    IdArgument,
+    StatusArgument,
+    choice,
+    file_option,
+    parse_date,
+    say,
+)
+from reformctl.errors import ReformctlError, UsageError
+from reformctl.models import LEVELS, STATUS_LABELS, schema_text
+from reformctl.plain import one_line
+
+app = typer.Typer()
+status_app = typer.Typer(help="记录事项的进展状态。", no_args_is_help=True)
+app.add_typer(status_app, name="status")
+due_app = typer.Typer(help="设置事项的完成期限。", no_args_is_help=True)
+app.add_typer(due_app, name="due")
+
+DateOption = Annotated[str | None, typer.Option("--date", help=f"记录日期，{DATE_HELP}；默认今天")]
+
+
+@status_app.command("set")
+def status_set(
+    ident: IdArgument,
+    status: StatusArgument,
+    note: Annotated[str | None, typer.Option("--note", "-n", help="进展说明")] = None,
+    date: DateOption = None,
+    commit: CommitOption = False,
+    file: FileOption = None,
+) -> None:
+    """设置一个事项的状态，并在它的 history 中追加一条记录；状态不变而有说明，则记一条进展。
+
+    例：reformctl status set 6.2 done --note 试点城市已签约 ；reformctl status set 10.3 已完成
+    """
+    from reformctl import edit
+
+    path = loader.find_plan(file)
+    key = query.status_name(status)
+    when = parse_date(date, "--date") or dt.date.today()
+    change = edit.set_status(path, ident, key, when, note, commit)
+    if change is None:
+        say(f"{loader.display(path)} 中 {query.typed(ident)} 已是{STATUS_LABELS[key]}，未作修改")
+    else:
+        say(change.summary())
+
+
+@due_app.command("set")
+def due_set(
+    ident: IdArgument,
+    due: Annotated[str, typer.Argument(metavar="DATE", help=f"完成期限，{DATE_HELP}")],
+    note: Annotated[str | None, typer.Option("--note", "-n", help="设定或调整期限的原因")] = None,
+    date: DateOption = None,
+    commit: CommitOption = False,
+    file: FileOption = None,
+) -> None:
+    """设置一个事项的完成期限，并在 history 中记下原期限（首次设定为空）、新期限和原因。
+
+    例：reformctl due set 6.2 2020-12-31 ；reformctl due set 6.2 2021-03-31 --note 试点城市调整
+    """
+    from reformctl import edit
+
+    path = loader.find_plan(file)
+    day = parse_date(due, "期限")
+    assert day is not None
+    when = parse_date(date, "--date") or dt.date.today()
+    change = edit.set_due(path, ident, day, when, note, commit)
+    same = f"{loader.display(path)} 中 {query.typed(ident)} 的期限已是 {day}，未作修改"
+    say(same if change is None else change.summary())
+
+
+@app.command()
+def undo(ident: IdArgument, commit: CommitOption = False, file: FileOption = None) -> None:
+    """撤销一个事项的最后一条进展记录，恢复之前的状态（或期限）。
+
+    例：reformctl undo 6.2
+    """
+    from reformctl import edit
+
+    say(edit.undo(loader.find_plan(file), ident, commit).summary())
+
+
+@app.command()
+def init(
+    force: Annotated[bool, typer.Option("--force", help="覆盖已有的文件")] = False,
+    unit: Annotated[str | None, typer.Option("--unit", help="单位全称：由上级计划派生本单位的计划")] = None,
+    level: Annotated[str | None, choice("--level", list(LEVELS), "单位级别")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="单位计划写到哪里")] = None,
+    parent: Annotated[Path | None, typer.Option("--parent", help="上级计划（同 -f）；默认为当前目录找到的计划")] = None,
+    file: Annotated[Path | None, file_option("要复制的计划；有 --unit 时为上级计划")] = None,
+) -> None:
+    """在当前目录创建内置计划（或 -f 给出的计划）的可写副本及其 schema；或用 --unit 由上级计划派生单位计划。
+
+    例：reformctl init ；reformctl init --unit 浙江省科协 --level 省级 -o plans/zhejiang/tasks-2020.yaml
+    """
+    if unit is None:
+        if level or output or parent:
+            raise UsageError("--level、-o 和 --parent 用于派生单位计划，请同时给出 --unit")
+        targets = _copies(file or loader.bundled_path())
+    else:
+        targets = _unit_plan(unit, level, output, parent or loader.find_plan(file))
+    existing = [str(path) for path in targets if path.exists()]
+    if existing and not force:
+        raise ReformctlError(f"{'、'.join(existing)} 已存在，未覆盖；确要覆盖请加 --force")
+    for path, data in targets.items():
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ReformctlError(f"{path}: 无法创建文件夹：{files.reason(exc)}") from None
+        files.write(path, data, str(path))
+        say(f"已写入 {path}")
+
+
+def _copies(copied: Path) -> dict[Path, bytes]:
+    """A plan that validates, and the schema, as the files init writes."""
+    name = copied.name if copied.match("tasks-*.yaml") else "tasks-2020.yaml"
+    loader.load(copied)
+    return {
+        Path("data") / name: files.read_bytes(copied),
+        Path("schemas") / "plan.schema.json": schema_text().encode("utf-8"),
+    }
+
+
+def _unit_plan(unit: str, level: str | None, output: Path | None, above: Path) -> dict[Path, bytes]:
+    from reformctl import derive
+
+    if level is None:
+        raise UsageError(f"请用 --level 写明单位级别：{'、'.join(LEVELS)}")
+    if not unit.strip():
+        raise UsageError("--unit 不能为空：请写单位全称，如 浙江省科协")
+    if one_line(unit) != unit:
+        raise UsageError(f"--unit {one_line(unit)!r} 含有换行、制表符或其他控制字符：请只写单位全称")
+    out = output or Path("data") / "tasks-2020.yaml"
+    if out.resolve() == above.resolve():
+        raise UsageError(f"单位计划不能写在上级计划 {loader.display(above)} 上：请用 -o 指定另一个文件")
+    text = derive.derive(loader.load(above), above, out, unit.strip(), level)
+    return {out: text.encode("utf-8")}

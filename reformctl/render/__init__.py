@@ -1,0 +1,71 @@
+"""Everything the tool shows or writes for people, in one registry: FORMATS[command][format].
+
+Each renderer is `renderer(view, data)`: a screen prints to the console and returns None; a
+file format returns its text (json, csv, md, html) or bytes (xlsx), which the command line
+prints or writes. Modules are imported when a format is used, so `list` never loads the HTML
+or xlsx code, and `--format json` never loads rich. Renderers read; they never import edit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from typing import Any
+
+from reformctl.models import Plan
+from reformctl.query import WARN_DAYS
+
+# command -> format -> "module:function" in this package; the first format is the default.
+FORMATS: dict[str, dict[str, str]] = {
+    "list": {"table": "screens:list_table", "json": "text:list_json", "csv": "text:list_csv", "md": "text:list_md"},
+    "show": {"table": "screens:show"},
+    "doc": {"table": "screens:doc"},
+    "depts": {"table": "screens:depts"},
+    "log": {"table": "screens:log", "json": "text:log_json"},
+    "summary": {"table": "screens:summary", "json": "text:summary_json"},
+    "rollup": {"table": "screens:rollup", "json": "text:rollup_json", "md": "text:rollup_md", "html": "html:rollup"},
+    "report": {"md": "text:report_md", "html": "html:report"},
+    "export": {"csv": "text:ledger_csv", "xlsx": "xlsx:ledger", "json": "text:ledger_json"},
+}
+
+
+def formats(command: str) -> list[str]:
+    """The --format choices of a command, the default first."""
+    return list(FORMATS[command])
+
+
+class View:
+    """What a renderer needs besides its data: the plan, the day lights are judged on, which
+    file it came from (a label for headings), and how to print."""
+
+    __slots__ = ("plan", "as_of", "warn_days", "bom", "label", "file", "no_color", "_console")
+
+    def __init__(
+        self,
+        plan: Plan | None = None,
+        as_of: dt.date | None = None,
+        warn_days: int = WARN_DAYS,
+        *,
+        bom: bool = True,
+        label: str = "",
+        file: str = "",
+        no_color: bool = False,
+    ):
+        self.plan, self.as_of, self.warn_days, self.bom = plan, as_of or dt.date.today(), warn_days, bom
+        self.label, self.file, self.no_color = label, file, no_color
+        self._console: Any = None
+
+    @property
+    def console(self) -> Any:
+        """The rich console, made on first use: file formats never import rich."""
+        if self._console is None:
+            from reformctl.render.console import make_console
+
+            self._console = make_console(self.no_color)
+        return self._console
+
+
+def render(command: str, fmt: str, view: View, data: Any) -> str | bytes | None:
+    module, name = FORMATS[command][fmt].split(":")
+    renderer = getattr(importlib.import_module(f"reformctl.render.{module}"), name)
+    return renderer(view, data)

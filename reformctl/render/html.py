@@ -1,0 +1,124 @@
+"""HTML: one self-contained page skeleton and one stylesheet for every page the tool makes.
+Inline CSS and SVG, no scripts, no external references; prints on A4 (the heat map landscape).
+Every piece of text, people's or ours, goes through html.escape, attributes too."""
+
+from __future__ import annotations
+
+from html import escape
+
+from reformctl.query import short
+from reformctl.render import View
+from reformctl.render.layout import Document, period_document
+from reformctl.report import Period, Progress
+from reformctl.rollup import LABELS, UNTAKEN, Rollup
+
+CSS = """
+@page { size: A4; margin: 16mm 14mm; }
+@page wide { size: A4 landscape; margin: 12mm; }
+body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", SimSun, sans-serif;
+       color: #222; max-width: 180mm; margin: 0 auto; font-size: 10.5pt; line-height: 1.55; }
+body.wide { page: wide; max-width: none; font-size: 9pt; line-height: 1.3; }
+h1 { font-size: 17pt; margin-bottom: 2pt; } h2 { font-size: 13pt; border-bottom: 1px solid #999; margin-top: 16pt; }
+h3 { font-size: 11pt; margin: 10pt 0 4pt; } .subtitle { color: #555; margin-top: 0; }
+table { border-collapse: collapse; width: 100%; margin: 4pt 0 8pt; page-break-inside: auto; }
+body.wide table { width: auto; }
+th, td { border: 1px solid #bbb; padding: 2pt 4pt; text-align: left; vertical-align: top; }
+th { background: #eee; white-space: nowrap; } td.n { white-space: nowrap; }
+tr { page-break-inside: avoid; } thead { display: table-header-group; }
+svg { width: 100%; height: auto; } h2, h3 { page-break-after: avoid; }
+th.u { writing-mode: vertical-rl; font-weight: normal; }
+td.c { width: 12pt; min-width: 12pt; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+td.t { max-width: 60mm; }
+.k { display: inline-block; width: 10pt; height: 10pt; border: 1px solid #999; margin: 0 2pt 0 8pt;
+     -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+"""
+
+COLOURS = {"done": "#3a8f4a", "doing": "#e0b030", "blocked": "#c0392b", "todo": "#cfcfcf", UNTAKEN: "#ffffff"}
+
+
+def page(title: str, body: list[str], wide: bool = False) -> str:
+    """The one skeleton: a whole, self-contained HTML document around `body` (already escaped)."""
+    return (
+        '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8"/>\n'
+        f"<title>{escape(title)}</title>\n<style>{CSS}</style>\n</head>\n"
+        + ('<body class="wide">\n' if wide else "<body>\n")
+        + "\n".join(body)
+        + "\n</body>\n</html>\n"
+    )
+
+
+def table(headers: list[str], rows: list[list[str]]) -> str:
+    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
+    cells = "".join("<tr>" + "".join(_td(c) for c in row) + "</tr>" for row in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{cells}</tbody></table>"
+
+
+def _td(cell: str) -> str:
+    # Dates, ids and statuses stay on one line; text wraps.
+    return f'<td class="n">{escape(cell)}</td>' if len(cell) <= 10 else f"<td>{escape(cell)}</td>"
+
+
+def document(doc: Document) -> str:
+    body = [f"<h1>{escape(doc.title)}</h1>", f'<p class="subtitle">{escape(doc.subtitle)}</p>']
+    for section in doc.sections:
+        body.append(f"<h{section.level}>{escape(section.title)}</h{section.level}>")
+        body.extend(f"<p>{escape(p)}</p>" for p in section.paragraphs)
+        if section.chart:
+            body.append(svg_chart(section.chart))
+        if section.table:
+            body.append(table(section.headers, section.table))
+    return page(doc.title, body)
+
+
+def report(view: View, period: Period) -> str:
+    return document(period_document(period))
+
+
+def svg_chart(bars: list[Progress]) -> str:
+    """Horizontal bars, one per task: done share in green over the total in grey."""
+    row, label_w, bar_w = 22, 150, 420
+    height = row * len(bars) + 10
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {label_w + bar_w + 70} {height}" '
+        f'role="img" aria-label="各任务完成进度">'
+    ]
+    for n, group in enumerate(bars):
+        y = 5 + n * row
+        filled = bar_w * group.done / group.total if group.total else 0
+        label = escape(f"{group.key}. {short(group.label, 10)}")
+        parts.append(f'<text x="0" y="{y + 14}" font-size="12">{label}</text>')
+        parts.append(f'<rect x="{label_w}" y="{y + 3}" width="{bar_w}" height="14" fill="#e3e3e3"/>')
+        parts.append(f'<rect x="{label_w}" y="{y + 3}" width="{filled:.1f}" height="14" fill="#3a8f4a"/>')
+        figure = f"{group.done}/{group.total} {group.percent}%"
+        parts.append(f'<text x="{label_w + bar_w + 6}" y="{y + 14}" font-size="12">{figure}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def rollup(view: View, result: Rollup) -> str:
+    """A heat map of rows × units with the totals."""
+    head = "".join(f'<th class="u" title="{escape(u.level)}">{escape(u.name)}</th>' for u in result.units)
+    body = []
+    for row in result.rows:
+        cells = "".join(
+            f'<td class="c" style="background:{COLOURS[s]}" title="{escape(name)}：{LABELS[s]}"></td>'
+            for name, s in ((u.name, result.status[row.id][u.name]) for u in result.units)
+        )
+        totals = " ".join(f"{LABELS[k]} {n}" for k, n in result.counts(row.id).items() if n)
+        text = escape(row.text[:40])
+        body.append(
+            f'<tr><th>{escape(row.id)}</th><td class="t">{text}</td>{cells}<td class="n">{escape(totals)}</td></tr>'
+        )
+    done = "".join(f'<td class="n">{d}/{t}</td>' for d, t in (result.completion(u.name) for u in result.units))
+    legend = " ".join(f'<span class="k" style="background:{COLOURS[k]}"></span>{v}' for k, v in LABELS.items())
+    title = f"{result.top.document.title} 落实情况汇总"
+    return page(
+        title,
+        [
+            f"<h1>{escape(title)}</h1>",
+            f"<p>截至 {view.as_of}，共 {len(result.units)} 个单位。{legend}</p>",
+            f"<table><thead><tr><th>编号</th><th>事项</th>{head}<th>合计</th></tr></thead>\n<tbody>{''.join(body)}\n"
+            f'<tr><th colspan="2">已完成事项</th>{done}<td></td></tr></tbody></table>',
+        ],
+        wide=True,
+    )

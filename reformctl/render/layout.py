@@ -1,0 +1,96 @@
+"""The period report laid out once, as headings, paragraphs and tables: Markdown and HTML (and
+any later format) only print this, so every format always says the same thing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from reformctl.models import STATUS_LABELS
+from reformctl.query import depts_label, iso, listed, short
+from reformctl.render.words import hint
+from reformctl.report import Period, Progress
+
+
+@dataclass
+class Section:
+    """A heading with paragraphs and/or a table (and, for progress, a bar chart)."""
+
+    title: str
+    paragraphs: list[str] = field(default_factory=list)
+    headers: list[str] = field(default_factory=list)
+    table: list[list[str]] = field(default_factory=list)
+    level: int = 2
+    chart: list[Progress] = field(default_factory=list)
+
+
+@dataclass
+class Document:
+    title: str
+    subtitle: str
+    sections: list[Section]
+
+
+def period_document(period: Period) -> Document:
+    """总体情况, 本期进展 by lead department, 逾期与临期, 本期完成, 各任务进度."""
+    plan, summary, since, until = period.plan, period.summary, period.since, period.until
+    scope = f"{period.dept}牵头事项 · " if period.dept else ""
+    late, soon = summary.overdue, summary.close
+    statuses = "，".join(f"{STATUS_LABELS[k]} {summary.by_status[k]} 项" for k in ("doing", "blocked", "todo"))
+    sections = [
+        Section(
+            "总体情况",
+            [
+                f"{scope}共 {summary.total} 项，已完成 {summary.done} 项（{summary.percent}%）；{statuses}。",
+                f"本期（{since} 至 {until}）记录进展 {len(period.changes)} 条，完成 {len(period.completed)} 项，"
+                f"调整期限 {len(period.moved)} 次；截至 {until}，逾期 {len(late)} 项，临期 {len(soon)} 项。",
+            ],
+        ),
+        Section("本期进展（按牵头部门）", [] if period.changes else ["本期没有进展记录。"]),
+    ]
+    for d in plan.departments:
+        mine = [(e, r) for e, r in period.changes if d.id in r.lead(plan)]
+        if mine:
+            sections.append(
+                Section(
+                    depts_label(plan, [d.id]),
+                    headers=["日期", "编号", "事项", "变化", "说明"],
+                    table=[
+                        [e.date.isoformat(), r.id, short(r.text), e.describe(), e.record.note or ""] for e, r in mine
+                    ],
+                    level=3,
+                )
+            )
+    sections.append(
+        Section(
+            "逾期与临期",
+            [] if late or soon else [f"截至 {until.isoformat()} 没有逾期或临期的事项。"],
+            ["编号", "事项", "牵头部门", "状态", "期限", "提示"],
+            [
+                [r.id, short(r.text), listed(r.lead(plan)), STATUS_LABELS[r.status], iso(r.due) or "", hint(r, until)]
+                for r in late + soon
+            ],
+        )
+    )
+    sections.append(
+        Section(
+            "本期完成",
+            [] if period.completed else ["本期没有完成的事项。"],
+            ["日期", "编号", "事项", "牵头部门", "说明"],
+            [
+                [e.date.isoformat(), r.id, short(r.text), listed(r.lead(plan)), e.record.note or ""]
+                for e, r in period.completed
+            ],
+        )
+    )
+    sections.append(
+        Section(
+            "各任务进度",
+            headers=["任务", "标题", "完成", "进度"],
+            table=[[g.key, g.label, f"{g.done}/{g.total}", f"{g.percent}%"] for g in summary.groups],
+            chart=summary.groups,
+        )
+    )
+    subtitle = f"{plan.document.number} · 统计区间 {since.isoformat()} 至 {until.isoformat()}"
+    if period.source:
+        subtitle += f" · 计划文件 {period.source}"
+    return Document(f"{plan.document.title}进展报告", subtitle, sections)

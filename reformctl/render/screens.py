@@ -1,0 +1,209 @@
+"""What each command shows on the screen. Every piece of people's text goes in as rich `Text`
+(never markup) and through plain.one_line (controls escaped), so nobody's note can colour,
+move or hide what somebody else reads."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from reformctl import query
+from reformctl.models import STATUS_LABELS, Item, Plan, Task
+from reformctl.plain import one_line
+from reformctl.query import ItemRecord, Row, listed
+from reformctl.render import View
+from reformctl.render.console import LIGHT_STYLES, STATUS_STYLES, Cell, draw, fills_screen, light_text, status_text
+from reformctl.render.words import LIGHT_AND_NONE, LIST_HEADERS, bar, counts, hint, light_label
+from reformctl.report import Summary
+from reformctl.rollup import LABELS, Rollup
+
+
+def _line(out: Console, text: str, style: str | None = None) -> None:
+    out.print(Text(one_line(text), style=style or ""))
+
+
+def list_table(view: View, rows: list[Row]) -> None:
+    plan = view.plan
+    assert plan is not None
+    with_due = any(row.due for row in rows)
+    headers = LIST_HEADERS if with_due else LIST_HEADERS[:4]
+    body: list[list[Cell]] = []
+    for row in rows:
+        cells = [(row.id, None), (row.text, None), (listed(row.lead(plan)), None)]
+        cells.append((STATUS_LABELS[row.status], STATUS_STYLES[row.status]))
+        if with_due:
+            value = query.light(row, view.as_of, view.warn_days)
+            cells += [
+                (row.due.isoformat() if row.due else "", None),
+                (light_label(value), LIGHT_STYLES.get(value or "")),
+            ]
+        body.append(cells)
+    draw(view.console, headers, body, flex=1)
+    view.console.print(Text(f"共 {len(rows)} 项", style="dim"))  # Text: no markup to parse
+
+
+def show(view: View, found: tuple[Task, Item | None]) -> None:
+    """A task with its items and progress, or one row in full with its records."""
+    plan, out = view.plan, view.console
+    assert plan is not None
+    task, item = found
+    where = Text(f" · {one_line(view.label)}", style="dim")
+    if item is not None:
+        out.print(Text(f"事项 {item.id}", style="bold").append_text(where))
+        _line(out, f"所属任务：{task.id}  {task.title}")
+        _line(out, item.text)
+        _row_details(view, Row(item.id, task, item))
+        return
+    out.print(Text(f"任务 {task.id}  {one_line(task.title)}", style="bold").append_text(where))
+    selected = [row for row in query.rows(plan) if row.task is task]
+    if task.items is None:
+        _line(out, task.text or "")
+        _row_details(view, selected[0])
+        return
+    done, total = query.progress(selected)
+    _line(out, f"牵头部门：{query.depts_label(plan, plan.dept_ids(task.lead))}")
+    _line(out, f"进度：{done}/{total} 已完成（{query.percent(done, total)}%）")
+    own_lead = any(item.lead for item in task.items)
+    with_due = any(row.due for row in selected)
+    grid = Table(header_style="bold", expand=fills_screen(out))
+    grid.add_column("编号", no_wrap=True)
+    grid.add_column("内容", ratio=1, overflow="fold")  # CJK has no spaces to wrap at
+    if own_lead:
+        grid.add_column("牵头部门", no_wrap=True)
+    grid.add_column("状态", no_wrap=True)
+    if with_due:
+        grid.add_column("期限", no_wrap=True)
+        grid.add_column("提示", no_wrap=True)
+    for row in selected:
+        cells: list[Text] = [Text(row.id), Text(one_line(row.text))]
+        cells += [Text(one_line(listed(row.lead(plan))))] if own_lead else []
+        cells += [status_text(row.status)]
+        if with_due:
+            light = query.light(row, view.as_of, view.warn_days)
+            cells += [Text(row.due.isoformat() if row.due else ""), light_text(light)]
+        grid.add_row(*cells)
+    out.print(grid)
+
+
+def _row_details(view: View, row: Row) -> None:
+    plan, out = view.plan, view.console
+    assert plan is not None
+    _line(out, f"牵头部门：{query.depts_label(plan, row.lead(plan))}")
+    if row.participants(plan):
+        _line(out, f"参与部门：{query.depts_label(plan, row.participants(plan))}")
+    out.print(Text("状态：").append_text(status_text(row.status)))
+    light = query.light(row, view.as_of, view.warn_days)
+    out.print(Text(f"期限：{row.due.isoformat() if row.due else '未设定'} ").append_text(light_text(light)))
+    for record in (ItemRecord(row.id, record) for record in row.history):
+        note = f"  {record.record.note}" if record.record.note else ""
+        _line(out, f"  {record.date.isoformat()}  {record.describe()}{note}")
+
+
+def doc(view: View, plan: Plan) -> None:
+    """The document itself: number, issuer, dates, requirements, principles, safeguards, tasks."""
+    out, d = view.console, plan.document
+    _line(out, d.title, "bold")
+    facts = [
+        ("通知", d.notice),
+        ("文号", d.number),
+        ("发文机关", d.issuer),
+        ("主送", d.recipients),
+        ("成文日期", d.signed),
+        ("印发日期", d.printed),
+        ("发布日期", d.published),
+        ("抄送", d.cc),
+        ("附件", d.attachment),
+    ]
+    for label, value in facts:
+        if value:
+            _line(out, f"{label}：{value}")
+    for heading, text in (("", d.body), ("", plan.preamble), ("总体要求", plan.requirements)):
+        if text:
+            if heading:
+                out.print(Text(f"\n{heading}", style="bold"))
+            _line(out, text)
+    for heading, sections in (("基本原则", plan.principles), ("组织保障", plan.safeguards)):
+        if sections:
+            out.print(Text(f"\n{heading}", style="bold"))
+            for section in sections:
+                _line(out, f"{section.id}. {section.title}。{section.text}")
+    out.print(Text("\n重点任务", style="bold"))
+    for task in plan.tasks:
+        _line(out, f"{task.id}. {task.title}（牵头部门：{listed(plan.dept_ids(task.lead))}）")
+    if plan.tasks_note:
+        _line(out, plan.tasks_note)
+
+
+def depts(view: View, plan: Plan) -> None:
+    selected = query.rows(plan)
+    grid = Table(header_style="bold")
+    for header in ("简称", "全称", "牵头任务", "事项", "已完成"):
+        grid.add_column(header)
+    for dept in plan.departments:
+        led = [row for row in selected if dept.id in row.lead(plan)]
+        tasks = list(dict.fromkeys(row.task.id for row in led))
+        done, total = query.progress(led)
+        cells = (dept.id, dept.name, listed(tasks), str(total), f"{done}/{total}")
+        grid.add_row(*(Text(one_line(cell)) for cell in cells))
+    view.console.print(grid)
+
+
+def log(view: View, records: list[ItemRecord]) -> None:
+    grid = Table(header_style="bold")
+    for header in ("日期", "编号", "变化", "说明"):
+        grid.add_column(header, overflow="fold")
+    for found in records:
+        cells = (found.date.isoformat(), found.id, found.describe(), found.record.note or "")
+        grid.add_row(*(Text(one_line(cell)) for cell in cells))
+    view.console.print(grid)
+    view.console.print(Text(f"共 {len(records)} 条记录", style="dim"))
+
+
+def summary(view: View, result: Summary) -> None:
+    plan, out = view.plan, view.console
+    assert plan is not None
+    _line(out, f"{plan.document.title} · 截至 {result.as_of.isoformat()} · {view.label}", "bold")
+    _line(out, f"总体进度 {bar(result.percent)} {result.done}/{result.total} 已完成（{result.percent}%）")
+    _line(out, f"状态：{counts(result.by_status, STATUS_LABELS)}")
+    _line(out, f"未完成事项的期限：{counts(result.by_light, LIGHT_AND_NONE)}")
+    by_dept = result.by == "dept"
+    grid = Table(header_style="bold", expand=fills_screen(out))
+    grid.add_column("部门" if by_dept else "任务", no_wrap=True)
+    grid.add_column("名称" if by_dept else "标题", ratio=1, no_wrap=True, overflow="ellipsis")
+    grid.add_column("进度", no_wrap=True)
+    grid.add_column("完成", no_wrap=True, justify="right")
+    for g in result.groups:
+        grid.add_row(
+            Text(one_line(g.key)),
+            Text(one_line(g.label)),
+            Text(bar(g.percent, 16), style="green"),
+            Text(f"{g.done}/{g.total} {g.percent:>3}%"),
+        )
+    out.print(grid)
+    for heading, style, named in (("逾期事项：", "bold red", result.overdue), ("临期事项：", "yellow", result.close)):
+        if named:
+            out.print(Text(heading, style=style))
+        for row in named:
+            line = f"  {row.id}（{listed(row.lead(plan))}）期限 {row.due}，{hint(row, result.as_of)}：{row.text}"
+            out.print(Text(one_line(line)), no_wrap=True, overflow="ellipsis")
+
+
+def rollup(view: View, result: Rollup) -> None:
+    out = view.console
+    _line(out, f"{result.top.document.title} · {len(result.units)} 个单位", "bold")
+    body: list[list[Cell]] = []
+    for row in result.rows:
+        late = len(result.overdue[row.id])
+        numbers = [(str(n), None) for n in result.counts(row.id).values()]
+        body.append([(row.id, None), (row.text, None), *numbers, (str(late), "bold red" if late else None)])
+    draw(out, ["编号", "事项", *LABELS.values(), "逾期单位"], body, flex=1)
+    if result.focus:
+        ident = result.rows[0].id
+        units = [[(u.name, None), (u.level, None), (LABELS[result.status[ident][u.name]], None)] for u in result.units]
+        draw(out, ["单位", "级别", f"{ident} 的落实情况"], units, flex=None)
+    else:
+        units = [
+            [(u.name, None), (u.level, None), ("{}/{}".format(*result.completion(u.name)), None)] for u in result.units
+        ]
+        draw(out, ["单位", "级别", "已完成事项"], units, flex=None)

@@ -1,0 +1,170 @@
+"""The text formats: JSON for programs, CSV for spreadsheets, Markdown for people.
+
+One JSON shape everywhere: a top-level array or object with one entry per line (compact
+entries use the C encoder; a line per entry reads and greps well), Chinese kept literal.
+People's text is escaped for each format (plain.md, plain.csv_cell); JSON keeps it exact.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from reformctl import query
+from reformctl.plain import csv_cell, md, md_block
+from reformctl.query import ItemRecord, Row
+from reformctl.render import View
+from reformctl.render.layout import Document, period_document
+from reformctl.render.words import LEDGER, LIST_HEADERS, ledger_cells, row_cells
+from reformctl.report import Period, Summary, ledger
+from reformctl.rollup import LABELS, Rollup
+
+
+def json_text(value: list[Any] | dict[str, Any]) -> str:
+    dumps = json.JSONEncoder(ensure_ascii=False).encode
+    if isinstance(value, dict):
+        entries = [f"{dumps(key)}: {dumps(item)}" for key, item in value.items()]
+        return "{\n" + ",\n".join(entries) + "\n}\n"
+    return "[" + "".join(("," if n else "") + "\n" + dumps(item) for n, item in enumerate(value)) + "\n]\n"
+
+
+def csv_text(headers: list[str], records: list[list[str]], bom: bool) -> str:
+    """UTF-8 with a BOM by default, so that Excel on a Chinese Windows desktop opens it correctly.
+    A cell that could start a formula gets a leading apostrophe (plain.csv_cell)."""
+    out = io.StringIO()
+    if bom:
+        out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(headers)
+    writer.writerows([csv_cell(cell) for cell in record] for record in records)
+    return out.getvalue()
+
+
+def md_table(headers: list[str], records: list[list[str]]) -> str:
+    def line(cells: list[str]) -> str:
+        return "| " + " | ".join(md(c) for c in cells) + " |\n"
+
+    return line(headers) + line(["---"] * len(headers)) + "".join(line(r) for r in records)
+
+
+# ---------------------------------------------------------------- list, log, summary
+
+
+def row_json(view: View, row: Row) -> dict[str, object]:
+    plan = view.plan
+    assert plan is not None
+    return {
+        "id": row.id,
+        "task": row.task.id,
+        "title": row.task.title,
+        "text": row.text,
+        "lead": row.lead(plan),
+        "participants": row.participants(plan),
+        "status": row.status,
+        "due": query.iso(row.due),
+        "light": query.light(row, view.as_of, view.warn_days),
+    }
+
+
+def list_json(view: View, rows: list[Row]) -> str:
+    return json_text([row_json(view, row) for row in rows])
+
+
+def _list_cells(view: View, rows: list[Row]) -> list[list[str]]:
+    plan = view.plan
+    assert plan is not None
+    return [row_cells(row, plan, query.light(row, view.as_of, view.warn_days)) for row in rows]
+
+
+def list_csv(view: View, rows: list[Row]) -> str:
+    return csv_text(LIST_HEADERS, _list_cells(view, rows), view.bom)
+
+
+def list_md(view: View, rows: list[Row]) -> str:
+    return md_table(LIST_HEADERS, _list_cells(view, rows))
+
+
+def log_json(view: View, records: list[ItemRecord]) -> str:
+    return json_text(
+        [
+            {
+                "id": found.id,
+                "date": found.date.isoformat(),
+                "from": found.record.from_,
+                "status": found.record.status,
+                "from_due": query.iso(found.record.from_due),
+                "due": query.iso(found.record.due),
+                "note": found.record.note,
+            }
+            for found in records
+        ]
+    )
+
+
+def summary_json(view: View, result: Summary) -> str:
+    plan = view.plan
+    assert plan is not None
+    return json_text(
+        {
+            "as_of": result.as_of.isoformat(),
+            "file": view.file,
+            "unit": plan.unit.name if plan.unit else None,
+            "done": result.done,
+            "total": result.total,
+            "by_status": result.by_status,
+            "by_light": result.by_light,
+            "groups": [{"id": g.key, "name": g.label, "done": g.done, "total": g.total} for g in result.groups],
+            "overdue": [row.id for row in result.overdue],
+            "close": [row.id for row in result.close],
+        }
+    )
+
+
+# ---------------------------------------------------------------- roll-up, report, ledger
+
+
+def rollup_json(view: View, result: Rollup) -> str:
+    return json_text(result.as_json())
+
+
+def rollup_md(view: View, result: Rollup) -> str:
+    headers = ["编号", "事项", *LABELS.values(), "逾期单位"]
+    rows = [
+        [row.id, row.text, *(str(n) for n in result.counts(row.id).values()), str(len(result.overdue[row.id]))]
+        for row in result.rows
+    ]
+    units = [[u.name, u.level, "{}/{}".format(*result.completion(u.name))] for u in result.units]
+    return (
+        f"# {md(result.top.document.title)} 落实情况汇总\n\n截至 {view.as_of}，共 {len(result.units)} 个单位\n\n"
+        + md_table(headers, rows)
+        + "\n## 各单位完成情况\n\n"
+        + md_table(["单位", "级别", "已完成事项"], units)
+    )
+
+
+def document_md(document: Document) -> str:
+    """Every text escaped (plain.md): a name or a note can never make a heading, a link or HTML."""
+    blocks = [f"# {md(document.title)}", md_block(document.subtitle)]
+    for section in document.sections:
+        blocks.append(f"{'#' * section.level} {md(section.title)}")
+        blocks.extend(md_block(p) for p in section.paragraphs)
+        if section.table:
+            blocks.append(md_table(section.headers, section.table).rstrip("\n"))
+    return "\n\n".join(blocks) + "\n"
+
+
+def report_md(view: View, period: Period) -> str:
+    return document_md(period_document(period))
+
+
+def ledger_json(view: View, _: None = None) -> str:
+    assert view.plan is not None
+    return json_text(ledger(view.plan, view.as_of, view.warn_days))
+
+
+def ledger_csv(view: View, _: None = None) -> str:
+    assert view.plan is not None
+    records = [ledger_cells(r) for r in ledger(view.plan, view.as_of, view.warn_days)]
+    return csv_text(list(LEDGER.values()), records, view.bom)
