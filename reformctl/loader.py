@@ -21,13 +21,11 @@ __all__ = ["display"]  # re-exported: callers name files through the loader
 
 
 def bundled_path() -> Path:
-    """The plan shipped inside the package (in a source checkout, the repo's own copy)."""
-    from importlib import resources
-
-    packaged = Path(str(resources.files("reformctl"))) / "data" / "tasks-2020.yaml"
-    if packaged.is_file():
-        return packaged
-    return Path(__file__).resolve().parent.parent / DEFAULT
+    """The plan shipped inside the package (in a source checkout, the repo's own copy). The
+    package is always a folder on disk (never a zip), so no importlib.resources is needed."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "data" / "tasks-2020.yaml"
+    return packaged if packaged.is_file() else here.parent / DEFAULT
 
 
 def find_plan(file: Path | None = None, start: Path | None = None) -> Path:

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 # The one definition of the statuses and the unit levels: the model, the schema, the options,
 # completion and every label are made from these.
@@ -59,7 +59,18 @@ def _parse_date(value: Any) -> Any:
     raise ValueError(f"应为日期 YYYY-MM-DD，实际是 {value!r}")
 
 
-Date = Annotated[dt.date, BeforeValidator(_parse_date)]
+class _DateText:
+    """Dates as the file writes them, checked by _parse_date before pydantic sees a date (what
+    pydantic's BeforeValidator does, without importing its validators module at every start)."""
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        from pydantic_core import core_schema
+
+        return core_schema.no_info_before_validator_function(_parse_date, handler(source))
+
+
+Date = Annotated[dt.date, _DateText]
 DeptRefs = Annotated[list[str], Field(description="部门简称或全称，见 departments")]
 
 

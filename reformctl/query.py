@@ -14,6 +14,7 @@ from reformctl.models import STATUS_LABELS, Item, Plan, Record, Task, status_cho
 Tracked = TypeVar("Tracked", Item, Task)
 
 LIGHTS = {"red": "逾期", "yellow": "临期", "green": "正常"}
+NO_LIGHT = "none"  # an open row without a deadline, where a count needs a key for it
 WARN_DAYS = 7
 
 
@@ -247,6 +248,12 @@ def light(row: Row, as_of: dt.date, warn_days: int = WARN_DAYS) -> str | None:
     if row.due < as_of:
         return "red"
     return "yellow" if (row.due - as_of).days <= warn_days else "green"
+
+
+def days_left(row: Row, as_of: dt.date) -> int:
+    """Days until the row's deadline; negative when it is overdue."""
+    assert row.due is not None
+    return (row.due - as_of).days
 
 
 def rewind(plan: Plan, day: dt.date) -> Plan:

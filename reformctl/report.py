@@ -7,9 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from reformctl.models import STATUS_LABELS, Plan
-from reformctl.query import LIGHTS, WARN_DAYS, ItemRecord, Row, iso, light, percent, progress, rows
-
-NO_LIGHT = "none"  # an open row without a deadline
+from reformctl.query import LIGHTS, NO_LIGHT, WARN_DAYS, ItemRecord, Row, iso, light, percent, progress, rows
 
 
 @dataclass
@@ -110,12 +108,6 @@ def period(
         completed=[(e, r) for e, r in changes if e.record.status == "done" and e.record.from_ != "done"],
         moved=[(e, r) for e, r in changes if e.record.due is not None and e.record.from_due is not None],
     )
-
-
-def days_left(row: Row, as_of: dt.date) -> int:
-    """Days until the row's deadline; negative when it is overdue."""
-    assert row.due is not None
-    return (row.due - as_of).days
 
 
 def ledger(plan: Plan, as_of: dt.date, warn_days: int = WARN_DAYS) -> list[dict[str, object]]:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import tempfile
@@ -11,6 +12,7 @@ import yaml
 from typer.testing import CliRunner, Result
 
 from reformctl.cli import app
+from reformctl.models import Plan
 
 # Never the user's own cache, not even for the plans loaded while tests are collected.
 os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="reformctl-test-cache-")
@@ -51,6 +53,22 @@ def yaml_parser(request: pytest.FixtureRequest) -> Iterator[None]:
     before = reader.use_parser(request.param)
     yield
     reader.use_parser(before)
+
+
+@functools.cache
+def real_plan() -> Plan:
+    """The real plan, read once, when a test first needs it (never while tests are collected)."""
+    from reformctl import loader
+
+    return loader.load(DATA)
+
+
+@functools.cache
+def real_ids() -> list[str]:
+    """The ids of the real plan's rows, in order."""
+    from reformctl import query
+
+    return [row.id for row in query.rows(real_plan())]
 
 
 def run(*args: str) -> Result:

@@ -61,12 +61,14 @@ def reformctl(*args: str, env: dict[str, str], cwd: Path) -> str:
     return done.stdout
 
 
+@pytest.mark.slow
 def test_piped_tables_are_not_cut(plan_file: Path, tmp_path: Path):
     out = reformctl("list", "--dept", "学会部", env={}, cwd=tmp_path)
     assert "…" not in out and "把创新要素引向国内、引向基层、引向企业。" in out
     assert "\x1b[" not in out
 
 
+@pytest.mark.slow
 def test_colour_is_forced_and_turned_off(plan_file: Path, tmp_path: Path):
     assert run("status", "set", "6.2", "done").exit_code == 0
     green = "\x1b[32m"  # 已完成

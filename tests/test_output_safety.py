@@ -23,6 +23,8 @@ from hypothesis import strategies as st
 
 from reformctl import plain, splice
 
+pytestmark = pytest.mark.slow  # hypothesis: hostile text through every output
+
 HOSTILE = "[]/bold red=+-@<>&\"'|`*_#\\\t\r\n\x1b\x07\x85\x9b\u2028\u202e\u2066\u200f:link甲乙 "
 hostile = st.text(alphabet=HOSTILE, min_size=1, max_size=12).filter(lambda s: s.strip() != "")
 # What must never reach a terminal raw (line breaks between lines are ours).

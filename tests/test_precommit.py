@@ -12,6 +12,8 @@ import pytest
 import yaml
 from conftest import DATA, ROOT
 
+pytestmark = pytest.mark.slow  # pre-commit try-repo installs the package into a fresh environment
+
 HOOKS = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
 
 

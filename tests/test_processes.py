@@ -6,15 +6,16 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ROOT
+import pytest
+from conftest import real_ids
 
 from reformctl import loader, query
 
-IDS = [row.id for row in query.rows(loader.load(ROOT / "data" / "tasks-2020.yaml"))]
+pytestmark = pytest.mark.slow  # real processes: concurrent writers, SIGKILL, file-size limits
 
 
 def test_twenty_writers_at_once_lose_no_update(plan_file: Path, tmp_path: Path):
-    chosen = IDS[:20]
+    chosen = real_ids()[:20]
     writers = [
         subprocess.Popen(
             [sys.executable, "-m", "reformctl", "status", "set", ident, "done", "--note", f"第{n}个"],

@@ -5,8 +5,6 @@ help or completion asks for it): `status set` never loads the renderers, nor `li
 
 from __future__ import annotations
 
-import difflib
-import functools
 import importlib
 import io
 import os
@@ -57,13 +55,16 @@ class Commands(TyperGroup):
     def get_command(self, ctx: Any, name: str) -> Any:
         if name not in COMMANDS:
             return None
-        return _group(COMMANDS[name]).get_command(ctx, name)
+        importlib.import_module(f"reformctl.cli.{COMMANDS[name]}")  # defines it in options.APPS
+        return typer.main.get_command(options.APPS[name])
 
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         """Typer suggests from the commands it has built, and it has built none here."""
         try:
             return super().resolve_command(ctx, args)
         except UsageError as exc:
+            import difflib
+
             near = difflib.get_close_matches(args[0], self.list_commands(ctx)) if args else []
             if near and "Did you mean" not in exc.message:
                 exc.message = f"{exc.message.rstrip('.')}. Did you mean {', '.join(map(repr, near))}?"
@@ -95,6 +96,9 @@ class Commands(TyperGroup):
         except (typer.Abort, KeyboardInterrupt):
             typer.echo("\n已中断", err=True)
             sys.exit(130)
+        except BrokenPipeError:  # `reformctl list | head`: the reader has what it wanted
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+            sys.exit(1)
         sys.exit(code if isinstance(code, int) else 0)
 
     def invoke(self, ctx: typer.Context) -> Any:
@@ -104,7 +108,7 @@ class Commands(TyperGroup):
         except ReformctlError as exc:
             tell(exc)
             raise typer.Exit(exc.exit_code) from None
-        except (ClickException, typer.Exit, typer.Abort, KeyboardInterrupt):
+        except (ClickException, typer.Exit, typer.Abort, KeyboardInterrupt, BrokenPipeError):
             raise
         except Exception as exc:  # a bug: said plainly, with the way to see more
             if os.environ.get("REFORMCTL_DEBUG"):
@@ -116,12 +120,6 @@ class Commands(TyperGroup):
             for message in errors.NOTICES:
                 typer.echo(visible(message), err=True)
             errors.NOTICES.clear()
-
-
-@functools.cache
-def _group(module: str) -> Any:
-    """The click group Typer builds from one module's commands, once per process."""
-    return typer.main.get_command(importlib.import_module(f"reformctl.cli.{module}").app)
 
 
 def tell(exc: ReformctlError) -> None:

@@ -8,14 +8,12 @@ from typing import Annotated
 import typer
 
 from reformctl import checks, loader, query
-from reformctl.cli.options import FileOption, say
+from reformctl.cli.options import FileOption, command, say
 from reformctl.errors import PlanInvalid
 from reformctl.models import schema_text
 
-app = typer.Typer()
 
-
-@app.command()
+@command("validate")
 def validate(
     paths: Annotated[list[Path] | None, typer.Argument(metavar="[FILE]...", help="要检查的计划文件")] = None,
     file: FileOption = None,
@@ -36,7 +34,7 @@ def validate(
         raise PlanInvalid(problems)
 
 
-@app.command()
+@command("schema")
 def schema() -> None:
     """输出计划文件的 JSON Schema（schemas/plan.schema.json 由它生成）。"""
     typer.echo(schema_text(), nl=False)

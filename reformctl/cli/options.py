@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -17,6 +18,24 @@ from reformctl.plain import visible
 from reformctl.render import FORMATS, View
 
 NO_COLOR = False  # --no-color, set by the group's callback
+APPS: dict[str, typer.Typer] = {}  # each command (or group of subcommands) as an app of its own
+
+
+def command(name: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Define a command as an app of its own, so that running it builds no other command."""
+    APPS[name] = typer.Typer(add_completion=False)
+    return APPS[name].command(name)
+
+
+def group(name: str, help: str) -> typer.Typer:
+    """A command with subcommands (`status set`), defined like `command`."""
+    APPS[name] = typer.Typer(name=name, help=help, no_args_is_help=True, add_completion=False)
+
+    @APPS[name].callback()
+    def subcommands() -> None:
+        pass  # a callback makes Typer build a group even for one subcommand
+
+    return APPS[name]
 
 
 def say(message: str, err: bool = False) -> None:

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from reformctl import completion, loader, query, report
+from reformctl import completion, loader, query
 from reformctl.cli import options
 from reformctl.cli.options import (
     DATE_HELP,
@@ -17,6 +17,7 @@ from reformctl.cli.options import (
     Opened,
     WarnOption,
     choice,
+    command,
     emit,
     format_option,
     period,
@@ -24,14 +25,12 @@ from reformctl.cli.options import (
 from reformctl.models import STATUS_HELP
 from reformctl.render import View, render
 
-app = typer.Typer()
-
 IdOption = Annotated[
     str, typer.Argument(metavar="ID", help="任务或事项编号，如 6 或 6.2", autocompletion=completion.ids)
 ]
 
 
-@app.command("list")
+@command("list")
 def list_(
     dept: DeptOption = None,
     status: Annotated[
@@ -61,7 +60,7 @@ def list_(
     emit(render("list", fmt, opened.view(warn_days, bom), rows))
 
 
-@app.command()
+@command("show")
 def show(
     ident: IdOption, as_of: AsOfOption = None, warn_days: WarnOption = query.WARN_DAYS, file: FileOption = None
 ) -> None:
@@ -73,21 +72,21 @@ def show(
     render("show", "table", opened.view(warn_days), query.find(opened.plan, ident))
 
 
-@app.command()
+@command("doc")
 def doc(file: FileOption = None) -> None:
     """显示文件本身：文号、发文机关、日期、总体要求、基本原则、组织保障。"""
     opened = Opened(file)
     render("doc", "table", opened.view(), opened.plan)
 
 
-@app.command()
+@command("depts")
 def depts(file: FileOption = None) -> None:
     """列出各部门牵头的任务、事项及完成情况。"""
     opened = Opened(file)
     render("depts", "table", opened.view(), opened.plan)
 
 
-@app.command()
+@command("log")
 def log(
     ident: Annotated[
         str | None, typer.Argument(metavar="[ID]", help="任务或事项编号；不填则为全部", autocompletion=completion.ids)
@@ -106,7 +105,7 @@ def log(
     emit(render("log", fmt, View(plan, no_color=options.NO_COLOR), query.history(plan, ident, start, end)))
 
 
-@app.command()
+@command("summary")
 def summary(
     by: Annotated[str, choice("--by", ["task", "dept"], "按任务或按部门汇总")] = "task",
     fmt: Annotated[str, format_option("summary")] = "table",
@@ -118,6 +117,8 @@ def summary(
 
     例：reformctl summary ；reformctl summary --by dept --as-of 2020-12-31
     """
+    from reformctl import report
+
     opened = Opened.as_of(file, as_of)
     result = report.summarize(opened.plan, query.rows(opened.plan), opened.day, warn_days, by)
     emit(render("summary", fmt, opened.view(warn_days), result))

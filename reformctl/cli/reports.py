@@ -20,6 +20,7 @@ from reformctl.cli.options import (
     OutputOption,
     WarnOption,
     choice,
+    command,
     emit,
     file_option,
     format_option,
@@ -31,10 +32,8 @@ from reformctl.errors import UsageError
 from reformctl.models import LEVELS
 from reformctl.render import View, render
 
-app = typer.Typer()
 
-
-@app.command("report")
+@command("report")
 def report_(
     since: Annotated[str | None, typer.Option("--since", help="区间起点（含），默认截止日前 6 天，即一周")] = None,
     until: Annotated[
@@ -64,7 +63,7 @@ def report_(
     emit(render("report", fmt, opened.view(warn_days), built), output, opened.path)
 
 
-@app.command()
+@command("export")
 def export(
     fmt: Annotated[str, format_option("export")] = "csv",
     output: OutputOption = None,
@@ -84,7 +83,7 @@ def export(
     emit(render("export", fmt, opened.view(warn_days, bom), None), output, opened.path)
 
 
-@app.command("rollup")
+@command("rollup")
 def rollup_(
     paths: Annotated[list[Path] | None, typer.Argument(metavar="[PATH]...", help="单位计划文件或文件夹")] = None,
     item: Annotated[str | None, typer.Option("--item", help="只看顶层计划的这个事项，如 6.2")] = None,

@@ -17,7 +17,9 @@ from reformctl.cli.options import (
     IdArgument,
     StatusArgument,
     choice,
+    command,
     file_option,
+    group,
     parse_date,
     say,
 )
@@ -25,11 +27,8 @@ from reformctl.errors import ReformctlError, UsageError
 from reformctl.models import LEVELS, STATUS_LABELS, schema_text
 from reformctl.plain import one_line
 
-app = typer.Typer()
-status_app = typer.Typer(help="记录事项的进展状态。", no_args_is_help=True)
-app.add_typer(status_app, name="status")
-due_app = typer.Typer(help="设置事项的完成期限。", no_args_is_help=True)
-app.add_typer(due_app, name="due")
+status_app = group("status", "记录事项的进展状态。")
+due_app = group("due", "设置事项的完成期限。")
 
 DateOption = Annotated[str | None, typer.Option("--date", help=f"记录日期，{DATE_HELP}；默认今天")]
 
@@ -83,7 +82,7 @@ def due_set(
     say(same if change is None else change.summary())
 
 
-@app.command()
+@command("undo")
 def undo(ident: IdArgument, commit: CommitOption = False, file: FileOption = None) -> None:
     """撤销一个事项的最后一条进展记录，恢复之前的状态（或期限）。
 
@@ -94,7 +93,7 @@ def undo(ident: IdArgument, commit: CommitOption = False, file: FileOption = Non
     say(edit.undo(loader.find_plan(file), ident, commit).summary())
 
 
-@app.command()
+@command("init")
 def init(
     force: Annotated[bool, typer.Option("--force", help="覆盖已有的文件")] = False,
     unit: Annotated[str | None, typer.Option("--unit", help="单位全称：由上级计划派生本单位的计划")] = None,

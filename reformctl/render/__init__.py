@@ -17,7 +17,7 @@ from reformctl.query import WARN_DAYS
 
 # command -> format -> "module:function" in this package; the first format is the default.
 FORMATS: dict[str, dict[str, str]] = {
-    "list": {"table": "screens:list_table", "json": "text:list_json", "csv": "text:list_csv", "md": "text:list_md"},
+    "list": {"table": "table:list_table", "json": "text:list_json", "csv": "text:list_csv", "md": "text:list_md"},
     "show": {"table": "screens:show"},
     "doc": {"table": "screens:doc"},
     "depts": {"table": "screens:depts"},

@@ -32,65 +32,77 @@ class Document:
 
 def period_document(period: Period) -> Document:
     """总体情况, 本期进展 by lead department, 逾期与临期, 本期完成, 各任务进度."""
-    plan, summary, since, until = period.plan, period.summary, period.since, period.until
-    scope = f"{period.dept}牵头事项 · " if period.dept else ""
-    late, soon = summary.overdue, summary.close
-    statuses = "，".join(f"{STATUS_LABELS[k]} {summary.by_status[k]} 项" for k in ("doing", "blocked", "todo"))
-    sections = [
-        Section(
-            "总体情况",
-            [
-                f"{scope}共 {summary.total} 项，已完成 {summary.done} 项（{summary.percent}%）；{statuses}。",
-                f"本期（{since} 至 {until}）记录进展 {len(period.changes)} 条，完成 {len(period.completed)} 项，"
-                f"调整期限 {len(period.moved)} 次；截至 {until}，逾期 {len(late)} 项，临期 {len(soon)} 项。",
-            ],
-        ),
-        Section("本期进展（按牵头部门）", [] if period.changes else ["本期没有进展记录。"]),
-    ]
-    for d in plan.departments:
-        mine = [(e, r) for e, r in period.changes if d.id in r.lead(plan)]
-        if mine:
-            sections.append(
-                Section(
-                    depts_label(plan, [d.id]),
-                    headers=["日期", "编号", "事项", "变化", "说明"],
-                    table=[
-                        [e.date.isoformat(), r.id, short(r.text), e.describe(), e.record.note or ""] for e, r in mine
-                    ],
-                    level=3,
-                )
-            )
-    sections.append(
-        Section(
-            "逾期与临期",
-            [] if late or soon else [f"截至 {until.isoformat()} 没有逾期或临期的事项。"],
-            ["编号", "事项", "牵头部门", "状态", "期限", "提示"],
-            [
-                [r.id, short(r.text), listed(r.lead(plan)), STATUS_LABELS[r.status], iso(r.due) or "", hint(r, until)]
-                for r in late + soon
-            ],
-        )
-    )
-    sections.append(
-        Section(
-            "本期完成",
-            [] if period.completed else ["本期没有完成的事项。"],
-            ["日期", "编号", "事项", "牵头部门", "说明"],
-            [
-                [e.date.isoformat(), r.id, short(r.text), listed(r.lead(plan)), e.record.note or ""]
-                for e, r in period.completed
-            ],
-        )
-    )
-    sections.append(
-        Section(
-            "各任务进度",
-            headers=["任务", "标题", "完成", "进度"],
-            table=[[g.key, g.label, f"{g.done}/{g.total}", f"{g.percent}%"] for g in summary.groups],
-            chart=summary.groups,
-        )
-    )
+    plan, since, until = period.plan, period.since, period.until
+    sections = [_overview(period), *_changes(period), _late(period), _completed(period), _progress(period)]
     subtitle = f"{plan.document.number} · 统计区间 {since.isoformat()} 至 {until.isoformat()}"
     if period.source:
         subtitle += f" · 计划文件 {period.source}"
     return Document(f"{plan.document.title}进展报告", subtitle, sections)
+
+
+def _overview(period: Period) -> Section:
+    summary, since, until = period.summary, period.since, period.until
+    scope = f"{period.dept}牵头事项 · " if period.dept else ""
+    statuses = "，".join(f"{STATUS_LABELS[k]} {summary.by_status[k]} 项" for k in ("doing", "blocked", "todo"))
+    return Section(
+        "总体情况",
+        [
+            f"{scope}共 {summary.total} 项，已完成 {summary.done} 项（{summary.percent}%）；{statuses}。",
+            f"本期（{since} 至 {until}）记录进展 {len(period.changes)} 条，完成 {len(period.completed)} 项，"
+            f"调整期限 {len(period.moved)} 次；截至 {until}，逾期 {len(summary.overdue)} 项，"
+            f"临期 {len(summary.close)} 项。",
+        ],
+    )
+
+
+def _changes(period: Period) -> list[Section]:
+    """The period's records, one table per lead department."""
+    plan = period.plan
+    sections = [Section("本期进展（按牵头部门）", [] if period.changes else ["本期没有进展记录。"])]
+    for d in plan.departments:
+        mine = [(e, r) for e, r in period.changes if d.id in r.lead(plan)]
+        if mine:
+            table = [[e.date.isoformat(), r.id, short(r.text), e.describe(), e.record.note or ""] for e, r in mine]
+            sections.append(
+                Section(
+                    depts_label(plan, [d.id]), headers=["日期", "编号", "事项", "变化", "说明"], table=table, level=3
+                )
+            )
+    return sections
+
+
+def _late(period: Period) -> Section:
+    plan, until = period.plan, period.until
+    late = period.summary.overdue + period.summary.close
+    return Section(
+        "逾期与临期",
+        [] if late else [f"截至 {until.isoformat()} 没有逾期或临期的事项。"],
+        ["编号", "事项", "牵头部门", "状态", "期限", "提示"],
+        [
+            [r.id, short(r.text), listed(r.lead(plan)), STATUS_LABELS[r.status], iso(r.due) or "", hint(r, until)]
+            for r in late
+        ],
+    )
+
+
+def _completed(period: Period) -> Section:
+    plan = period.plan
+    return Section(
+        "本期完成",
+        [] if period.completed else ["本期没有完成的事项。"],
+        ["日期", "编号", "事项", "牵头部门", "说明"],
+        [
+            [e.date.isoformat(), r.id, short(r.text), listed(r.lead(plan)), e.record.note or ""]
+            for e, r in period.completed
+        ],
+    )
+
+
+def _progress(period: Period) -> Section:
+    groups = period.summary.groups
+    return Section(
+        "各任务进度",
+        headers=["任务", "标题", "完成", "进度"],
+        table=[[g.key, g.label, f"{g.done}/{g.total}", f"{g.percent}%"] for g in groups],
+        chart=groups,
+    )

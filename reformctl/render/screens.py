@@ -4,8 +4,9 @@ move or hide what somebody else reads."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from reformctl import query
@@ -13,34 +14,23 @@ from reformctl.models import STATUS_LABELS, Item, Plan, Task
 from reformctl.plain import one_line
 from reformctl.query import ItemRecord, Row, listed
 from reformctl.render import View
-from reformctl.render.console import LIGHT_STYLES, STATUS_STYLES, Cell, draw, fills_screen, light_text, status_text
-from reformctl.render.words import LIGHT_AND_NONE, LIST_HEADERS, bar, counts, hint, light_label
-from reformctl.report import Summary
-from reformctl.rollup import LABELS, Rollup
+from reformctl.render.console import fills_screen, light_text, status_text
+from reformctl.render.table import Cell, draw
+from reformctl.render.words import LIGHT_AND_NONE, bar, counts, hint
+
+if TYPE_CHECKING:  # only `list` runs on every start-up: the others' imports wait for them
+    from reformctl.report import Summary
+    from reformctl.rollup import Rollup
+
+
+def _table(**options: Any) -> Any:
+    from rich.table import Table
+
+    return Table(header_style="bold", **options)
 
 
 def _line(out: Console, text: str, style: str | None = None) -> None:
     out.print(Text(one_line(text), style=style or ""))
-
-
-def list_table(view: View, rows: list[Row]) -> None:
-    plan = view.plan
-    assert plan is not None
-    with_due = any(row.due for row in rows)
-    headers = LIST_HEADERS if with_due else LIST_HEADERS[:4]
-    body: list[list[Cell]] = []
-    for row in rows:
-        cells = [(row.id, None), (row.text, None), (listed(row.lead(plan)), None)]
-        cells.append((STATUS_LABELS[row.status], STATUS_STYLES[row.status]))
-        if with_due:
-            value = query.light(row, view.as_of, view.warn_days)
-            cells += [
-                (row.due.isoformat() if row.due else "", None),
-                (light_label(value), LIGHT_STYLES.get(value or "")),
-            ]
-        body.append(cells)
-    draw(view.console, headers, body, flex=1)
-    view.console.print(Text(f"共 {len(rows)} 项", style="dim"))  # Text: no markup to parse
 
 
 def show(view: View, found: tuple[Task, Item | None]) -> None:
@@ -66,7 +56,7 @@ def show(view: View, found: tuple[Task, Item | None]) -> None:
     _line(out, f"进度：{done}/{total} 已完成（{query.percent(done, total)}%）")
     own_lead = any(item.lead for item in task.items)
     with_due = any(row.due for row in selected)
-    grid = Table(header_style="bold", expand=fills_screen(out))
+    grid = _table(expand=fills_screen(out))
     grid.add_column("编号", no_wrap=True)
     grid.add_column("内容", ratio=1, overflow="fold")  # CJK has no spaces to wrap at
     if own_lead:
@@ -137,7 +127,7 @@ def doc(view: View, plan: Plan) -> None:
 
 def depts(view: View, plan: Plan) -> None:
     selected = query.rows(plan)
-    grid = Table(header_style="bold")
+    grid = _table()
     for header in ("简称", "全称", "牵头任务", "事项", "已完成"):
         grid.add_column(header)
     for dept in plan.departments:
@@ -150,7 +140,7 @@ def depts(view: View, plan: Plan) -> None:
 
 
 def log(view: View, records: list[ItemRecord]) -> None:
-    grid = Table(header_style="bold")
+    grid = _table()
     for header in ("日期", "编号", "变化", "说明"):
         grid.add_column(header, overflow="fold")
     for found in records:
@@ -168,7 +158,7 @@ def summary(view: View, result: Summary) -> None:
     _line(out, f"状态：{counts(result.by_status, STATUS_LABELS)}")
     _line(out, f"未完成事项的期限：{counts(result.by_light, LIGHT_AND_NONE)}")
     by_dept = result.by == "dept"
-    grid = Table(header_style="bold", expand=fills_screen(out))
+    grid = _table(expand=fills_screen(out))
     grid.add_column("部门" if by_dept else "任务", no_wrap=True)
     grid.add_column("名称" if by_dept else "标题", ratio=1, no_wrap=True, overflow="ellipsis")
     grid.add_column("进度", no_wrap=True)
@@ -190,6 +180,8 @@ def summary(view: View, result: Summary) -> None:
 
 
 def rollup(view: View, result: Rollup) -> None:
+    from reformctl.rollup import LABELS
+
     out = view.console
     _line(out, f"{result.top.document.title} · {len(result.units)} 个单位", "bold")
     body: list[list[Cell]] = []
@@ -197,13 +189,13 @@ def rollup(view: View, result: Rollup) -> None:
         late = len(result.overdue[row.id])
         numbers = [(str(n), None) for n in result.counts(row.id).values()]
         body.append([(row.id, None), (row.text, None), *numbers, (str(late), "bold red" if late else None)])
-    draw(out, ["编号", "事项", *LABELS.values(), "逾期单位"], body, flex=1)
+    draw(view, ["编号", "事项", *LABELS.values(), "逾期单位"], body, flex=1)
     if result.focus:
         ident = result.rows[0].id
         units = [[(u.name, None), (u.level, None), (LABELS[result.status[ident][u.name]], None)] for u in result.units]
-        draw(out, ["单位", "级别", f"{ident} 的落实情况"], units, flex=None)
+        draw(view, ["单位", "级别", f"{ident} 的落实情况"], units, flex=None)
     else:
         units = [
             [(u.name, None), (u.level, None), ("{}/{}".format(*result.completion(u.name)), None)] for u in result.units
         ]
-        draw(out, ["单位", "级别", "已完成事项"], units, flex=None)
+        draw(view, ["单位", "级别", "已完成事项"], units, flex=None)

@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from reformctl.models import STATUS_LABELS, Plan
-from reformctl.query import LIGHTS, Row, listed
-from reformctl.report import NO_LIGHT, days_left
+from reformctl.query import LIGHTS, NO_LIGHT, Row, days_left, listed
 
 LIGHT_AND_NONE = {**LIGHTS, NO_LIGHT: "未设期限"}
 
