@@ -245,10 +245,10 @@ def check_splice(name: str, old: Any, new_text: str, target: Target) -> None:
     """The spliced text must validate, and read back as the old data with exactly the intended
     change at the row, and nothing else: else Refused, and nothing is written."""
     try:
-        new = reader.parse(new_text, name)
+        new = reader.checked_data(new_text, name)
     except PlanInvalid as exc:
         raise Refused(f"{name}: 修改后的文件无法通过校验，未写入：{exc.problems[0].message}") from None
-    if not same_except(old, new.data, target.loc, target.values):
+    if not same_except(old, new, target.loc, target.values):
         raise Refused(f"{name}: 这一处的写法无法精确修改，未写入；请手工编辑")
 
 

@@ -197,9 +197,7 @@ def _replace(target: Path, data: bytes, name: str, old: os.stat_result | None) -
         except (AttributeError, OSError):
             fd = os.open(temp, os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0), mode)
             named = True
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
+        _write_all(fd, data)
         if old is not None:
             _keep_owner(fd, old)
             os.fchmod(fd, mode)  # the old file's, not the umask's; after chown, which may clear bits
@@ -286,7 +284,9 @@ def write_output(output: Path, data: bytes, protected: list[Path]) -> str:
         except OSError as exc:
             raise ReformctlError(f"{name}: 无法写入：{reason(exc)}") from None
         try:
-            _write_fd(fd, data)
+            _write_all(fd, data)
+        except BrokenPipeError:
+            pass  # `-o /dev/stdout | head`: the reader has what it wanted
         finally:
             os.close(fd)
         return name
@@ -309,10 +309,7 @@ def _same(a: Path, b: Path) -> bool:
         return False
 
 
-def _write_fd(fd: int, data: bytes) -> None:
+def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
-    try:
-        while view:
-            view = view[os.write(fd, view) :]
-    except BrokenPipeError:
-        pass  # `| head`: the reader has what it wanted
+    while view:
+        view = view[os.write(fd, view) :]

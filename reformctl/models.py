@@ -254,24 +254,24 @@ def _bad_id(ident: str) -> str:
     return f'编号 {ident!r} 应只用半角数字和点，不含空格，如 "6.2"'
 
 
-def _implements(plan: Plan, entry: Task | Item, at: Loc) -> Iterator[tuple[Loc, str]]:
+def _implements(plan: Plan, tracked: Task | Item, at: Loc) -> Iterator[tuple[Loc, str]]:
     # Whether the ids exist is checked against the parent file (checks.Checker).
-    if entry.implements is not None and (plan.unit is None or plan.unit.parent is None):
+    if tracked.implements is not None and (plan.unit is None or plan.unit.parent is None):
         yield (*at, "implements"), "implements 落实的是上级计划的事项：请在 unit 中写明上级计划 parent"
-    for n, ident in enumerate(entry.implements or []):
+    for n, ident in enumerate(tracked.implements or []):
         if not ID.fullmatch(ident):
             yield (*at, "implements", n), _bad_id(ident)
 
 
-def _records(entry: Task | Item, at: Loc) -> Iterator[tuple[Loc, str]]:
-    for n, record in enumerate(entry.history or []):
+def _records(tracked: Task | Item, at: Loc) -> Iterator[tuple[Loc, str]]:
+    for n, record in enumerate(tracked.history or []):
         if record.status is None and record.due is None:
             yield (*at, "history", n), "进展记录需写明新状态 status，或调整后的期限 due"
 
 
-def _depts(plan: Plan, entry: Task | Item, at: Loc, known: str) -> Iterator[tuple[Loc, str]]:
+def _depts(plan: Plan, tracked: Task | Item, at: Loc, known: str) -> Iterator[tuple[Loc, str]]:
     for key in ("lead", "participants"):
-        for n, name in enumerate(getattr(entry, key) or []):
+        for n, name in enumerate(getattr(tracked, key) or []):
             if plan.dept_id(name) is None:
                 yield (*at, key, n), f"'{name}' 不是已登记的部门（departments 中有：{known}）"
 
@@ -293,11 +293,14 @@ def json_schema() -> dict[str, Any]:
 @contextmanager
 def no_gc() -> Iterator[None]:
     """Building a document allocates millions of objects that all stay alive: the cyclic
-    garbage collector would scan them again and again for nothing (half the time at 10,000 items)."""
+    garbage collector would scan them again and again for nothing (half the time at 10,000 items).
+    Once built, they are moved out of its sight (gc.freeze): they live as long as the command, and
+    every later collection (while a command makes its rows and output) would scan them again."""
     was = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
         if was:
             gc.enable()

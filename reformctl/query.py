@@ -258,7 +258,7 @@ def days_left(row: Row, as_of: dt.date) -> int:
 
 def rewind(plan: Plan, day: dt.date) -> Plan:
     """The plan as it stood at the end of `day`: records dated later are taken back, so a report
-    for a past date comes out the same whenever it is run. Only entries with later records change."""
+    for a past date comes out the same whenever it is run. Only rows with later records change."""
     tasks = []
     for task in plan.tasks:
         if task.items is None:

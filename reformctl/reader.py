@@ -72,6 +72,12 @@ def validate(text: str, name: str) -> Plan:
     return _validated(text, name, nodes=False)[2]
 
 
+def checked_data(text: str, name: str) -> Any:
+    """The plain values of a text that validates (PlanInvalid otherwise), without a node tree:
+    what the write path compares a spliced text by."""
+    return _validated(text, name, nodes=False)[0]
+
+
 def _validated(text: str, name: str, nodes: bool) -> tuple[Any, yaml.Node | None, Plan]:
     conflicts = _conflicts(text, name)
     if conflicts:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -71,3 +72,22 @@ def test_commands_load_on_demand_yet_all_are_known(plan_file, tmp_path):
     typo = reformctl("lst")
     assert typo.returncode == 2 and "Did you mean 'list'?" in typo.stderr
     assert "status" in reformctl("--help").stdout and reformctl("--version").returncode == 0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("args", [["list"], ["list", "--help"], ["status", "--help"], ["log", "--format", "json"]])
+def test_a_reader_that_stops_early_ends_the_command_quietly(plan_file, tmp_path, args):
+    """`reformctl list | head -1`: when the reader has gone, no 内部错误 and no traceback."""
+    read, write = os.pipe()
+    os.close(read)  # the reader has gone before the first write
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "reformctl", *args],
+            cwd=tmp_path,
+            stdout=write,
+            capture_output=False,
+            stderr=subprocess.PIPE,
+        )
+    finally:
+        os.close(write)
+    assert done.returncode == 1 and done.stderr == b""

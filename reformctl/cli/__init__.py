@@ -96,9 +96,6 @@ class Commands(TyperGroup):
         except (typer.Abort, KeyboardInterrupt):
             typer.echo("\n已中断", err=True)
             sys.exit(130)
-        except BrokenPipeError:  # `reformctl list | head`: the reader has what it wanted
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
-            sys.exit(1)
         sys.exit(code if isinstance(code, int) else 0)
 
     def invoke(self, ctx: typer.Context) -> Any:
@@ -109,7 +106,7 @@ class Commands(TyperGroup):
             tell(exc)
             raise typer.Exit(exc.exit_code) from None
         except (ClickException, typer.Exit, typer.Abort, KeyboardInterrupt, BrokenPipeError):
-            raise
+            raise  # a closed pipe (`| head`) ends quietly, with 1, in Typer's own handler
         except Exception as exc:  # a bug: said plainly, with the way to see more
             if os.environ.get("REFORMCTL_DEBUG"):
                 raise

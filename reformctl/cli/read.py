@@ -25,7 +25,7 @@ from reformctl.cli.options import (
 from reformctl.models import STATUS_HELP
 from reformctl.render import View, render
 
-IdOption = Annotated[
+TaskOrItemArgument = Annotated[
     str, typer.Argument(metavar="ID", help="任务或事项编号，如 6 或 6.2", autocompletion=completion.ids)
 ]
 
@@ -62,7 +62,10 @@ def list_(
 
 @command("show")
 def show(
-    ident: IdOption, as_of: AsOfOption = None, warn_days: WarnOption = query.WARN_DAYS, file: FileOption = None
+    ident: TaskOrItemArgument,
+    as_of: AsOfOption = None,
+    warn_days: WarnOption = query.WARN_DAYS,
+    file: FileOption = None,
 ) -> None:
     """显示一项任务（含事项与进度）或一个事项的全文。
 

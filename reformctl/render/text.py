@@ -1,7 +1,7 @@
 """The text formats: JSON for programs, CSV for spreadsheets, Markdown for people.
 
-One JSON shape everywhere: a top-level array or object with one entry per line (compact
-entries use the C encoder; a line per entry reads and greps well), Chinese kept literal.
+One JSON shape everywhere: a top-level array or object with one member per line (compact
+members use the C encoder; a line per member reads and greps well), Chinese kept literal.
 People's text is escaped for each format (plain.md, plain.csv_cell); JSON keeps it exact.
 """
 
@@ -25,8 +25,8 @@ from reformctl.rollup import LABELS, Rollup
 def json_text(value: list[Any] | dict[str, Any]) -> str:
     dumps = json.JSONEncoder(ensure_ascii=False).encode
     if isinstance(value, dict):
-        entries = [f"{dumps(key)}: {dumps(item)}" for key, item in value.items()]
-        return "{\n" + ",\n".join(entries) + "\n}\n"
+        members = [f"{dumps(key)}: {dumps(item)}" for key, item in value.items()]
+        return "{\n" + ",\n".join(members) + "\n}\n"
     return "[" + "".join(("," if n else "") + "\n" + dumps(item) for n, item in enumerate(value)) + "\n]\n"
 
 
