@@ -85,3 +85,13 @@ def test_silent_on_a_broken_file(tmp_path: Path):
     (tmp_path / "data" / "tasks-2020.yaml").write_text("tasks: [\n", encoding="utf-8")
     assert bash("reformctl show ") == []
     assert bash("reformctl status set 6.2 ") == STATUSES
+
+
+def test_every_command_is_offered(tmp_path: Path):
+    """Commands are loaded on demand, yet completion offers each of them, and their subcommands."""
+    assert bash("reformctl ") == [
+        "list", "show", "doc", "depts", "validate", "schema", "status", "due", "undo", "log",
+        "init", "rollup", "summary", "report", "export",
+    ]  # fmt: skip
+    assert bash("reformctl s") == ["show", "schema", "status", "summary"]
+    assert bash("reformctl due ") == ["set"]
