@@ -54,8 +54,8 @@ def departments(ctx: typer.Context, incomplete: str) -> Choices:
     plan = _plan(ctx)
     if plan is None:
         return []
-    choices = [(d.id, d.name) for d in plan.departments]
-    choices += [(d.name, d.id) for d in plan.departments if d.name != d.id]
+    choices = [(d.id, d.full) for d in plan.departments]
+    choices += [(d.name, d.id) for d in plan.departments if d.name and d.name != d.id]
     return _matching(choices, incomplete)
 
 

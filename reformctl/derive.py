@@ -35,7 +35,7 @@ def derive(parent: Plan, parent_path: Path, out: Path, name: str, level: str) ->
         "document:",
         *(f"  {key}: {_value(value)}" for key, value in parent.document.model_dump(exclude_none=True).items()),
         "departments:",
-        *(f"  - {{id: {yaml_text(d.id)}, name: {yaml_text(d.name)}}}" for d in parent.departments),
+        *(_department(d.id, d.name) for d in parent.departments),
         "tasks:",
     ]
     for task in parent.tasks:
@@ -84,3 +84,8 @@ def _list(values: list[str]) -> str:
 
 def _value(value: object) -> str:
     return value.isoformat() if isinstance(value, dt.date) else yaml_text(str(value))
+
+
+def _department(ident: str, name: str | None) -> str:
+    full = f", name: {yaml_text(name)}" if name else ""
+    return f"  - {{id: {yaml_text(ident)}{full}}}"

@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from reformctl import files, loader, reader, splice
 from reformctl.errors import PlanInvalid, Refused, UsageError, notice
-from reformctl.models import STATUS_LABELS, Loc, Plan
+from reformctl.models import NOT_APPLICABLE, STATUS_LABELS, Loc, Plan
 from reformctl.query import find, typed
 
 __all__ = ["Refused"]
@@ -87,6 +87,8 @@ def set_status(
     """Set a row's status and append a history record; None when there is nothing to change.
     The same status with a note is a progress note: a record that keeps the status."""
     ident = typed(ident)  # ６．２ is 6.2
+    if status == NOT_APPLICABLE and not (note or "").strip():
+        raise UsageError(f"{ident} 设为不适用需写明理由：请加 --note，如 --note 本地无此项工作")
 
     def edit(text: str, source: reader.Source) -> tuple[str, Target, Change | None]:
         target = Target(source, ident)

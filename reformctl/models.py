@@ -19,7 +19,15 @@ from pydantic import BaseModel, ConfigDict, Field
 
 # The one definition of the statuses and the unit levels: the model, the schema, the options,
 # completion and every label are made from these.
-STATUS_LABELS: dict[str, str] = {"todo": "未启动", "doing": "推进中", "done": "已完成", "blocked": "受阻"}
+STATUS_LABELS: dict[str, str] = {
+    "todo": "未启动",
+    "doing": "推进中",
+    "done": "已完成",
+    "blocked": "受阻",
+    "na": "不适用",
+}
+STATUS_ALIASES = {"不涉及": "na", "n/a": "na"}  # other words clerks type for a status
+NOT_APPLICABLE = "na"  # needs a reason (a record's note); counts neither as done nor as open
 Status = Literal[tuple(STATUS_LABELS)]  # type: ignore[valid-type]
 STATUS_HELP = " / ".join(f"{key} {label}" for key, label in STATUS_LABELS.items())
 LEVELS = ("全国", "省级", "市级", "县级")
@@ -97,7 +105,19 @@ class Document(Strict):
 
 class Department(Strict):
     id: str = Field(description="简称，如 学会部")
-    name: str = Field(description="全称，如 学会学术部")
+    name: str | None = Field(None, description="全称，如 学会学术部；文件未写明时可不填")
+
+    @property
+    def full(self) -> str:
+        """The full name, or the short one where the file gives no other."""
+        return self.name or self.id
+
+
+class TaskGroup(Strict):
+    """重点任务中的一组，如（一）深化组织体系改革"""
+
+    id: str = Field(description='组号，如 "1"（加引号）', json_schema_extra=ID_SCHEMA)
+    title: str
 
 
 class Section(Strict):
@@ -152,6 +172,7 @@ class Task(Strict):
 
     id: str = Field(description='任务编号，如 "6"（加引号）', json_schema_extra=ID_SCHEMA)
     title: str
+    group: str | None = Field(None, description="所属分组的组号（见 groups）")
     lead: DeptRefs = Field(description="牵头部门，按文件顺序")
     text: str | None = Field(None, description="没有编号事项时的任务内容")
     items: list[Item] | None = None
@@ -180,6 +201,7 @@ class Plan(Strict):
     preamble: str | None = None
     requirements: str | None = Field(None, description="总体要求")
     principles: list[Section] = Field([], description="基本原则")  # not default_factory=list: inspecting it costs ms
+    groups: list[TaskGroup] = Field([], description="任务分组（文件把重点任务分为几组时）")
     tasks: list[Task]
     tasks_note: str | None = None
     safeguards: list[Section] = Field([], description="组织保障")
@@ -187,7 +209,7 @@ class Plan(Strict):
     @cached_property
     def _dept_ids(self) -> dict[str, str]:
         # Looked up for every row: a dict in the instance, not a search (nor a private attribute).
-        return {key: d.id for d in reversed(self.departments) for key in (d.name, d.id)}
+        return {key: d.id for d in reversed(self.departments) for key in (d.name, d.id) if key}
 
     def dept_id(self, name: str) -> str | None:
         """The short id for a department given by id or full name."""
@@ -206,6 +228,8 @@ def check(plan: Plan) -> Iterator[tuple[Loc, str]]:
     yield from _unique(plan.principles, "principles", "id", "原则编号")
     yield from _unique(plan.safeguards, "safeguards", "id", "保障编号")
     yield from _unique(plan.tasks, "tasks", "id", "任务编号")
+    yield from _unique(plan.groups, "groups", "id", "分组编号")
+    groups = {g.id for g in plan.groups}
     if plan.unit is not None and not plan.unit.name.strip():
         yield ("unit", "name"), "单位名称不能为空"
     known = "、".join(d.id for d in plan.departments)
@@ -214,6 +238,8 @@ def check(plan: Plan) -> Iterator[tuple[Loc, str]]:
         here: Loc = ("tasks", t)
         if not ID.fullmatch(task.id):
             yield (*here, "id"), _bad_id(task.id)
+        if task.group is not None and task.group not in groups:
+            yield (*here, "group"), f"分组 '{task.group}' 不在 groups 中（有：{'、'.join(groups) or '无'}）"
         yield from _depts(plan, task, here, known)
         yield from _records(task, here)
         yield from _implements(plan, task, here)
@@ -245,6 +271,8 @@ def _unique(rows: list[Any], where: str, key: str, what: str) -> Iterator[tuple[
     seen: set[str] = set()
     for n, row in enumerate(rows):
         value = getattr(row, key)
+        if value is None:
+            continue
         if value in seen:
             yield (where, n, key), f"{what} '{value}' 重复"
         seen.add(value)
@@ -267,6 +295,14 @@ def _records(tracked: Task | Item, at: Loc) -> Iterator[tuple[Loc, str]]:
     for n, record in enumerate(tracked.history or []):
         if record.status is None and record.due is None:
             yield (*at, "history", n), "进展记录需写明新状态 status，或调整后的期限 due"
+    if tracked.status == NOT_APPLICABLE and na_reason(tracked) is None:
+        yield (*at, "status"), "不适用（na）需写明理由：在 history 中加一条 {date, status: na, note: 理由}"
+
+
+def na_reason(tracked: Task | Item) -> str | None:
+    """Why a row does not apply: the note of the latest record that set it to na."""
+    found = [r.note for r in tracked.history or [] if r.status == NOT_APPLICABLE and r.note]
+    return found[-1] if found else None
 
 
 def _depts(plan: Plan, tracked: Task | Item, at: Loc, known: str) -> Iterator[tuple[Loc, str]]:

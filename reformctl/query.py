@@ -9,7 +9,17 @@ from collections.abc import Iterable
 from typing import TypeVar
 
 from reformctl.errors import UsageError
-from reformctl.models import STATUS_LABELS, Item, Plan, Record, Task, status_choices
+from reformctl.models import (
+    NOT_APPLICABLE,
+    STATUS_ALIASES,
+    STATUS_LABELS,
+    Item,
+    Plan,
+    Record,
+    Task,
+    na_reason,
+    status_choices,
+)
 
 Tracked = TypeVar("Tracked", Item, Task)
 
@@ -48,6 +58,11 @@ class Row:
     def history(self) -> list[Record]:
         return self.tracked.history or []
 
+    @property
+    def reason(self) -> str | None:
+        """Why the row does not apply, when its status is na."""
+        return na_reason(self.tracked) if self.status == NOT_APPLICABLE else None
+
     def lead(self, plan: Plan) -> list[str]:
         """The lead departments' short ids: the item's own, else its task's."""
         return plan.dept_ids((self.item.lead if self.item else None) or self.task.lead)
@@ -81,8 +96,9 @@ def rows(plan: Plan) -> list[Row]:
 
 
 def progress(selected: Iterable[Row]) -> tuple[int, int]:
-    """(done, total): a task's progress is derived from its items, never stored."""
-    statuses = [row.status for row in selected]
+    """(done, total): a task's progress is derived from its items, never stored. A row that
+    does not apply (na) is left out of both: it is neither done nor owed."""
+    statuses = [row.status for row in selected if row.status != NOT_APPLICABLE]
     return statuses.count("done"), len(statuses)
 
 
@@ -125,7 +141,9 @@ def status_name(value: str) -> str:
     for key, label in STATUS_LABELS.items():
         if wanted.lower() == key or wanted == label:
             return key
-    choices = [*STATUS_LABELS, *STATUS_LABELS.values()]
+    if wanted.lower() in STATUS_ALIASES:
+        return STATUS_ALIASES[wanted.lower()]
+    choices = [*STATUS_LABELS, *STATUS_LABELS.values(), *STATUS_ALIASES]
     raise UsageError(f"未知状态 '{value}'{_near(wanted, choices)}可选：{status_choices()}")
 
 
@@ -133,7 +151,7 @@ def dept_name(plan: Plan, value: str) -> str:
     """A department given by short id or full name -> its short id."""
     found = plan.dept_id(typed(value))
     if found is None:
-        choices = [name for d in plan.departments for name in (d.id, d.name)]
+        choices = [name for d in plan.departments for name in (d.id, d.name) if name]
         raise UsageError(f"未知部门 '{value}'{_near(typed(value), choices)}已登记的部门：{depts_label(plan)}")
     return found
 
@@ -179,7 +197,7 @@ def select(
 
 def depts_label(plan: Plan, ids: list[str] | None = None) -> str:
     """学会部（学会学术部）、办公厅: short ids with the full name where it differs."""
-    names = {d.id: d.name for d in plan.departments}
+    names = {d.id: d.full for d in plan.departments}
     shown = [d.id for d in plan.departments] if ids is None else ids
     return listed(f"{i}（{names[i]}）" if names.get(i, i) != i else i for i in shown)
 
@@ -243,7 +261,7 @@ def history(
 
 def light(row: Row, as_of: dt.date, warn_days: int = WARN_DAYS) -> str | None:
     """red: overdue; yellow: due within warn_days; green: on track; None: done or no deadline."""
-    if row.status == "done" or row.due is None:
+    if row.status in ("done", NOT_APPLICABLE) or row.due is None:
         return None
     if row.due < as_of:
         return "red"

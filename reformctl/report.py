@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from reformctl.models import STATUS_LABELS, Plan
+from reformctl.models import NOT_APPLICABLE, STATUS_LABELS, Plan
 from reformctl.query import LIGHTS, NO_LIGHT, WARN_DAYS, ItemRecord, Row, iso, light, percent, progress, rows
 
 
@@ -28,9 +28,9 @@ class Progress:
 class Summary:
     as_of: dt.date
     done: int
-    total: int
+    total: int  # the rows that apply: na is counted in by_status only
     by_status: dict[str, int]
-    by_light: dict[str, int]  # over the rows not yet done, NO_LIGHT for those without a deadline
+    by_light: dict[str, int]  # over the open rows (not done, not na), NO_LIGHT for those without a deadline
     groups: list[Progress]
     by: str  # "task" or "dept": what the groups are
     overdue: list[Row]
@@ -44,7 +44,7 @@ class Summary:
 def groups(plan: Plan, selected: list[Row], by: str) -> list[Progress]:
     """Per task, or per department (a task led by several departments counts for each)."""
     if by == "dept":
-        found = [(d.id, d.name, [r for r in selected if d.id in r.lead(plan)]) for d in plan.departments]
+        found = [(d.id, d.full, [r for r in selected if d.id in r.lead(plan)]) for d in plan.departments]
     else:
         found = [(t.id, t.title, [r for r in selected if r.task is t]) for t in plan.tasks]
     return [Progress(key, label, *progress(members)) for key, label, members in found if members]
@@ -52,11 +52,12 @@ def groups(plan: Plan, selected: list[Row], by: str) -> list[Progress]:
 
 def summarize(plan: Plan, selected: list[Row], as_of: dt.date, warn_days: int = WARN_DAYS, by: str = "task") -> Summary:
     lights = {row.id: light(row, as_of, warn_days) for row in selected}
-    open_rows = [row for row in selected if row.status != "done"]
+    open_rows = [row for row in selected if row.status not in ("done", NOT_APPLICABLE)]
+    done, total = progress(selected)  # a row that does not apply counts on its own
     return Summary(
         as_of=as_of,
-        done=sum(row.status == "done" for row in selected),
-        total=len(selected),
+        done=done,
+        total=total,
         by_status={key: sum(row.status == key for row in selected) for key in STATUS_LABELS},
         by_light={key: sum((lights[row.id] or NO_LIGHT) == key for row in open_rows) for key in (*LIGHTS, NO_LIGHT)},
         groups=groups(plan, selected, by),

@@ -17,7 +17,7 @@ from pathlib import Path
 from reformctl import loader, query
 from reformctl.checks import Checker, parent_path
 from reformctl.errors import Problem, ReformctlError
-from reformctl.models import STATUS_LABELS, Plan, Unit
+from reformctl.models import NOT_APPLICABLE, STATUS_LABELS, Plan, Unit
 from reformctl.query import Row
 
 MAX_CHAIN = 16  # plans above a unit: national, province, city, county leave room to spare
@@ -35,6 +35,14 @@ class RolledUnit:
     path: Path
 
 
+@dataclass(frozen=True)
+class Late:
+    """A unit late on a top row: the earliest missed deadline of its rows that carry it out."""
+
+    due: dt.date
+    days: int
+
+
 @dataclass
 class Rollup:
     """For each row of the top plan, the status each unit has reached in carrying it out."""
@@ -44,32 +52,61 @@ class Rollup:
     rows: list[Row]
     units: list[RolledUnit] = field(default_factory=list)
     status: dict[str, dict[str, str]] = field(default_factory=dict)  # row id -> unit name -> status
-    overdue: dict[str, list[str]] = field(default_factory=dict)  # row id -> the units late on it
+    overdue: dict[str, dict[str, Late]] = field(default_factory=dict)  # row id -> unit name -> how late
+    reasons: dict[str, dict[str, str]] = field(default_factory=dict)  # row id -> unit name -> why na
     focus: bool = False  # narrowed to one row (--item): shown unit by unit
+    by: str = "item"  # or "task": each unit's share of each task's rows done
 
     def counts(self, ident: str) -> dict[str, int]:
         found = Counter(self.status[ident].values())
         return {key: found[key] for key in LABELS}
 
     def completion(self, unit: str) -> tuple[int, int]:
-        done = sum(self.status[row.id][unit] == "done" for row in self.rows)
-        return done, len(self.rows)
+        """(done, owed): the top rows the unit has completed, of those that apply to it."""
+        reached = [self.status[row.id][unit] for row in self.rows]
+        return reached.count("done"), len(reached) - reached.count(NOT_APPLICABLE)
 
     def only(self, ident: str) -> Rollup:
         """The same roll-up for one row of the top plan."""
         return replace(self, rows=[row for row in self.rows if row.id == ident], focus=True)
 
+    def tasks(self) -> list[tuple[str, str]]:
+        """The top plan's tasks (id, title), for the task view."""
+        return [(task.id, task.title) for task in self.top.tasks]
+
+    def task_share(self, task: str, unit: str) -> tuple[int, int]:
+        """(done, owed): of one task's rows, those the unit has completed, of those that apply to it."""
+        reached = [self.status[row.id][unit] for row in self.rows if row.task.id == task]
+        return reached.count("done"), len(reached) - reached.count(NOT_APPLICABLE)
+
+    def _shares(self, unit: str) -> dict[str, dict[str, int]]:
+        shares = {task: self.task_share(task, unit) for task, _ in self.tasks()}
+        return {task: {"done": done, "owed": owed} for task, (done, owed) in shares.items()}
+
     def as_json(self) -> list[dict[str, object]]:
+        if self.by == "task":
+            return [{"unit": u.name, "level": u.level, "tasks": self._shares(u.name)} for u in self.units]
         return [
-            {"id": row.id, "text": row.text, "units": self.status[row.id], "counts": self.counts(row.id)}
+            {
+                "id": row.id,
+                "text": row.text,
+                "units": self.status[row.id],
+                "counts": self.counts(row.id),
+                "overdue": {unit: late.days for unit, late in self.overdue[row.id].items()},
+                "reasons": self.reasons[row.id],
+            }
             for row in self.rows
         ]
 
 
 def combine(statuses: list[str]) -> str:
-    """All done → done; any blocked → blocked; any doing or done → doing; else todo; none → untaken."""
+    """All done → done; any blocked → blocked; any doing or done → doing; else todo; none → untaken.
+    Rows a unit marked na (with a reason) leave the others to decide; all na → na."""
     if not statuses:
         return UNTAKEN
+    if all(s == NOT_APPLICABLE for s in statuses):
+        return NOT_APPLICABLE
+    statuses = [s for s in statuses if s != NOT_APPLICABLE]
     if all(s == "done" for s in statuses):
         return "done"
     if "blocked" in statuses:
@@ -210,7 +247,8 @@ def rollup(
     result = Rollup(top_plan, top_path, query.rows(top_plan))
     ids = [row.id for row in result.rows]
     result.status = {ident: {} for ident in ids}
-    result.overdue = {ident: [] for ident in ids}
+    result.overdue = {ident: {} for ident in ids}
+    result.reasons = {ident: {} for ident in ids}
     to_top = ToTop(checker, top_path, ids)
     for candidate in kept:
         add_unit(result, candidate, to_top.ids(candidate.path, candidate.chain), as_of, warn_days)
@@ -218,17 +256,21 @@ def rollup(
 
 
 def add_unit(result: Rollup, unit: Candidate, ids: dict[str, set[str]], as_of: dt.date, warn_days: int) -> None:
-    """Count one unit: for each top row, its rows that carry it out, combined; late on it once."""
+    """Count one unit: for each top row, its rows that carry it out, combined; how late it is on
+    it (the earliest missed deadline), and why a row does not apply."""
     name = unit.unit.name
     result.units.append(RolledUnit(name, unit.unit.level, unit.path))
     reached: dict[str, list[str]] = {row.id: [] for row in result.rows}
-    late: set[str] = set()
     for row in query.rows(query.rewind(unit.plan, as_of)):
         for ident in ids.get(row.id, ()):
             reached[ident].append(row.status)
             if query.light(row, as_of, warn_days) == "red":
-                late.add(ident)
+                assert row.due is not None  # a red light has a deadline
+                days = -query.days_left(row, as_of)
+                known = result.overdue[ident].get(name)
+                if known is None or days > known.days:
+                    result.overdue[ident][name] = Late(row.due, days)
+            if row.reason:
+                result.reasons[ident][name] = row.reason
     for ident, statuses in reached.items():
         result.status[ident][name] = combine(statuses)
-    for ident in late:
-        result.overdue[ident].append(name)

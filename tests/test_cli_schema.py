@@ -28,7 +28,7 @@ def test_schema_is_draft_7_for_yaml_language_server():
     text = json.dumps(schema)
     assert "$defs" not in text and "#/definitions/Task" in text
     task = schema["definitions"]["Item"]["properties"]["status"]
-    assert task["enum"] == ["todo", "doing", "done", "blocked"]
+    assert task["enum"] == ["todo", "doing", "done", "blocked", "na"]
 
 
 def test_data_file_points_at_the_schema():

@@ -15,7 +15,7 @@ def summary(*args: str) -> dict:
 def test_numbers_at_the_end_of_september(history_plan: Path):
     data = summary("--as-of", "2020-09-30")
     assert (data["done"], data["total"]) == (1, 37)
-    assert data["by_status"] == {"todo": 33, "doing": 3, "done": 1, "blocked": 0}
+    assert data["by_status"] == {"todo": 33, "doing": 3, "done": 1, "blocked": 0, "na": 0}
     assert data["by_light"] == {"red": 1, "yellow": 1, "green": 1, "none": 33}
     assert data["overdue"] == ["9.1"] and data["close"] == ["2"]
     groups = {g["id"]: (g["done"], g["total"]) for g in data["groups"]}
@@ -24,7 +24,7 @@ def test_numbers_at_the_end_of_september(history_plan: Path):
 
 def test_numbers_in_december_by_department(history_plan: Path):
     data = summary("--as-of", "2020-12-01", "--by", "dept")
-    assert data["by_status"] == {"todo": 31, "doing": 3, "done": 2, "blocked": 1}
+    assert data["by_status"] == {"todo": 31, "doing": 3, "done": 2, "blocked": 1, "na": 0}
     assert data["overdue"] == ["2", "9.1"]
     groups = {g["id"]: (g["done"], g["total"]) for g in data["groups"]}
     # a task led by several departments counts for each

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from reformctl.cli import app
 
-STATUSES = ["todo", "doing", "done", "blocked", "未启动", "推进中", "已完成", "受阻"]
+STATUSES = ["todo", "doing", "done", "blocked", "na", "未启动", "推进中", "已完成", "受阻", "不适用"]
 
 
 def bash(line: str) -> list[str]:

@@ -86,7 +86,12 @@ def export(
 @command("rollup")
 def rollup_(
     paths: Annotated[list[Path] | None, typer.Argument(metavar="[PATH]...", help="单位计划文件或文件夹")] = None,
-    item: Annotated[str | None, typer.Option("--item", help="只看顶层计划的这个事项，如 6.2")] = None,
+    item: Annotated[
+        str | None, typer.Option("--item", help="只看顶层计划的这个事项，如 6.2：逐个单位列出，并列出逾期单位")
+    ] = None,
+    by: Annotated[
+        str, choice("--by", ["item", "task"], "按事项（各单位的状态）或按任务（各单位完成事项的占比）")
+    ] = "item",
     level: Annotated[str | None, choice("--level", list(LEVELS), "只看这一级的单位")] = None,
     fmt: Annotated[str, format_option("rollup")] = "table",
     output: OutputOption = None,
@@ -94,7 +99,7 @@ def rollup_(
     warn_days: WarnOption = query.WARN_DAYS,
     file: Annotated[Path | None, file_option("汇总到这个计划；默认为各单位共同的顶层计划")] = None,
 ) -> None:
-    """汇总各单位计划：顶层计划（或 -f 给出的计划）的每个事项，各单位落实到了哪一步。
+    """汇总各单位计划：顶层计划（或 -f 给出的计划）的每个事项，各单位落实到了哪一步，谁逾期、逾期多久。
 
     例：reformctl rollup plans/ ；reformctl rollup plans/ --item 6.2 ；reformctl rollup --format html -o 汇总.html
     """
@@ -109,6 +114,7 @@ def rollup_(
     if item is not None:
         task, found = query.find(result.top, item)
         result = result.only((found or task).id)
+    result.by = by
     view = View(result.top, day, warn_days, no_color=options.NO_COLOR)
     emit(render("rollup", fmt, view, result), output, result.top_path)
     if problems:

@@ -27,13 +27,26 @@ th { background: #eee; white-space: nowrap; } td.n { white-space: nowrap; }
 tr { page-break-inside: avoid; } thead { display: table-header-group; }
 svg { width: 100%; height: auto; } h2, h3 { page-break-after: avoid; }
 th.u { writing-mode: vertical-rl; font-weight: normal; }
-td.c { width: 12pt; min-width: 12pt; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+td.c { width: 12pt; min-width: 12pt; text-align: center; font-size: 8pt;
+       -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+.late { background-image: repeating-linear-gradient(45deg, transparent 0 3px, rgba(0,0,0,.6) 3px 4px);
+        outline: 2px solid #000; outline-offset: -2px; }
 td.t { max-width: 60mm; }
-.k { display: inline-block; width: 10pt; height: 10pt; border: 1px solid #999; margin: 0 2pt 0 8pt;
+.k { display: inline-block; min-width: 10pt; height: 10pt; line-height: 10pt; font-size: 8pt; text-align: center;
+     border: 1px solid #999; margin: 0 2pt 0 8pt; vertical-align: middle;
      -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 """
 
-COLOURS = {"done": "#3a8f4a", "doing": "#e0b030", "blocked": "#c0392b", "todo": "#cfcfcf", UNTAKEN: "#ffffff"}
+COLOURS = {
+    "done": "#3a8f4a",
+    "doing": "#e0b030",
+    "blocked": "#c0392b",
+    "todo": "#cfcfcf",
+    "na": "#8c8c8c",
+    UNTAKEN: "#ffffff",
+}
+# Each status readable without colour, as printed in black and white: a mark in the cell.
+MARKS = {"done": "✓", "doing": "进", "blocked": "阻", "todo": "未", "na": "—", UNTAKEN: ""}
 
 
 def page(title: str, body: list[str], wide: bool = False) -> str:
@@ -96,29 +109,66 @@ def svg_chart(bars: list[Progress]) -> str:
 
 
 def rollup(view: View, result: Rollup) -> str:
-    """A heat map of rows × units with the totals."""
+    """A heat map of rows × units with the totals, then the late units by name and the rows that do
+    not apply. Each cell carries its status as a mark, and a late cell a hatch and a frame, so a
+    black-and-white print says what the colours say."""
+    from reformctl.render import rolled
+
+    title = f"{result.top.document.title} 落实情况汇总"
+    if result.by == "task":
+        return page(title, [f"<h1>{escape(title)}</h1>", f"<p>截至 {view.as_of}，各单位每项任务已完成的事项占比。</p>",
+                            _task_map(result)], wide=True)  # fmt: skip
     head = "".join(f'<th class="u" title="{escape(u.level)}">{escape(u.name)}</th>' for u in result.units)
     body = []
     for row in result.rows:
-        cells = "".join(
-            f'<td class="c" style="background:{COLOURS[s]}" title="{escape(name)}：{LABELS[s]}"></td>'
-            for name, s in ((u.name, result.status[row.id][u.name]) for u in result.units)
-        )
+        cells = "".join(_cell(result, row.id, u.name) for u in result.units)
         totals = " ".join(f"{LABELS[k]} {n}" for k, n in result.counts(row.id).items() if n)
         text = escape(row.text[:40])
         body.append(
             f'<tr><th>{escape(row.id)}</th><td class="t">{text}</td>{cells}<td class="n">{escape(totals)}</td></tr>'
         )
     done = "".join(f'<td class="n">{d}/{t}</td>' for d, t in (result.completion(u.name) for u in result.units))
-    legend = " ".join(f'<span class="k" style="background:{COLOURS[k]}"></span>{v}' for k, v in LABELS.items())
-    title = f"{result.top.document.title} 落实情况汇总"
-    return page(
-        title,
-        [
-            f"<h1>{escape(title)}</h1>",
-            f"<p>截至 {view.as_of}，共 {len(result.units)} 个单位。{legend}</p>",
-            f"<table><thead><tr><th>编号</th><th>事项</th>{head}<th>合计</th></tr></thead>\n<tbody>{''.join(body)}\n"
-            f'<tr><th colspan="2">已完成事项</th>{done}<td></td></tr></tbody></table>',
-        ],
-        wide=True,
+    legend = (
+        " ".join(
+            f'<span class="k" style="background-color:{COLOURS[k]}">{MARKS[k]}</span>{v}' for k, v in LABELS.items()
+        )
+        + ' <span class="k late"></span>逾期'
     )
+    parts = [
+        f"<h1>{escape(title)}</h1>",
+        f"<p>截至 {view.as_of}，共 {len(result.units)} 个单位。{legend}</p>",
+        f"<table><thead><tr><th>编号</th><th>事项</th>{head}<th>合计</th></tr></thead>\n<tbody>{''.join(body)}\n"
+        f'<tr><th colspan="2">已完成事项</th>{done}<td></td></tr></tbody></table>',
+    ]
+    for heading, (headers, rows) in (("逾期单位", rolled.late(result)), ("不适用", rolled.not_applicable(result))):
+        if rows:
+            parts += [f"<h2>{heading}</h2>", table(headers, rows)]
+    return page(title, parts, wide=True)
+
+
+def _cell(result: Rollup, ident: str, unit: str) -> str:
+    from reformctl.render import rolled
+
+    status = result.status[ident][unit]
+    late = " late" if unit in result.overdue[ident] else ""
+    said = escape(f"{unit}：{rolled.cell(result, ident, unit)}")
+    ink = "#fff" if status in ("done", "blocked", "na") else "#000"  # the mark stays legible on dark cells
+    style = f"background-color:{COLOURS[status]};color:{ink}"
+    return f'<td class="c{late}" style="{style}" title="{said}">{MARKS[status]}</td>'
+
+
+def _task_map(result: Rollup) -> str:
+    """Units × tasks, each cell the share done, shaded from white to green, with the figure."""
+    from reformctl.render import rolled
+
+    headers, rows = rolled.tasks(result)
+    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
+    body = []
+    for row, unit in zip(rows, result.units, strict=True):
+        cells = []
+        for (task, _), shown in zip(result.tasks(), row[2:], strict=True):
+            done, owed = result.task_share(task, unit.name)
+            light = 100 - 55 * done // owed if owed else 100
+            cells.append(f'<td class="n" style="background:hsl(130,40%,{light}%)">{escape(shown)}</td>')
+        body.append(f"<tr><th>{escape(row[0])}</th><td>{escape(row[1])}</td>{''.join(cells)}</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"

@@ -44,10 +44,12 @@ def _overview(period: Period) -> Section:
     summary, since, until = period.summary, period.since, period.until
     scope = f"{period.dept}牵头事项 · " if period.dept else ""
     statuses = "，".join(f"{STATUS_LABELS[k]} {summary.by_status[k]} 项" for k in ("doing", "blocked", "todo"))
+    na = summary.by_status.get("na", 0)
     return Section(
         "总体情况",
         [
-            f"{scope}共 {summary.total} 项，已完成 {summary.done} 项（{summary.percent}%）；{statuses}。",
+            f"{scope}共 {summary.total} 项，已完成 {summary.done} 项（{summary.percent}%）；{statuses}。"
+            + (f"另有不适用 {na} 项，不计入完成率。" if na else ""),
             f"本期（{since} 至 {until}）记录进展 {len(period.changes)} 条，完成 {len(period.completed)} 项，"
             f"调整期限 {len(period.moved)} 次；截至 {until}，逾期 {len(summary.overdue)} 项，"
             f"临期 {len(summary.close)} 项。",

@@ -15,7 +15,7 @@ from reformctl.plain import one_line
 from reformctl.query import ItemRecord, Row, listed
 from reformctl.render import View
 from reformctl.render.console import fills_screen, light_text, status_text
-from reformctl.render.table import Cell, draw
+from reformctl.render.table import draw
 from reformctl.render.words import LIGHT_AND_NONE, bar, counts, hint
 
 if TYPE_CHECKING:  # only `list` runs on every start-up: the others' imports wait for them
@@ -82,7 +82,8 @@ def _row_details(view: View, row: Row) -> None:
     _line(out, f"牵头部门：{query.depts_label(plan, row.lead(plan))}")
     if row.participants(plan):
         _line(out, f"参与部门：{query.depts_label(plan, row.participants(plan))}")
-    out.print(Text("状态：").append_text(status_text(row.status)))
+    status = Text("状态：").append_text(status_text(row.status))
+    out.print(status.append(f"（{one_line(row.reason)}）" if row.reason else "", style="bright_black"))
     light = query.light(row, view.as_of, view.warn_days)
     out.print(Text(f"期限：{row.due.isoformat() if row.due else '未设定'} ").append_text(light_text(light)))
     for record in (ItemRecord(row.id, record) for record in row.history):
@@ -134,7 +135,7 @@ def depts(view: View, plan: Plan) -> None:
         led = [row for row in selected if dept.id in row.lead(plan)]
         tasks = list(dict.fromkeys(row.task.id for row in led))
         done, total = query.progress(led)
-        cells = (dept.id, dept.name, listed(tasks), str(total), f"{done}/{total}")
+        cells = (dept.id, dept.name or "", listed(tasks), str(total), f"{done}/{total}")
         grid.add_row(*(Text(one_line(cell)) for cell in cells))
     view.console.print(grid)
 
@@ -155,7 +156,9 @@ def summary(view: View, result: Summary) -> None:
     assert plan is not None
     _line(out, f"{plan.document.title} · 截至 {result.as_of.isoformat()} · {view.label}", "bold")
     _line(out, f"总体进度 {bar(result.percent)} {result.done}/{result.total} 已完成（{result.percent}%）")
-    _line(out, f"状态：{counts(result.by_status, STATUS_LABELS)}")
+    _line(out, f"状态：{counts(result.by_status, {k: v for k, v in STATUS_LABELS.items() if k != 'na'})}")
+    if result.by_status.get("na"):
+        _line(out, f"不适用 {result.by_status['na']} 项，不计入完成率", "bright_black")
     _line(out, f"未完成事项的期限：{counts(result.by_light, LIGHT_AND_NONE)}")
     by_dept = result.by == "dept"
     grid = _table(expand=fills_screen(out))
@@ -180,22 +183,23 @@ def summary(view: View, result: Summary) -> None:
 
 
 def rollup(view: View, result: Rollup) -> None:
-    from reformctl.rollup import LABELS
+    from reformctl.render import rolled
 
     out = view.console
     _line(out, f"{result.top.document.title} · {len(result.units)} 个单位", "bold")
-    body: list[list[Cell]] = []
-    for row in result.rows:
-        late = len(result.overdue[row.id])
-        numbers = [(str(n), None) for n in result.counts(row.id).values()]
-        body.append([(row.id, None), (row.text, None), *numbers, (str(late), "bold red" if late else None)])
-    draw(view, ["编号", "事项", *LABELS.values(), "逾期单位"], body, flex=1)
-    if result.focus:
-        ident = result.rows[0].id
-        units = [[(u.name, None), (u.level, None), (LABELS[result.status[ident][u.name]], None)] for u in result.units]
-        draw(view, ["单位", "级别", f"{ident} 的落实情况"], units, flex=None)
-    else:
-        units = [
-            [(u.name, None), (u.level, None), ("{}/{}".format(*result.completion(u.name)), None)] for u in result.units
-        ]
-        draw(view, ["单位", "级别", "已完成事项"], units, flex=None)
+    if result.by == "task":
+        _draw(view, rolled.tasks(result), flex=None)
+        return
+    headers, rows = rolled.counts(result)
+    body = [[(cell, None) for cell in row[:-1]] + [(row[-1], "bold red" if row[-1] != "0" else None)] for row in rows]
+    draw(view, headers, body, flex=1)
+    _draw(view, rolled.focus(result) if result.focus else rolled.units(result), flex=None)
+    named = rolled.late(result)
+    if result.focus and named[1]:
+        _line(out, "逾期单位：", "bold red")
+        _draw(view, named, flex=None)
+
+
+def _draw(view: View, table: tuple[list[str], list[list[str]]], flex: int | None) -> None:
+    headers, rows = table
+    draw(view, headers, [[(cell, None) for cell in row] for row in rows], flex=flex)

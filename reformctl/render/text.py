@@ -19,7 +19,7 @@ from reformctl.render import View
 from reformctl.render.layout import Document, period_document
 from reformctl.render.words import LEDGER, LIST_HEADERS, ledger_cells, row_cells
 from reformctl.report import Period, Summary, ledger
-from reformctl.rollup import LABELS, Rollup
+from reformctl.rollup import Rollup
 
 
 def json_text(value: list[Any] | dict[str, Any]) -> str:
@@ -130,18 +130,17 @@ def rollup_json(view: View, result: Rollup) -> str:
 
 
 def rollup_md(view: View, result: Rollup) -> str:
-    headers = ["编号", "事项", *LABELS.values(), "逾期单位"]
-    rows = [
-        [row.id, row.text, *(str(n) for n in result.counts(row.id).values()), str(len(result.overdue[row.id]))]
-        for row in result.rows
-    ]
-    units = [[u.name, u.level, "{}/{}".format(*result.completion(u.name))] for u in result.units]
-    return (
-        f"# {md(result.top.document.title)} 落实情况汇总\n\n截至 {view.as_of}，共 {len(result.units)} 个单位\n\n"
-        + md_table(headers, rows)
-        + "\n## 各单位完成情况\n\n"
-        + md_table(["单位", "级别", "已完成事项"], units)
-    )
+    from reformctl.render import rolled
+
+    heading = f"# {md(result.top.document.title)} 落实情况汇总\n\n截至 {view.as_of}，共 {len(result.units)} 个单位\n\n"
+    if result.by == "task":
+        return heading + "各单位每项任务已完成的事项占比（不适用的事项不计）。\n\n" + md_table(*rolled.tasks(result))
+    parts = [heading + md_table(*rolled.counts(result))]
+    parts.append("## 各单位完成情况\n\n" + md_table(*(rolled.focus(result) if result.focus else rolled.units(result))))
+    for title, table in (("逾期单位", rolled.late(result)), ("不适用", rolled.not_applicable(result))):
+        if table[1]:
+            parts.append(f"## {title}\n\n" + md_table(*table))
+    return "\n".join(parts)
 
 
 def document_md(document: Document) -> str:

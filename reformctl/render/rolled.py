@@ -1,0 +1,78 @@
+"""A roll-up said as tables, the same on the screen, in Markdown and in HTML: the counts per
+top row, each unit's progress, the late units by name, and the rows that do not apply."""
+
+from __future__ import annotations
+
+from reformctl.query import percent
+from reformctl.rollup import LABELS, Rollup
+
+Table = tuple[list[str], list[list[str]]]
+
+
+def late_words(days: int) -> str:
+    return f"逾期 {days} 天"
+
+
+def counts(result: Rollup) -> Table:
+    headers = ["编号", "事项", *LABELS.values(), "逾期单位"]
+    rows = [
+        [row.id, row.text, *(str(n) for n in result.counts(row.id).values()), str(len(result.overdue[row.id]))]
+        for row in result.rows
+    ]
+    return headers, rows
+
+
+def units(result: Rollup) -> Table:
+    """Each unit's completion (of the rows that apply to it), and how many rows it is late on."""
+    late = {u.name: sum(u.name in result.overdue[row.id] for row in result.rows) for u in result.units}
+    rows = [[u.name, u.level, "{}/{}".format(*result.completion(u.name)), str(late[u.name])] for u in result.units]
+    return ["单位", "级别", "已完成事项", "逾期事项"], rows
+
+
+def cell(result: Rollup, ident: str, unit: str) -> str:
+    """One unit on one row: 推进中 · 逾期 12 天, or 不适用：理由."""
+    said = LABELS[result.status[ident][unit]]
+    late = result.overdue[ident].get(unit)
+    reason = result.reasons[ident].get(unit)
+    if reason and result.status[ident][unit] == "na":
+        said += f"：{reason}"
+    return f"{said} · {late_words(late.days)}" if late else said
+
+
+def focus(result: Rollup) -> Table:
+    """--item: every unit on that one row."""
+    ident = result.rows[0].id
+    return ["单位", "级别", f"{ident} 的落实情况"], [
+        [u.name, u.level, cell(result, ident, u.name)] for u in result.units
+    ]
+
+
+def late(result: Rollup) -> Table:
+    """The late units by name, the latest first on each row."""
+    rows = []
+    for row in result.rows:
+        named = sorted(result.overdue[row.id].items(), key=lambda pair: -pair[1].days)
+        rows += [[row.id, unit, found.due.isoformat(), late_words(found.days)] for unit, found in named]
+    return ["编号", "单位", "期限", "逾期"], rows
+
+
+def not_applicable(result: Rollup) -> Table:
+    rows = [
+        [row.id, unit, reason]
+        for row in result.rows
+        for unit, reason in result.reasons[row.id].items()
+        if result.status[row.id][unit] == "na"
+    ]
+    return ["编号", "单位", "不适用的理由"], rows
+
+
+def tasks(result: Rollup) -> Table:
+    """--by task: each unit's share of each task's rows done (of those that apply to it)."""
+    headers = ["单位", "级别", *(f"任务{task}" for task, _ in result.tasks())]
+    rows = [[u.name, u.level, *(share(result, task, u.name) for task, _ in result.tasks())] for u in result.units]
+    return headers, rows
+
+
+def share(result: Rollup, task: str, unit: str) -> str:
+    done, owed = result.task_share(task, unit)
+    return f"{percent(done, owed)}%" if owed else "—"
