@@ -12,7 +12,9 @@ import json
 import os
 from pathlib import Path
 
+from reformctl import notice
 from reformctl.models import Plan
+from reformctl.notice import Notice
 from reformctl.plain import one_line
 from reformctl.splice import yaml_text
 
@@ -89,3 +91,62 @@ def _value(value: object) -> str:
 def _department(ident: str, name: str | None) -> str:
     full = f", name: {yaml_text(name)}" if name else ""
     return f"  - {{id: {yaml_text(ident)}{full}}}"
+
+
+# ---------------------------------------------------------------- a plan from a notice
+
+DOCUMENT_KEYS = ("title", "notice", "number", "issuer", "signed", "printed", "published", "recipients", "body", "cc",
+                 "attachment")  # fmt: skip
+
+
+def plan_from_notice(found: Notice, modeline: str | None) -> str:
+    """The text of a new plan file with everything the notice says, every row todo: block style,
+    as data/tasks-2020.yaml is written, so that people can read and edit it."""
+    doc = found.document
+    lines = [f"# yaml-language-server: $schema={modeline}"] if modeline else []
+    lines += [
+        f"# {one_line(doc.get('title', ''))}：由 reformctl init --from 从通知生成，请核对后提交",
+        "version: 1",
+        "",
+    ]
+    dates = ("signed", "printed", "published")  # YYYY-MM-DD, plain as the file writes dates
+    said = [f"  {key}: {doc[key] if key in dates else _value(doc[key])}" for key in DOCUMENT_KEYS if key in doc]
+    lines += ["document:", *said, ""]
+    lines += ["departments:", *(_department(name, None) for name in found.departments()), ""]
+    for key, paragraphs in (("preamble", found.preamble), *found.texts.items()):
+        if paragraphs:
+            lines += [f"{key}: {yaml_text(chr(10).join(paragraphs))}", ""]
+    lines += _sections("principles", found.principles)
+    if found.groups:
+        lines += ["groups:", *(f"  - {{id: {json.dumps(i)}, title: {yaml_text(t)}}}" for i, t in found.groups), ""]
+    lines.append("tasks:")
+    for task in found.tasks:
+        lines += _task(task)
+    if found.tasks_note:
+        lines += [f"tasks_note: {yaml_text(chr(10).join(found.tasks_note))}", ""]
+    lines += _sections("safeguards", found.safeguards)
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _sections(key: str, sections: list[notice.Section]) -> list[str]:
+    if not sections:
+        return []
+    lines = [f"{key}:"]
+    for s in sections:
+        lines += [f"  - id: {json.dumps(s.id)}", f"    title: {yaml_text(s.title)}", f"    text: {yaml_text(s.text)}"]
+    return [*lines, ""]
+
+
+def _task(task: notice.Task) -> list[str]:
+    lines = [f"  - id: {json.dumps(task.id)}", f"    title: {yaml_text(task.title)}"]
+    lines += [f"    group: {json.dumps(task.group)}"] if task.group else []
+    lines += [f"    lead: {_list(task.lead)}"]
+    lines += [f"    participants: {_list(task.participants)}"] if task.participants else []
+    if not task.items:
+        return [*lines, f"    text: {yaml_text(task.text or task.title)}", "    status: todo", ""]
+    lines.append("    items:")
+    for item in task.items:
+        lines += [f"      - id: {json.dumps(item.id)}", f"        text: {yaml_text(item.text)}", "        status: todo"]
+        lines += [f"        lead: {_list(item.lead)}"] if item.lead else []
+        lines += [f"        participants: {_list(item.participants)}"] if item.participants else []
+    return [*lines, ""]

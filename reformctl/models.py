@@ -92,8 +92,8 @@ class Document(Strict):
 
     title: str = Field(description="文件标题")
     notice: str | None = Field(None, description="通知标题")
-    number: str = Field(description="发文字号")
-    issuer: str = Field(description="发文机关")
+    number: str | None = Field(None, description="发文字号")
+    issuer: str | None = Field(None, description="发文机关")
     signed: Date | None = Field(None, description="成文日期")
     printed: Date | None = Field(None, description="印发日期")
     published: Date | None = Field(None, description="发布日期")
@@ -200,6 +200,7 @@ class Plan(Strict):
     departments: list[Department]
     preamble: str | None = None
     requirements: str | None = Field(None, description="总体要求")
+    goals: str | None = Field(None, description="主要目标")
     principles: list[Section] = Field([], description="基本原则")  # not default_factory=list: inspecting it costs ms
     groups: list[TaskGroup] = Field([], description="任务分组（文件把重点任务分为几组时）")
     tasks: list[Task]

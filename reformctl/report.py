@@ -32,7 +32,7 @@ class Summary:
     by_status: dict[str, int]
     by_light: dict[str, int]  # over the open rows (not done, not na), NO_LIGHT for those without a deadline
     groups: list[Progress]
-    by: str  # "task" or "dept": what the groups are
+    by: str  # "task", "group" or "dept": what the groups are
     overdue: list[Row]
     close: list[Row]
 
@@ -42,9 +42,11 @@ class Summary:
 
 
 def groups(plan: Plan, selected: list[Row], by: str) -> list[Progress]:
-    """Per task, or per department (a task led by several departments counts for each)."""
+    """Per task, per task group, or per department (a task led by several departments counts for each)."""
     if by == "dept":
         found = [(d.id, d.full, [r for r in selected if d.id in r.lead(plan)]) for d in plan.departments]
+    elif by == "group":
+        found = [(g.id, g.title, [r for r in selected if r.task.group == g.id]) for g in plan.groups]
     else:
         found = [(t.id, t.title, [r for r in selected if r.task is t]) for t in plan.tasks]
     return [Progress(key, label, *progress(members)) for key, label, members in found if members]

@@ -20,7 +20,7 @@ README = ROOT / "README.md"
 # Each layer may import its own and the layers before it, never a later one.
 LAYERS = {
     "data": ["__init__", "errors", "models", "plain"],
-    "load": ["files", "cache", "loader", "messages", "reader"],
+    "load": ["files", "cache", "loader", "messages", "reader", "notice", "sources"],
     "query/edit": ["query", "checks", "report", "rollup", "splice", "derive", "git", "edit"],
     "render": ["render"],
     "cli": ["completion", "cli", "__main__"],

@@ -111,3 +111,11 @@ def test_rollup_by_task(cities: Path, tmp_path: Path):
     assert shares["乙市科协"]["7"] == {"done": 0, "owed": 2}  # dropped without a word: still owed
     assert re.search(r"│ 甲市科协 │ 市级 │ 0% +│ .* │ 100% +│", ok("rollup", "plans", "--by", "task"))
     assert "hsl(130,40%,45%)" in ok("rollup", "plans", "--by", "task", "--format", "html")
+
+
+def test_na_in_every_form_a_clerk_types(plan_file: Path):
+    wrong = run("status", "set", "7.2", "不适合", "--note", REASON)
+    assert wrong.exit_code == 2 and "是不是 不适用？" in wrong.stderr and "na（不适用）" in wrong.stderr
+    for typed in ("na", "NA", "不适用", "不涉及"):
+        assert run("status", "set", "7.2", typed, "--note", REASON).exit_code == 0
+        ok("undo", "7.2")

@@ -22,6 +22,7 @@ from reformctl.cli.options import (
     format_option,
     period,
 )
+from reformctl.errors import UsageError
 from reformctl.models import STATUS_HELP
 from reformctl.render import View, render
 
@@ -110,7 +111,7 @@ def log(
 
 @command("summary")
 def summary(
-    by: Annotated[str, choice("--by", ["task", "dept"], "按任务或按部门汇总")] = "task",
+    by: Annotated[str, choice("--by", ["task", "group", "dept"], "按任务、任务分组或部门汇总")] = "task",
     fmt: Annotated[str, format_option("summary")] = "table",
     as_of: AsOfOption = None,
     warn_days: WarnOption = query.WARN_DAYS,
@@ -123,5 +124,7 @@ def summary(
     from reformctl import report
 
     opened = Opened.as_of(file, as_of)
+    if by == "group" and not opened.plan.groups:
+        raise UsageError(f"{opened.label()} 的重点任务没有分组（groups）：请用 --by task 或 --by dept")
     result = report.summarize(opened.plan, query.rows(opened.plan), opened.day, warn_days, by)
     emit(render("summary", fmt, opened.view(warn_days), result))

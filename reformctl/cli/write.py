@@ -101,12 +101,24 @@ def init(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="单位计划写到哪里")] = None,
     parent: Annotated[Path | None, typer.Option("--parent", help="上级计划（同 -f）；默认为当前目录找到的计划")] = None,
     file: Annotated[Path | None, file_option("要复制的计划；有 --unit 时为上级计划")] = None,
+    notice: Annotated[
+        Path | None, typer.Option("--from", help="由通知生成新计划：.docx、.txt（UTF-8 或 GB18030）或 .md")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="只显示生成的计划，不写文件（用于 --from）")] = False,
 ) -> None:
-    """在当前目录创建内置计划（或 -f 给出的计划）的可写副本及其 schema；或用 --unit 由上级计划派生单位计划。
+    """创建计划：内置计划（或 -f 的计划）的副本及 schema；--unit 派生单位计划；--from 由通知原文生成新计划。
 
-    例：reformctl init ；reformctl init --unit 浙江省科协 --level 省级 -o plans/zhejiang/tasks-2020.yaml
+    例：reformctl init ；reformctl init --from 通知.docx ；reformctl init --unit 浙江省科协 --level 省级
     """
-    if unit is None:
+    if notice is not None:
+        if unit or level or parent or file:
+            raise UsageError("--from 由通知生成计划，不能同时用 --unit、--level、--parent 或 -f")
+        targets = _from_notice(notice, output, dry_run)
+        if dry_run:
+            return
+    elif dry_run:
+        raise UsageError("--dry-run 用于 --from：只显示由通知生成的计划")
+    elif unit is None:
         if level or output or parent:
             raise UsageError("--level、-o 和 --parent 用于派生单位计划，请同时给出 --unit")
         targets = _copies(file or loader.bundled_path())
@@ -148,3 +160,41 @@ def _unit_plan(unit: str, level: str | None, output: Path | None, above: Path) -
         raise UsageError(f"单位计划不能写在上级计划 {loader.display(above)} 上：请用 -o 指定另一个文件")
     text = derive.derive(loader.load(above), above, out, unit.strip(), level)
     return {out: text.encode("utf-8")}
+
+
+def _from_notice(path: Path, output: Path | None, dry_run: bool) -> dict[Path, bytes]:
+    """A new plan from a notice: its file (and the schema its modeline names, if not there yet);
+    with dry_run, the plan printed and nothing written. The summary and warnings go to stderr."""
+    import os
+    import re
+
+    from reformctl import derive, notice, reader, sources
+
+    paragraphs, notes = sources.paragraphs(path)
+    try:
+        found = notice.read(paragraphs)
+    except ValueError as exc:
+        raise ReformctlError(f"{loader.display(path)}: {exc}") from None
+    title = found.document.get("title")
+    if not title:
+        raise ReformctlError(
+            f"{loader.display(path)}: 找不到计划标题：通知标题中应有《计划名称》，或正文前单独一行写明"
+        )
+    year = re.search(r"(\d{4})", title) or re.search(r"(\d{4})", found.document.get("number", ""))
+    out = output or Path("data") / f"tasks-{year[1] if year else 'new'}.yaml"
+    schema = Path("schemas") / "plan.schema.json"
+    modeline = Path(os.path.relpath(schema.resolve(), out.resolve().parent)).as_posix()
+    text = derive.plan_from_notice(found, modeline)
+    reader.validate(text, str(out))  # what is written always validates
+    items = sum(len(task.items) for task in found.tasks)
+    said = dry_run  # the summary goes to stderr when stdout carries the plan
+    say(f"{len(found.tasks)} 项任务，{items} 个事项，{len(found.departments())} 个部门", err=said)
+    for warning in notes + found.warnings:
+        say(f"注意：{warning}", err=said)
+    if dry_run:
+        typer.echo(text, nl=False)
+        return {}
+    targets = {out: text.encode("utf-8")}
+    if not schema.exists():
+        targets[schema] = schema_text().encode("utf-8")
+    return targets

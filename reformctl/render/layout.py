@@ -7,8 +7,10 @@ from dataclasses import dataclass, field
 
 from reformctl.models import STATUS_LABELS
 from reformctl.query import depts_label, iso, listed, short
+from reformctl.query import rows as rows_of
 from reformctl.render.words import hint
 from reformctl.report import Period, Progress
+from reformctl.report import groups as report_groups
 
 
 @dataclass
@@ -33,8 +35,9 @@ class Document:
 def period_document(period: Period) -> Document:
     """总体情况, 本期进展 by lead department, 逾期与临期, 本期完成, 各任务进度."""
     plan, since, until = period.plan, period.since, period.until
-    sections = [_overview(period), *_changes(period), _late(period), _completed(period), _progress(period)]
-    subtitle = f"{plan.document.number} · 统计区间 {since.isoformat()} 至 {until.isoformat()}"
+    sections = [_overview(period), *_changes(period), _late(period), _completed(period), *_progress(period)]
+    number = f"{plan.document.number} · " if plan.document.number else ""
+    subtitle = f"{number}统计区间 {since.isoformat()} 至 {until.isoformat()}"
     if period.source:
         subtitle += f" · 计划文件 {period.source}"
     return Document(f"{plan.document.title}进展报告", subtitle, sections)
@@ -100,11 +103,20 @@ def _completed(period: Period) -> Section:
     )
 
 
-def _progress(period: Period) -> Section:
-    groups = period.summary.groups
-    return Section(
-        "各任务进度",
-        headers=["任务", "标题", "完成", "进度"],
-        table=[[g.key, g.label, f"{g.done}/{g.total}", f"{g.percent}%"] for g in groups],
-        chart=groups,
-    )
+def _progress(period: Period) -> list[Section]:
+    """各组进度 (when the tasks are grouped), then 各任务进度."""
+    plan, groups = period.plan, period.summary.groups
+    sections = []
+    if plan.groups:
+        rows = [r for r in rows_of(plan) if period.dept is None or period.dept in r.lead(plan)]
+        shares = report_groups(plan, rows, "group")
+        table = [[g.key, g.label, f"{g.done}/{g.total}", f"{g.percent}%"] for g in shares]
+        sections.append(Section("各组进度", headers=["分组", "标题", "完成", "进度"], table=table))
+    return sections + [
+        Section(
+            "各任务进度",
+            headers=["任务", "标题", "完成", "进度"],
+            table=[[g.key, g.label, f"{g.done}/{g.total}", f"{g.percent}%"] for g in groups],
+            chart=groups,
+        )
+    ]

@@ -109,7 +109,7 @@ def doc(view: View, plan: Plan) -> None:
     for label, value in facts:
         if value:
             _line(out, f"{label}：{value}")
-    for heading, text in (("", d.body), ("", plan.preamble), ("总体要求", plan.requirements)):
+    for heading, text in (("", d.body), ("", plan.preamble), ("总体要求", plan.requirements), ("主要目标", plan.goals)):
         if text:
             if heading:
                 out.print(Text(f"\n{heading}", style="bold"))
@@ -160,10 +160,10 @@ def summary(view: View, result: Summary) -> None:
     if result.by_status.get("na"):
         _line(out, f"不适用 {result.by_status['na']} 项，不计入完成率", "bright_black")
     _line(out, f"未完成事项的期限：{counts(result.by_light, LIGHT_AND_NONE)}")
-    by_dept = result.by == "dept"
+    key, label = {"dept": ("部门", "名称"), "group": ("分组", "标题")}.get(result.by, ("任务", "标题"))
     grid = _table(expand=fills_screen(out))
-    grid.add_column("部门" if by_dept else "任务", no_wrap=True)
-    grid.add_column("名称" if by_dept else "标题", ratio=1, no_wrap=True, overflow="ellipsis")
+    grid.add_column(key, no_wrap=True)
+    grid.add_column(label, ratio=1, no_wrap=True, overflow="ellipsis")
     grid.add_column("进度", no_wrap=True)
     grid.add_column("完成", no_wrap=True, justify="right")
     for g in result.groups:

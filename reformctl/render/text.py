@@ -57,6 +57,7 @@ def row_json(view: View, row: Row) -> dict[str, object]:
     assert plan is not None
     return {
         "id": row.id,
+        **({"group": row.task.group} if plan.groups else {}),  # a plan without groups is unchanged
         "task": row.task.id,
         "title": row.task.title,
         "text": row.text,

@@ -1,0 +1,165 @@
+"""init --from: a new plan from the notice itself, in its usual shapes and files."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import docx
+import pytest
+from conftest import ROOT, ok, real_plan, run
+
+from reformctl import loader
+from reformctl.models import Plan
+from reformctl.notice import full_width
+
+SOURCE = ROOT / "tests" / "source"
+WEB = (SOURCE / "notice.txt").read_text(encoding="utf-8")
+
+
+def shape(plan: Plan) -> dict[str, object]:
+    """What the notice says, as a plan holds it: everything but the full department names."""
+    return {
+        "document": plan.document.model_dump(),
+        "departments": [d.id for d in plan.departments],
+        "texts": (plan.preamble, plan.requirements, plan.goals, plan.tasks_note),
+        "principles": [s.model_dump() for s in plan.principles],
+        "safeguards": [s.model_dump() for s in plan.safeguards],
+        "tasks": [
+            (t.id, t.title, t.lead, t.participants, t.text, t.status, [i.model_dump() for i in t.items or []])
+            for t in plan.tasks
+        ],
+    }
+
+
+def made(tmp_path: Path, source: Path, *args: str) -> tuple[Plan, str]:
+    result = run("init", "--from", str(source), *args)
+    assert result.exit_code == 0, result.output
+    written = re.search(r"已写入 (data/tasks-\d+\.yaml)", result.stdout)
+    assert written, result.stdout
+    return loader.load(tmp_path / written[1]), result.stdout
+
+
+def test_the_2020_notice_as_published_on_the_web(tmp_path: Path):
+    plan, said = made(tmp_path, SOURCE / "notice.txt")
+    assert shape(plan) == shape(real_plan())
+    assert said.startswith("12 项任务，36 个事项，7 个部门\n已写入") and "注意" not in said
+    text = (tmp_path / "data" / "tasks-2020.yaml").read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=../schemas/plan.schema.json\n")
+    assert (tmp_path / "schemas" / "plan.schema.json").is_file()
+    assert "有效（12 项任务，37 个跟踪事项）" in ok("validate")
+
+
+def test_the_2020_notice_in_full_width(tmp_path: Path):
+    lines = [re.sub(r"^(\s*)(\d+)\.", r"\1\2．", full_width(line)) for line in WEB.splitlines()]
+    assert "（牵头部门：调宣部）" in "".join(lines) and "1．加大" in "".join(lines)
+    (tmp_path / "通知.txt").write_text("\n".join(lines), encoding="utf-8")
+    assert shape(made(tmp_path, tmp_path / "通知.txt")[0]) == shape(real_plan())
+
+
+def test_the_2020_notice_as_a_word_document(tmp_path: Path):
+    document = docx.Document()
+    for line in WEB.splitlines():
+        document.add_paragraph(line.strip())
+    document.save(tmp_path / "通知.docx")
+    assert shape(made(tmp_path, tmp_path / "通知.docx")[0]) == shape(real_plan())
+
+
+def test_word_automatic_numbering_is_read_in_document_order(tmp_path: Path):
+    document = docx.Document()
+    for line in ("关于印发《2022年工作要点》的通知", "2022年工作要点", "一、重点任务"):
+        document.add_paragraph(line)
+    for task in ("建设学会服务平台。（学会部牵头）", "办好科普日活动。（科普部牵头）"):
+        document.add_paragraph(task, style="List Number")  # the number is Word's, not in the text
+    document.save(tmp_path / "要点.docx")
+    plan, said = made(tmp_path, tmp_path / "要点.docx")
+    assert [(t.id, t.title, t.lead) for t in plan.tasks] == [
+        ("1", "建设学会服务平台", ["学会部"]),
+        ("2", "办好科普日活动", ["科普部"]),
+    ]
+    assert "编号来自 Word 的自动编号（不在文字里），已按文档中的先后顺序编号" in said
+
+
+def test_grouped_tasks_item_leads_participants_circled_numbers_in_gb18030(tmp_path: Path):
+    text = (SOURCE / "notice-2018-grouped.txt").read_text(encoding="utf-8")
+    (tmp_path / "要点.txt").write_bytes(text.encode("gb18030"))
+    plan, said = made(tmp_path, tmp_path / "要点.txt")
+    assert "已按 GB18030（GBK）读取" in said and "4 项任务，7 个事项，6 个部门" in said
+    assert plan.document.number == "科协办发调字〔2018〕5号" and plan.document.printed.isoformat() == "2018-03-21"
+    assert [(g.id, g.title) for g in plan.groups] == [("1", "深化组织体系改革"), ("2", "提升服务能力")]
+    assert [(t.id, t.group) for t in plan.tasks] == [("1", "1"), ("2", "1"), ("3", "2"), ("4", "2")]  # renumbered
+    one = plan.tasks[0]
+    assert (one.lead, one.participants) == (["调宣部"], ["组人部", "计财部"])
+    assert one.items[0].model_dump(include={"text", "lead", "participants"}) == {  # type: ignore[index]
+        "text": "推动省级科协完成改革任务；",
+        "lead": ["调宣部"],
+        "participants": ["组人部"],
+    }
+    assert plan.tasks[1].items is None and plan.tasks[1].lead == ["组人部"]
+    assert [i.text for i in plan.tasks[3].items or []] == [
+        "推进科普信息化；",
+        "建设“科普中国”平台；",
+        "组织全国科普日活动。",
+    ]
+    assert plan.principles == [] and plan.requirements and len(plan.safeguards) == 2
+    assert [row["group"] for row in json.loads(ok("list", "--format", "json", "-f", "data/tasks-2018.yaml"))][:3] == [
+        "1",
+        "1",
+        "1",
+    ]
+    groups = json.loads(ok("summary", "--by", "group", "--format", "json", "-f", "data/tasks-2018.yaml"))["groups"]
+    assert groups == [
+        {"id": "1", "name": "深化组织体系改革", "done": 0, "total": 3},
+        {"id": "2", "name": "提升服务能力", "done": 0, "total": 5},
+    ]
+    report = ok("report", "--format", "md", "-f", "data/tasks-2018.yaml")
+    assert "## 各组进度" in report and "| 1 | 深化组织体系改革 | 0/3 | 0% |" in report
+
+
+def test_a_markdown_notice_with_goals_and_what_it_did_not_understand(tmp_path: Path):
+    plan, said = made(tmp_path, SOURCE / "notice-province.md")
+    assert plan.document.issuer == "湖北省科协" and plan.document.signed.isoformat() == "2021-04-02"
+    assert plan.requirements == "全面落实中国科协深化改革部署，聚焦基层，补齐短板。"
+    assert plan.goals == "到2021年底，市县科协改革任务全面完成。"
+    assert [(t.title, t.lead, t.participants) for t in plan.tasks] == [
+        ("推进市县科协改革", ["组织部"], ["宣传部"]),
+        ("加强科普阵地建设", ["科普部"], ["财务处"]),
+    ]
+    assert plan.tasks[1].text == "建设一批科普示范基地。"
+    assert (
+        "第 37 段「其他事项」：标题不是常见的" in said
+        and "第 39 段「本方案自印发之日起施行。」：未能识别，未读入" in said
+    )
+    assert (tmp_path / "data" / "tasks-2021.yaml").is_file()
+
+
+def test_dry_run_prints_the_plan_and_writes_nothing(tmp_path: Path):
+    result = run("init", "--from", str(SOURCE / "notice-2018-grouped.txt"), "--dry-run")
+    assert result.exit_code == 0 and result.stdout.startswith("# yaml-language-server:")
+    assert "4 项任务，7 个事项，6 个部门" in result.stderr and not (tmp_path / "data").exists()
+    ok("init", "--from", str(SOURCE / "notice-2018-grouped.txt"))
+    again = run("init", "--from", str(SOURCE / "notice-2018-grouped.txt"))
+    assert again.exit_code == 1 and "data/tasks-2018.yaml 已存在，未覆盖" in again.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        (
+            "关于印发《工作要点》的通知\n工作要点\n一、总体要求\n全面加强。\n",
+            "没有找到重点任务：找的是标题含「重点任务、主要任务」的一节",
+        ),
+        ("一、重点任务\n1.做好工作。（办公室牵头）\n", "找不到计划标题"),
+    ],
+)
+def test_a_notice_without_what_a_plan_needs_is_an_error(tmp_path: Path, text: str, words: str):
+    (tmp_path / "n.txt").write_text(text, encoding="utf-8")
+    result = run("init", "--from", "n.txt")
+    assert result.exit_code == 1 and words in result.stderr and not (tmp_path / "data").exists()
+
+
+def test_only_notice_formats_are_read(tmp_path: Path):
+    (tmp_path / "n.pdf").write_bytes(b"%PDF")
+    result = run("init", "--from", "n.pdf")
+    assert result.exit_code == 1 and "只能读取 .docx、.txt、.md 格式的通知" in result.stderr
