@@ -113,6 +113,8 @@ def test_grouped_tasks_item_leads_participants_circled_numbers_in_gb18030(tmp_pa
         {"id": "1", "name": "深化组织体系改革", "done": 0, "total": 3},
         {"id": "2", "name": "提升服务能力", "done": 0, "total": 5},
     ]
+    assert re.search(r"┃ 分组 ┃ 编号 ┃ 内容 +┃", ok("list", "-f", "data/tasks-2018.yaml"))
+    assert re.search(r"│ 2 +│ 4\.3  │ 组织全国科普日活动。", ok("list", "-f", "data/tasks-2018.yaml"))
     report = ok("report", "--format", "md", "-f", "data/tasks-2018.yaml")
     assert "## 各组进度" in report and "| 1 | 深化组织体系改革 | 0/3 | 0% |" in report
 

@@ -111,6 +111,7 @@ def test_rollup_by_task(cities: Path, tmp_path: Path):
     assert shares["乙市科协"]["7"] == {"done": 0, "owed": 2}  # dropped without a word: still owed
     assert re.search(r"│ 甲市科协 │ 市级 │ 0% +│ .* │ 100% +│", ok("rollup", "plans", "--by", "task"))
     assert "hsl(130,40%,45%)" in ok("rollup", "plans", "--by", "task", "--format", "html")
+    assert "| 甲市科协 | 市级 | 0% |" in ok("rollup", "plans", "--by", "task", "--format", "md")
 
 
 def test_na_in_every_form_a_clerk_types(plan_file: Path):

@@ -100,10 +100,12 @@ def list_table(view: View, rows: list[Row]) -> None:
     plan = view.plan
     assert plan is not None
     with_due = any(row.due for row in rows)
-    headers = LIST_HEADERS if with_due else LIST_HEADERS[:4]
+    grouped = bool(plan.groups)  # a plan whose tasks are grouped shows the group first
+    headers = (["分组"] if grouped else []) + (LIST_HEADERS if with_due else LIST_HEADERS[:4])
     body: list[list[Cell]] = []
     for row in rows:
-        cells = [(row.id, None), (row.text, None), (listed(row.lead(plan)), None)]
+        cells: list[Cell] = [(row.task.group or "", None)] if grouped else []
+        cells += [(row.id, None), (row.text, None), (listed(row.lead(plan)), None)]
         cells.append((STATUS_LABELS[row.status], STATUS_STYLES[row.status]))
         if with_due:
             value = query.light(row, view.as_of, view.warn_days)
@@ -112,4 +114,4 @@ def list_table(view: View, rows: list[Row]) -> None:
                 (light_label(value), LIGHT_STYLES.get(value or "")),
             ]
         body.append(cells)
-    draw(view, headers, body, flex=1, footer=f"共 {len(rows)} 项")
+    draw(view, headers, body, flex=2 if grouped else 1, footer=f"共 {len(rows)} 项")
