@@ -82,7 +82,7 @@ Edit = Callable[[str, reader.Source], tuple[str, Target, Any]]
 
 
 def set_status(
-    path: Path, ident: str, status: str, date: dt.date, note: str | None, commit: bool = False
+    path: Path, ident: str, status: str, date: dt.date, note: str | None, commit: bool = False, by: str | None = None
 ) -> Change | None:
     """Set a row's status and append a history record; None when there is nothing to change.
     The same status with a note is a progress note: a record that keeps the status."""
@@ -97,7 +97,7 @@ def set_status(
         if before == status and not note:
             return text, target, None
         _check_date(source.plan, values, date)
-        record = {"date": date.isoformat(), "from": before, "status": status, **({"note": note} if note else {})}
+        record = {"date": date.isoformat(), "from": before, "status": status, **_said(note, by)}
         values["status"] = status
         values["history"] = [*(values.get("history") or []), record]
         node = target.node
@@ -110,7 +110,7 @@ def set_status(
 
 
 def set_due(
-    path: Path, ident: str, due: dt.date, date: dt.date, note: str | None, commit: bool = False
+    path: Path, ident: str, due: dt.date, date: dt.date, note: str | None, commit: bool = False, by: str | None = None
 ) -> Change | None:
     """Set a row's deadline, recorded in the history (old, new, reason): the first one too,
     with from_due null, so that undo and --as-of know there was none before."""
@@ -123,7 +123,7 @@ def set_due(
         if before == after:
             return text, target, None
         _check_date(source.plan, values, date)
-        record = {"date": date.isoformat(), "from_due": before, "due": after, **({"note": note} if note else {})}
+        record = {"date": date.isoformat(), "from_due": before, "due": after, **_said(note, by)}
         values["history"] = [*(values.get("history") or []), record]
         if before is None:
             splices = [splice.insert_after(text, node, "status", "due", after)]
@@ -173,6 +173,11 @@ def undo(path: Path, ident: str, commit: bool = False) -> Change:
         return splice.apply(text, splices), target, change
 
     return rewrite(path, edit, commit)
+
+
+def _said(note: str | None, by: str | None) -> dict[str, str]:
+    """A record's note and who reported it, when given."""
+    return {**({"note": note} if note else {}), **({"by": by} if by else {})}
 
 
 def _change(path: Path, source: reader.Source, ident: str, kind: Any, *values: Any, undone: bool = False) -> Change:

@@ -140,6 +140,7 @@ class Record(Strict):
     from_due: Date | None = Field(None, description="调整前的期限")
     due: Date | None = Field(None, description="调整后的期限")
     note: str | None = Field(None, description="说明或原因")
+    by: str | None = Field(None, description="填报者：由填报表导入时，为填报的部门或单位")
 
 
 class Item(Strict):

@@ -90,7 +90,9 @@ def yaml_text(value: str) -> str:
 
 def append_record(text: str, mapping: yaml.Node, record: dict[str, str | None]) -> Splice:
     """Add a history record in the style the item already uses; only a note may need quotes."""
-    record = {key: yaml_text(value) if key == "note" and value is not None else value for key, value in record.items()}
+    record = {
+        key: yaml_text(value) if key in ("note", "by") and value is not None else value for key, value in record.items()
+    }
     nl = newline(text)
     flow = "{" + ", ".join(record_lines(record)) + "}"
     pair = key_value(mapping, "history")

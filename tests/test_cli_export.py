@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import sys
@@ -52,12 +53,17 @@ def test_xlsx_reopens_with_the_expected_cells(history_plan: Path, tmp_path: Path
     openpyxl = pytest.importorskip("openpyxl")
     assert run("export", "--format", "xlsx", "-o", "台账.xlsx", "--as-of", "2020-09-30").exit_code == 0
     sheet = openpyxl.load_workbook(tmp_path / "台账.xlsx").active
-    assert [c.value for c in sheet[1]] == HEADERS
-    assert sheet.freeze_panes == "A2" and sheet["A1"].font.bold
-    assert sheet.max_row == 38
-    row = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if r[2] == "9.1")
-    assert row[6:9] == ("推进中", "2020-09-10", "逾期")
-    assert sheet.column_dimensions["D"].width == 60 and sheet.column_dimensions["C"].width >= 10
+    assert sheet["A1"].value == "2020年科协系统深化改革重点任务台账 · 截至 2020-09-30" and sheet["A1"].font.bold
+    assert [c.value for c in sheet[2]] == [*HEADERS, "逾期天数"]
+    assert sheet.freeze_panes == "B3" and sheet.auto_filter.ref == "A2:L39"
+    assert sheet.max_row == 39
+    row = next(r for r in sheet.iter_rows(min_row=3) if r[2].value == "9.1")
+    assert [c.value for c in row[6:9]] == ["推进中", dt.datetime(2020, 9, 10), "逾期"]
+    assert row[7].number_format == "yyyy-mm-dd" and row[11].value == 20  # days overdue on 2020-09-30
+    assert row[6].fill.fgColor.rgb.endswith("F4C7C3")  # the red light's fill
+    assert row[2].data_type == "s" and row[0].data_type == "s"  # 9.1 and 9 stay text
+    assert sheet.page_setup.orientation == "landscape" and sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet.print_title_rows == "$2:$2" and sheet.column_dimensions["D"].width == 52
 
 
 def test_unwritable_output_is_a_clear_error(history_plan: Path, tmp_path: Path):

@@ -91,7 +91,7 @@ def test_every_command_is_offered(tmp_path: Path):
     """Commands are loaded on demand, yet completion offers each of them, and their subcommands."""
     assert bash("reformctl ") == [
         "list", "show", "doc", "depts", "validate", "schema", "status", "due", "undo", "log",
-        "init", "rollup", "summary", "report", "export",
+        "init", "rollup", "summary", "report", "export", "form", "import",
     ]  # fmt: skip
     assert bash("reformctl s") == ["show", "schema", "status", "summary"]
     assert bash("reformctl due ") == ["set"]

@@ -40,7 +40,7 @@ def test_every_command_is_found():
     names = [name for name, _ in commands()]
     assert sorted(names) == sorted(
         ["list", "show", "doc", "depts", "log", "summary", "validate", "schema", "status set", "due set", "undo"]
-        + ["init", "rollup", "report", "export"]
+        + ["init", "rollup", "report", "export", "form", "import"]
     )
 
 

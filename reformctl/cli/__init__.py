@@ -41,6 +41,8 @@ COMMANDS = {
     "summary": "read",
     "report": "reports",
     "export": "reports",
+    "form": "forms",
+    "import": "forms",
 }
 
 

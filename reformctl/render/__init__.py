@@ -23,9 +23,17 @@ FORMATS: dict[str, dict[str, str]] = {
     "depts": {"table": "screens:depts"},
     "log": {"table": "screens:log", "json": "text:log_json"},
     "summary": {"table": "screens:summary", "json": "text:summary_json"},
-    "rollup": {"table": "screens:rollup", "json": "text:rollup_json", "md": "text:rollup_md", "html": "html:rollup"},
+    "rollup": {
+        "table": "screens:rollup",
+        "json": "text:rollup_json",
+        "md": "text:rollup_md",
+        "html": "html:rollup",
+        "xlsx": "xlsx:rollup",
+    },
     "report": {"md": "text:report_md", "html": "html:report"},
     "export": {"csv": "text:ledger_csv", "xlsx": "xlsx:ledger", "json": "text:ledger_json"},
+    "form": {"xlsx": "xlsx:form"},
+    "import": {"table": "screens:recorded"},
 }
 
 

@@ -203,3 +203,28 @@ def rollup(view: View, result: Rollup) -> None:
 def _draw(view: View, table: tuple[list[str], list[list[str]]], flex: int | None) -> None:
     headers, rows = table
     draw(view, headers, [[(cell, None) for cell in row] for row in rows], flex=flex)
+
+
+def recorded(view: View, outcome: Any) -> None:
+    """What an import records (or, with --dry-run, would): one line per record, then what it skipped."""
+    rows = [
+        [
+            p.answer.sheet,
+            p.answer.ident,
+            p.describe_in(STATUS_LABELS),
+            str(p.answer.date),
+            p.answer.note or p.answer.reason or "",
+        ]
+        for p in outcome.planned
+    ]
+    if rows:
+        _draw(view, (["填报", "编号", "记录", "日期", "说明"], rows), flex=4)
+    out = view.console
+    if outcome.duplicates:
+        _line(out, f"已有相同记录，跳过 {len(outcome.duplicates)} 条", "dim")
+    for p in outcome.conflicts:
+        _line(
+            out,
+            f"冲突，跳过：{p.answer.place} {p.answer.ident} 在填报表生成后已有新记录（确要照录请加 --force）",
+            "yellow",
+        )

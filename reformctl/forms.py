@@ -1,0 +1,163 @@
+"""Fill-in forms (填报表): what one carries, and a returned one read back and checked cell by cell.
+
+`reformctl form` writes a workbook (render/xlsx.form) with a sheet per department: the rows it
+leads or takes part in, read-only, then the columns a department fills in. A hidden sheet holds
+the plan's identity and how many records each row had when the form was made. `reformctl
+import` reads it back (here), checks every filled cell, and records the answers (intake.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from reformctl import query
+from reformctl.errors import Problem, ReformctlError, UsageError
+from reformctl.models import NOT_APPLICABLE, STATUS_LABELS, Plan, status_choices
+
+READ_ONLY = ["编号", "任务", "内容", "角色", "当前状态", "期限", "最新进展"]
+FILL_IN = ["新状态", "进展日期", "进展说明", "新期限", "调整原因"]
+HEADER_ROW = 3  # a title and a line of instructions above it
+IDENTITY = "填报表信息"  # the hidden sheet
+
+
+@dataclass(frozen=True)
+class Line:
+    """One row of a form: a plan row, and whether the department leads it or takes part."""
+
+    row: query.Row
+    role: str  # 牵头 or 参与
+
+
+def lines_for(plan: Plan, dept: str) -> list[Line]:
+    """The rows a department leads, then those it takes part in, in document order."""
+    rows = query.rows(plan)
+    led = [Line(row, "牵头") for row in rows if dept in row.lead(plan)]
+    part = [Line(row, "参与") for row in rows if dept in row.participants(plan) and dept not in row.lead(plan)]
+    return led + part
+
+
+def identity(plan: Plan, raw: bytes, file: str, created: dt.date) -> dict[str, str]:
+    """What says which plan (and which version of it) a form was made from."""
+    return {
+        "计划标题": plan.document.title,
+        "单位": plan.unit.name if plan.unit else "",
+        "计划文件": file,
+        "内容哈希": hashlib.sha256(raw).hexdigest(),
+        "生成日期": created.isoformat(),
+    }
+
+
+@dataclass
+class Answer:
+    """One filled row of a returned form, checked: what to record."""
+
+    place: str  # 学会部!H7
+    sheet: str
+    ident: str
+    status: str | None = None
+    date: dt.date | None = None
+    note: str | None = None
+    due: dt.date | None = None
+    reason: str | None = None
+    known: int = 0  # records the row had when the form was made
+
+
+@dataclass
+class Returned:
+    """A returned form: its identity, its filled rows, and every problem found in its cells."""
+
+    name: str
+    identity: dict[str, str]
+    answers: list[Answer] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def problem(self, place: str, message: str) -> None:
+        self.problems.append(Problem(f"{self.name}: {place}", None, None, message))
+
+
+def read(path: Path, name: str, plan: Plan, today: dt.date) -> Returned:
+    """Every filled row of the form at `path`, each cell checked against `plan`."""
+    try:
+        from openpyxl import load_workbook
+    except ImportError:
+        raise ReformctlError("读取填报表需要 openpyxl，请安装：pip install 'reformctl[xlsx]'") from None
+    import io
+
+    from reformctl.files import read_bytes
+
+    try:
+        # Formulas as their text: what a department typed is recorded as typed, never evaluated.
+        book = load_workbook(io.BytesIO(read_bytes(path, name)), data_only=False)
+    except Exception as exc:  # not a workbook, or a broken one
+        raise ReformctlError(f"{name}: 不是可以读取的 xlsx 填报表（{type(exc).__name__}）") from None
+    if IDENTITY not in book.sheetnames:
+        raise UsageError(f"{name}: 不是 reformctl form 生成的填报表（没有「{IDENTITY}」工作表）")
+    info = book[IDENTITY]
+    found = {str(k): str(v or "") for k, v, *_ in info.iter_rows(min_row=1, max_row=5, values_only=True) if k}
+    counts = info.iter_rows(min_row=8, max_col=3, values_only=True)
+    known = {(str(s), str(i)): int(n or 0) for s, i, n in counts if s}
+    returned = Returned(name, found)
+    for sheet in book.worksheets:
+        if sheet.title != IDENTITY:
+            _sheet(returned, sheet, plan, today, known)
+    return returned
+
+
+def _sheet(returned: Returned, sheet: Any, plan: Plan, today: dt.date, known: dict[tuple[str, str], int]) -> None:
+    headers = [cell.value for cell in sheet[HEADER_ROW]]
+    if headers[: len(READ_ONLY + FILL_IN)] != READ_ONLY + FILL_IN:
+        returned.problem(f"{sheet.title}!A{HEADER_ROW}", "表头与 reformctl form 生成的不同，请勿增删或移动列")
+        return
+    ids = {row.id for row in query.rows(plan)}
+    first = len(READ_ONLY)
+    for number, cells in enumerate(sheet.iter_rows(min_row=HEADER_ROW + 1), HEADER_ROW + 1):
+        ident = str(cells[0].value or "").strip()
+        filled = [cell.value for cell in cells[first : first + len(FILL_IN)]]
+        if not ident or all(value in (None, "") for value in filled):
+            continue
+        at = f"{sheet.title}!{{}}{number}"
+        if ident not in ids:
+            returned.problem(at.format("A"), f"编号 '{ident}' 不在计划中")
+            continue
+        answer = Answer(at.format("H"), sheet.title, ident, known=known.get((sheet.title, ident), 0))
+        _fill(returned, answer, filled, at, today)
+        returned.answers.append(answer)
+
+
+def _fill(returned: Returned, answer: Answer, filled: list[Any], at: str, today: dt.date) -> None:
+    status, day, note, due, reason = (value.strip() if isinstance(value, str) else value for value in filled)
+    if status:
+        try:
+            answer.status = query.status_name(str(status))
+        except UsageError:
+            returned.problem(at.format("H"), f"新状态 '{status}' 不认识；可选：{status_choices()}")
+    answer.date = _date(returned, at.format("I"), "进展日期", day, today) if day else today
+    answer.due = _date(returned, at.format("K"), "新期限", due, None) if due else None
+    answer.note = str(note) if note else None
+    answer.reason = str(reason) if reason else None
+    if answer.status == NOT_APPLICABLE and not answer.note:
+        returned.problem(at.format("J"), f"新状态为{STATUS_LABELS[NOT_APPLICABLE]}，需在进展说明中写明理由")
+    if not status and not due and (note or day):
+        returned.problem(at.format("H"), "有进展日期或说明，但没有新状态：请选择新状态（状态不变也请选当前状态）")
+
+
+def _date(returned: Returned, place: str, what: str, value: Any, latest: dt.date | None) -> dt.date | None:
+    """A date cell: a real date, or a date typed as text (2020-9-4, 2020年9月4日)."""
+    if isinstance(value, dt.datetime):
+        day = value.date()
+    elif isinstance(value, dt.date):
+        day = value
+    else:
+        try:
+            day = query.typed_date(str(value))
+        except ValueError as exc:
+            returned.problem(place, f"{what} {exc}")
+            return None
+    if latest is not None and day > latest:
+        returned.problem(place, f"{what} {day} 晚于今天（{latest}）")
+        return None
+    return day

@@ -1,0 +1,140 @@
+"""The fill-in round trip: form → a department fills it in (Excel or LibreOffice) → import."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import ok, run
+from openpyxl import load_workbook
+
+from reformctl import loader, query
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def make_form(tmp_path: Path) -> Path:
+    ok("form", "--dept", "学会部", "-o", "学会部.xlsx")
+    return tmp_path / "学会部.xlsx"
+
+
+def fill(form: Path, cells: dict[str, object], to: Path) -> Path:
+    """As a person fills it in: only the yellow cells, in the sheet of the department."""
+    book = load_workbook(form)
+    sheet = book["学会部"]
+    for address, value in cells.items():
+        sheet[address] = value
+    book.save(to)
+    return to
+
+
+GOOD = {
+    "H4": "推进中", "I4": dt.date(2020, 9, 4), "J4": "已召开推进会 =1+1",
+    "H5": "已完成", "I5": "2020年9月10日",
+    "K6": dt.date(2020, 12, 31), "L6": "试点城市调整",
+    "H7": "不适用", "I7": "2020-9-4", "J7": "本部门不涉及",
+}  # fmt: skip
+
+
+def test_the_form_carries_what_a_department_needs(plan_file: Path, tmp_path: Path):
+    book = load_workbook(make_form(tmp_path))
+    assert book.sheetnames == ["学会部", "填报表信息"] and book["填报表信息"].sheet_state == "hidden"
+    sheet = book["学会部"]
+    assert [c.value for c in sheet[3]] == ["编号", "任务", "内容", "角色", "当前状态", "期限", "最新进展",
+                                           "新状态", "进展日期", "进展说明", "新期限", "调整原因"]  # fmt: skip
+    assert [sheet[f"A{r}"].value for r in range(4, 16)] == [
+        row.id for row in query.select(loader.load(plan_file), dept="学会部")
+    ]
+    assert sheet["A4"].data_type == "s" and sheet["D4"].value == "牵头"
+    assert sheet.protection.sheet and sheet["A4"].protection.locked and not sheet["H4"].protection.locked
+    validations = {str(v.sqref).split()[0]: v for v in sheet.data_validations.dataValidation}
+    assert validations["H4"].type == "list" and "不适用" in validations["H4"].formula1
+    assert validations["I4"].type == "date"
+    assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
+    assert sheet.print_title_rows == "$3:$3"
+    info = {row[0].value: row[1].value for row in book["填报表信息"].iter_rows(max_row=5)}
+    assert info["计划标题"] == "2020年科协系统深化改革重点任务" and len(info["内容哈希"]) == 64
+
+
+def test_a_filled_form_imports_as_records_and_again_as_nothing(plan_file: Path, tmp_path: Path):
+    filled = fill(make_form(tmp_path), GOOD, tmp_path / "填好.xlsx")
+    dry = ok("import", str(filled), "--dry-run")
+    assert "将记录 4 条" in dry and "状态 → 推进中" in dry and "期限 → 2020-12-31" in dry
+    assert "status: todo" in plan_file.read_text(encoding="utf-8").split('id: "6.1"')[1][:400]
+    assert "已记录 4 条；写入 data/tasks-2020.yaml" in ok("import", str(filled))
+    rows = {row.id: row for row in query.rows(loader.load(plan_file))}
+    assert (rows["6.1"].status, rows["6.1"].history[-1].note, rows["6.1"].history[-1].by) == (
+        "doing",
+        "已召开推进会 =1+1",  # typed text, recorded as text
+        "学会部",
+    )
+    assert rows["6.2"].status == "done" and rows["6.2"].history[-1].date == dt.date(2020, 9, 10)
+    assert rows["9.1"].due == dt.date(2020, 12, 31) and rows["9.1"].history[-1].note == "试点城市调整"
+    assert rows["9.2"].status == "na" and rows["9.2"].reason == "本部门不涉及"
+    before = plan_file.read_bytes()
+    again = ok("import", str(filled))
+    assert "已有相同记录，跳过 4 条" in again and "未修改" in again and plan_file.read_bytes() == before
+
+
+def test_five_bad_cells_are_all_reported_and_nothing_is_written(plan_file: Path, tmp_path: Path):
+    bad = {
+        "H4": "完成了",
+        "H5": "推进中", "I5": "九月初",
+        "H6": "推进中", "I6": dt.date.today() + dt.timedelta(days=3),
+        "H7": "不适用",
+        "H8": "推进中",
+    }  # fmt: skip
+    filled = fill(make_form(tmp_path), bad, tmp_path / "填错.xlsx")
+    book = load_workbook(filled)
+    book["学会部"].protection.sheet = False
+    book["学会部"]["A8"] = "99.9"  # an id that is not in the plan
+    book.save(filled)
+    before = plan_file.read_bytes()
+    result = run("import", str(filled))
+    assert result.exit_code == 1 and plan_file.read_bytes() == before
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("填错.xlsx: 学会部!H4: 新状态 '完成了' 不认识；可选：todo（未启动）")
+    assert lines[1].startswith("填错.xlsx: 学会部!I5: 进展日期 '九月初' 不是日期")
+    assert lines[2].startswith("填错.xlsx: 学会部!I6: 进展日期") and "晚于今天" in lines[2]
+    assert lines[3] == "填错.xlsx: 学会部!J7: 新状态为不适用，需在进展说明中写明理由"
+    assert lines[4] == "填错.xlsx: 学会部!A8: 编号 '99.9' 不在计划中"
+    assert len(lines) == 5
+
+
+def test_a_form_from_another_plan_is_refused(plan_file: Path, tmp_path: Path):
+    filled = fill(make_form(tmp_path), GOOD, tmp_path / "填好.xlsx")
+    text = plan_file.read_text(encoding="utf-8")
+    plan_file.write_text(
+        text.replace("title: 2020年科协系统深化改革重点任务", "title: 另一份计划", 1), encoding="utf-8"
+    )
+    result = run("import", str(filled))
+    assert result.exit_code == 2 and "是由另一份计划（2020年科协系统深化改革重点任务 ）生成的" in result.stderr
+
+
+def test_a_row_recorded_since_the_form_was_made_is_a_conflict(plan_file: Path, tmp_path: Path):
+    filled = fill(make_form(tmp_path), GOOD, tmp_path / "填好.xlsx")
+    ok("status", "set", "6.1", "blocked", "--date", "2020-09-05", "--note", "经费未到位")
+    said = ok("import", str(filled))
+    assert "冲突，跳过：学会部!H4 6.1 在填报表生成后已有新记录" in said and "已记录 3 条" in said
+    assert loader.load(plan_file).tasks[5].items[0].status == "blocked"  # type: ignore[index]
+    assert "已记录 1 条" in ok("import", str(filled), "--force")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed (Debian: libreoffice-calc)")
+def test_a_form_saved_by_libreoffice_imports_the_same(plan_file: Path, tmp_path: Path):
+    filled = fill(make_form(tmp_path), GOOD, tmp_path / "excel.xlsx")
+    out = tmp_path / "lo"
+    subprocess.run(
+        [str(SOFFICE), "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to", "xlsx",
+         "--outdir", str(out), str(filled)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    resaved = out / "excel.xlsx"
+    assert resaved.read_bytes() != filled.read_bytes()  # LibreOffice wrote its own file
+    assert "将记录 4 条" in ok("import", str(resaved), "--dry-run")
+    assert "已记录 4 条" in ok("import", str(resaved))
+    assert "已有相同记录，跳过 4 条" in ok("import", str(filled))  # the Excel copy: the same records
