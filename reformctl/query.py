@@ -268,6 +268,12 @@ def light(row: Row, as_of: dt.date, warn_days: int = WARN_DAYS) -> str | None:
     return "yellow" if (row.due - as_of).days <= warn_days else "green"
 
 
+def blocked_reason(row: Row) -> str:
+    """Why a row is blocked: the note (and date) of the latest record that blocked it."""
+    found = [r for r in row.history if r.status == "blocked"]
+    return f"{found[-1].note or '未写明原因'}（{found[-1].date}）" if found else "未写明原因"
+
+
 def days_left(row: Row, as_of: dt.date) -> int:
     """Days until the row's deadline; negative when it is overdue."""
     assert row.due is not None

@@ -35,6 +35,7 @@ class Summary:
     by: str  # "task", "group" or "dept": what the groups are
     overdue: list[Row]
     close: list[Row]
+    blocked: list[Row]
 
     @property
     def percent(self) -> int:
@@ -66,6 +67,7 @@ def summarize(plan: Plan, selected: list[Row], as_of: dt.date, warn_days: int = 
         by=by,
         overdue=[row for row in selected if lights[row.id] == "red"],
         close=[row for row in selected if lights[row.id] == "yellow"],
+        blocked=[row for row in selected if row.status == "blocked"],
     )
 
 

@@ -120,3 +120,16 @@ def test_na_in_every_form_a_clerk_types(plan_file: Path):
     for typed in ("na", "NA", "不适用", "不涉及"):
         assert run("status", "set", "7.2", typed, "--note", REASON).exit_code == 0
         ok("undo", "7.2")
+
+
+def test_rollup_as_a_workbook(cities: Path, tmp_path: Path):
+    from openpyxl import load_workbook
+
+    ok("rollup", "plans", "--format", "xlsx", "-o", "汇总.xlsx", "--as-of", "2020-10-20")
+    book = load_workbook(tmp_path / "汇总.xlsx")
+    assert book.sheetnames == ["汇总", "市级"]
+    sheet = book["汇总"]
+    assert [c.value for c in sheet[2]] == ["编号", "事项", "丙市科协", "乙市科协", "甲市科协"]
+    row = next(r for r in sheet.iter_rows(min_row=3) if r[0].value == "4.3")
+    assert row[3].value == "未启动 · 逾期 20 天" and row[3].fill.fgColor.rgb.endswith("F4C7C3")
+    assert next(r for r in sheet.iter_rows(min_row=3) if r[0].value == "7.2")[4].value == f"不适用：{REASON}"

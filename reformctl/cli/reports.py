@@ -49,7 +49,7 @@ def report_(
 ) -> None:
     """生成一个时段的进展报告：总体数字、本期进展（按部门）、逾期与临期、本期完成、各任务进度。
 
-    例：reformctl report --since 2020-09-01 --until 2020-09-30 ；reformctl report --format html -o 周报.html
+    例：reformctl report --since 2020-09-01 --until 2020-09-30 ；reformctl report --format docx -o 督办通报.docx
     """
     start, end = period(since, until)
     end = end or dt.date.today()
@@ -57,6 +57,8 @@ def report_(
         start = end - dt.timedelta(days=6) if end > dt.date.min + dt.timedelta(days=6) else dt.date.min
     if start > end:
         raise UsageError(f"--since {start} 晚于 --until {end}：请对调两个日期")
+    if fmt == "docx" and (output is None or str(output) == "-" and sys.stdout.isatty()):
+        raise UsageError("docx 是二进制文件，请用 -o 指定文件名，如 -o 督办通报.docx")
     opened = Opened(file, end)
     plan = opened.plan
     built = numbers.period(plan, start, end, dept and query.dept_name(plan, dept), warn_days, opened.label())

@@ -30,7 +30,7 @@ FORMATS: dict[str, dict[str, str]] = {
         "html": "html:rollup",
         "xlsx": "xlsx:rollup",
     },
-    "report": {"md": "text:report_md", "html": "html:report"},
+    "report": {"md": "text:report_md", "html": "html:report", "docx": "docx:report"},
     "export": {"csv": "text:ledger_csv", "xlsx": "xlsx:ledger", "json": "text:ledger_json"},
     "form": {"xlsx": "xlsx:form"},
     "import": {"table": "screens:recorded"},

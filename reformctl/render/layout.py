@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from reformctl.models import STATUS_LABELS
-from reformctl.query import depts_label, iso, listed, short
+from reformctl.query import blocked_reason, depts_label, iso, listed, short
 from reformctl.query import rows as rows_of
 from reformctl.render.words import hint
 from reformctl.report import Period, Progress
@@ -35,7 +35,8 @@ class Document:
 def period_document(period: Period) -> Document:
     """总体情况, 本期进展 by lead department, 逾期与临期, 本期完成, 各任务进度."""
     plan, since, until = period.plan, period.since, period.until
-    sections = [_overview(period), *_changes(period), _late(period), _completed(period), *_progress(period)]
+    sections = [_overview(period), *_changes(period), _late(period), _blocked(period), _completed(period)]
+    sections += _progress(period)
     number = f"{plan.document.number} · " if plan.document.number else ""
     subtitle = f"{number}统计区间 {since.isoformat()} 至 {until.isoformat()}"
     if period.source:
@@ -61,19 +62,33 @@ def _overview(period: Period) -> Section:
 
 
 def _changes(period: Period) -> list[Section]:
-    """The period's records, one table per lead department."""
+    """The period's records, one table per lead: a row led by several departments appears once,
+    under all its leads together, never once per department."""
     plan = period.plan
     sections = [Section("本期进展（按牵头部门）", [] if period.changes else ["本期没有进展记录。"])]
-    for d in plan.departments:
-        mine = [(e, r) for e, r in period.changes if d.id in r.lead(plan)]
-        if mine:
-            table = [[e.date.isoformat(), r.id, short(r.text), e.describe(), e.record.note or ""] for e, r in mine]
-            sections.append(
-                Section(
-                    depts_label(plan, [d.id]), headers=["日期", "编号", "事项", "变化", "说明"], table=table, level=3
-                )
+    order = {d.id: n for n, d in enumerate(plan.departments)}
+    leads = sorted({tuple(r.lead(plan)) for _, r in period.changes}, key=lambda ids: [order.get(i, 99) for i in ids])
+    for lead in leads:
+        mine = [(e, r) for e, r in period.changes if tuple(r.lead(plan)) == lead]
+        table = [[e.date.isoformat(), r.id, short(r.text), e.describe(), e.record.note or ""] for e, r in mine]
+        sections.append(
+            Section(
+                depts_label(plan, list(lead)), headers=["日期", "编号", "事项", "变化", "说明"], table=table, level=3
             )
+        )
     return sections
+
+
+def _blocked(period: Period) -> Section:
+    """受阻事项及原因: each blocked row with the note of the record that blocked it."""
+    plan, blocked = period.plan, period.summary.blocked
+    rows = [[r.id, short(r.text), listed(r.lead(plan)), blocked_reason(r)] for r in blocked]
+    return Section(
+        "受阻事项及原因",
+        [] if blocked else [f"截至 {period.until.isoformat()} 没有受阻的事项。"],
+        ["编号", "事项", "牵头部门", "受阻原因"],
+        rows,
+    )
 
 
 def _late(period: Period) -> Section:

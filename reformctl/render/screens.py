@@ -180,6 +180,11 @@ def summary(view: View, result: Summary) -> None:
         for row in named:
             line = f"  {row.id}（{listed(row.lead(plan))}）期限 {row.due}，{hint(row, result.as_of)}：{row.text}"
             out.print(Text(one_line(line)), no_wrap=True, overflow="ellipsis")
+    if result.blocked:
+        out.print(Text("受阻事项：", style="bold red"))
+    for row in result.blocked:
+        line = f"  {row.id}（{listed(row.lead(plan))}）{query.blocked_reason(row)}：{row.text}"
+        out.print(Text(one_line(line)), no_wrap=True, overflow="ellipsis")
 
 
 def rollup(view: View, result: Rollup) -> None:

@@ -1,0 +1,94 @@
+"""The Word 督办通报 and the pages LibreOffice makes of the office documents."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from conftest import ok, run
+from docx.oxml.ns import qn
+from docx.shared import Pt
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+PERIOD = ("--since", "2020-09-01", "--until", "2020-09-30")
+
+
+def east_asian(paragraph) -> str:  # type: ignore[no-untyped-def]
+    return paragraph.runs[0]._r.rPr.rFonts.get(qn("w:eastAsia"))
+
+
+def test_the_word_report_is_a_government_document(history_plan: Path, tmp_path: Path):
+    ok("report", *PERIOD, "--format", "docx", "-o", "通报.docx")
+    word = docx.Document(str(tmp_path / "通报.docx"))
+    section = word.sections[0]
+    sizes = (section.page_width, section.page_height, section.top_margin, section.bottom_margin,
+             section.left_margin, section.right_margin)  # fmt: skip
+    assert [round(size.mm) for size in sizes] == [210, 297, 37, 35, 28, 26]  # A4, GB/T 9704's margins
+    title, heading = word.paragraphs[0], word.paragraphs[1]
+    assert title.text == "2020年科协系统深化改革重点任务进展报告"
+    assert east_asian(title) == "方正小标宋简体" and title.runs[0].font.size == Pt(22)
+    assert heading.text == "（2020-09-01 至 2020-09-30）" and east_asian(heading) == "楷体_GB2312"
+    texts = [p.text for p in word.paragraphs]
+    headings = [p for p in word.paragraphs if re.match("^[一二三四五六七]、", p.text)]
+    assert [p.text for p in headings] == [
+        "一、总体情况", "二、本期进展（按牵头部门）", "三、逾期与临期",
+        "四、受阻事项及原因", "五、本期完成", "六、各任务进度",
+    ]  # fmt: skip
+    assert all(east_asian(p) == "黑体" for p in headings)
+    assert "（二）学会部（学会学术部）、办公厅、组人部（组织人事部）" in texts  # 6.2 once, under its three leads
+    assert all(east_asian(p) == "楷体_GB2312" for p in word.paragraphs if p.text.startswith("（一）"))
+    body = next(p for p in word.paragraphs if p.text.startswith("共 37 项"))
+    assert "共 37 项，已完成 1 项（2%）；推进中 3 项，受阻 0 项，未启动 33 项。" == body.text
+    assert east_asian(body) == "仿宋_GB2312" and body.runs[0].font.size == Pt(16)
+    assert body.paragraph_format.first_line_indent == Pt(32) and body.paragraph_format.line_spacing == Pt(28)
+    progress = word.tables[-1]
+    assert [c.text for c in progress.rows[0].cells] == ["任务", "标题", "完成", "进度"]
+    assert [c.text for c in progress.rows[6].cells] == ["6", "创新“科创中国”工作机制，促进产学研深度融合", "0/2", "0%"]
+    footer = word.sections[0].footer._element.xml
+    assert 'w:instr="PAGE"' in footer and "— " in footer and " —" in footer
+    with zipfile.ZipFile(tmp_path / "通报.docx") as parts:
+        fonts = parts.read("word/fontTable.xml").decode("utf-8")
+    assert re.search(r'w:name="方正小标宋简体">\s*<w:altName w:val="宋体"', fonts)
+
+
+def test_blocked_rows_and_their_reasons_in_every_report(history_plan: Path):
+    ok("status", "set", "7.1", "blocked", "--date", "2020-10-10", "--note", "疫情影响出访")
+    md = ok("report", "--since", "2020-10-01", "--until", "2020-10-31")
+    assert "## 受阻事项及原因" in md and "| 7.1 |" in md and "疫情影响出访（2020-10-10）" in md
+    assert "<h2>受阻事项及原因</h2>" in ok(
+        "report", "--since", "2020-10-01", "--until", "2020-10-31", "--format", "html"
+    )
+    assert "受阻事项：\n  7.1（国际部）疫情影响出访（2020-10-10）" in ok("summary")
+
+
+def test_a_docx_needs_a_file(history_plan: Path):
+    result = run("report", "--format", "docx")
+    assert result.exit_code == 2 and "-o" in result.stderr
+
+
+def pages(pdf: Path) -> int:
+    return len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes()))
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    SOFFICE is None, reason="LibreOffice is not installed (Debian: libreoffice-writer, libreoffice-calc)"
+)
+def test_libreoffice_renders_the_office_documents(history_plan: Path, tmp_path: Path):
+    """The pages a person would print: the report, the ledger (one page wide) and a form."""
+    ok("report", *PERIOD, "--format", "docx", "-o", "通报.docx")
+    ok("export", "--format", "xlsx", "-o", "台账.xlsx", "--as-of", "2020-09-30")
+    ok("form", "--dept", "学会部", "-o", "学会部.xlsx")
+    subprocess.run(
+        [str(SOFFICE), "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to", "pdf",
+         "--outdir", str(tmp_path / "pdf"), "通报.docx", "台账.xlsx", "学会部.xlsx"],
+        check=True, capture_output=True, timeout=300, cwd=tmp_path,
+    )  # fmt: skip
+    assert 2 <= pages(tmp_path / "pdf" / "通报.pdf") <= 4
+    assert pages(tmp_path / "pdf" / "台账.pdf") == 1  # 38 rows, every column: one landscape page
+    assert pages(tmp_path / "pdf" / "学会部.pdf") == 1
