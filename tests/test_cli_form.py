@@ -138,3 +138,20 @@ def test_a_form_saved_by_libreoffice_imports_the_same(plan_file: Path, tmp_path:
     assert "将记录 4 条" in ok("import", str(resaved), "--dry-run")
     assert "已记录 4 条" in ok("import", str(resaved))
     assert "已有相同记录，跳过 4 条" in ok("import", str(filled))  # the Excel copy: the same records
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_import_commit_is_one_commit_of_the_plan(plan_file: Path, tmp_path: Path):
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], capture_output=True, text=True, check=True, cwd=tmp_path).stdout.strip()
+
+    git("init", "-q", "-b", "main")
+    git("config", "user.name", "测试")
+    git("config", "user.email", "test@example.invalid")
+    git("add", "data")
+    git("commit", "-q", "-m", "计划")
+    filled = fill(make_form(tmp_path), GOOD, tmp_path / "填好.xlsx")
+    ok("import", str(filled), "--commit")
+    assert git("log", "--format=%s", "-1") == "导入填报表 填好.xlsx：4 条记录"
+    assert git("show", "--name-only", "--format=", "HEAD") == "data/tasks-2020.yaml"
+    assert git("status", "--porcelain", "data") == ""

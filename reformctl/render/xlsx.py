@@ -76,6 +76,12 @@ class Sheet:
         sheet, letter = self.sheet, self.sheet.cell(row=1, column=len(self.headers)).column_letter
         for n, width in enumerate(self.widths, 1):
             sheet.column_dimensions[sheet.cell(row=1, column=n).column_letter].width = width + 2
+        for cells in sheet.iter_rows(min_row=self.header_row + 1, max_row=last_row):
+            # Rows as tall as their wrapped text: LibreOffice keeps a row one line high otherwise.
+            lines = max(
+                (-(-cell_len(str(c.value or "")) // (self.widths[n] + 1)) for n, c in enumerate(cells)), default=1
+            )
+            sheet.row_dimensions[cells[0].row].height = 15 * max(1, lines)
         sheet.freeze_panes = sheet.cell(row=self.header_row + 1, column=2)
         sheet.auto_filter.ref = f"A{self.header_row}:{letter}{max(last_row, self.header_row)}"
         sheet.print_title_rows = f"{self.header_row}:{self.header_row}"
