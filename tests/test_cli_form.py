@@ -155,3 +155,13 @@ def test_import_commit_is_one_commit_of_the_plan(plan_file: Path, tmp_path: Path
     assert git("log", "--format=%s", "-1") == "导入填报表 填好.xlsx：4 条记录"
     assert git("show", "--name-only", "--format=", "HEAD") == "data/tasks-2020.yaml"
     assert git("status", "--porcelain", "data") == ""
+
+
+def test_without_openpyxl_form_and_import_say_so(plan_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    import sys
+
+    filled = fill(make_form(tmp_path), GOOD, tmp_path / "填好.xlsx")
+    monkeypatch.setitem(sys.modules, "openpyxl", None)
+    for args in (["form", "-o", "x.xlsx"], ["import", str(filled)]):
+        result = run(*args)
+        assert result.exit_code == 1 and "pip install 'reformctl[xlsx]'" in result.stderr, args

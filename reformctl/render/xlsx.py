@@ -167,12 +167,12 @@ class Form:
 def form(view: View, data: Form) -> bytes:
     """A sheet per department: the read-only columns locked, the fill-in ones open, a dropdown of
     the statuses, date cells; the identity and each row's record count in a hidden sheet."""
+    book = _openpyxl().Workbook()  # first: says plainly when openpyxl is not installed
     from openpyxl.styles import Protection
     from openpyxl.worksheet.datavalidation import DataValidation
 
     plan = view.plan
     assert plan is not None
-    book = _openpyxl().Workbook()
     book.remove(book.active)
     known: list[tuple[str, str, int]] = []
     for dept, lines in data.sheets:
