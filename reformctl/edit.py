@@ -15,8 +15,8 @@ from typing import Any, Literal
 
 from reformctl import files, loader, reader, splice
 from reformctl.errors import PlanInvalid, Refused, UsageError, notice
-from reformctl.models import NOT_APPLICABLE, STATUS_LABELS, Loc, Plan
-from reformctl.query import find, typed
+from reformctl.models import ASSIGNED, NOT_APPLICABLE, STATUS_LABELS, Loc, Plan
+from reformctl.query import find, moved_words, typed
 
 __all__ = ["Refused"]
 
@@ -28,7 +28,7 @@ class Change:
     """One recorded change of a row's status or deadline (or the undoing of one)."""
 
     id: str
-    kind: Literal["status", "due"]
+    kind: Literal["status", "due", "assign"]
     before: str | None
     after: str | None
     date: dt.date
@@ -45,13 +45,17 @@ class Change:
         unit = f"{self.unit} " if self.unit else ""
         if self.kind == "status" and self.before == self.after:
             return f"{unit}{self.id}: {undo}进展 {self.after}{note}"
+        if self.kind == "assign":
+            return f"{unit}{self.id}: {undo}{self.after}{note}"
         what = "期限 " if self.kind == "due" else ""
         return f"{unit}{self.id}: {undo}{what}{self.before or '未设定'} → {self.after or '未设定'}{note}"
 
     def summary(self) -> str:
         """What the clerk is told: 已记录 7.1：未启动 → 推进中；写入 data/tasks-2020.yaml"""
         done = "已撤销" if self.undone else "已记录"
-        if self.kind == "due":
+        if self.kind == "assign":
+            said = f"{done} {self.id}：{self.after}"
+        elif self.kind == "due":
             said = f"{done} {self.id}：期限 {self.before or '未设定'} → {self.after or '未设定'}"
         elif self.before == self.after:
             said = f"{done} {self.id} 进展（{STATUS_LABELS[self.after or 'todo']}）"
@@ -126,12 +130,48 @@ def set_due(
         record = {"date": date.isoformat(), "from_due": before, "due": after, **_said(note, by)}
         values["history"] = [*(values.get("history") or []), record]
         if before is None:
-            splices = [splice.insert_after(text, node, "status", "due", after)]
+            splices = [splice.insert_after(text, node, "status", [("due", after)])]
         else:
             splices = [splice.replace_scalar(splice.value_of(node, "due"), after)]
         splices.append(splice.append_record(text, node, record))
         values["due"] = after
         change = _change(path, source, ident, "due", before, after, date, note)
+        return splice.apply(text, splices), target, change
+
+    return rewrite(path, edit, commit)
+
+
+def assign(
+    path: Path, ident: str, wanted: dict[str, Any], date: dt.date, note: str | None, commit: bool = False
+) -> Change | None:
+    """Set a row's owner, contact or participants (those given in `wanted`), recorded as one
+    record {date, from_owner, owner, …, note}; None when nothing changes."""
+    ident = typed(ident)  # ６．２ is 6.2
+
+    def edit(text: str, source: reader.Source) -> tuple[str, Target, Change | None]:
+        target = Target(source, ident)
+        values, node = target.values, target.node
+        moved = {key: new for key, new in wanted.items() if new is not None and values.get(key) != new}
+        if not moved:
+            return text, target, None
+        _check_date(source.plan, values, date)
+        record: dict[str, Any] = {"date": date.isoformat()}
+        splices, added = [], []
+        for key, new in moved.items():
+            record[f"from_{key}"], record[key] = values.get(key), new
+            shown = splice.value_text(key, new) or ""
+            if key in values:
+                splices.append(splice.replace_value(splice.value_of(node, key), shown))
+            else:
+                added.append((key, shown))
+            values[key] = new
+        if added:  # new keys go right after the row's text, before its status and history
+            splices.append(splice.insert_after(text, node, "text", added))
+        record.update(_said(note, None))
+        values["history"] = [*(values.get("history") or []), record]
+        splices.append(splice.append_record(text, node, record))
+        said = moved_words(((key, record[f"from_{key}"], new) for key, new in moved.items()))
+        change = _change(path, source, ident, "assign", None, said, date, note)
         return splice.apply(text, splices), target, change
 
     return rewrite(path, edit, commit)
@@ -153,6 +193,8 @@ def undo(path: Path, ident: str, commit: bool = False) -> Change:
             del values["history"]
         day = dt.date.fromisoformat(last["date"])
         splices = [splice.remove_last_record(text, node)]
+        if any(last.get(key) is not None for key in ASSIGNED):
+            return _undo_assignment(text, target, last, splices, day, path, source, ident)
         if last.get("due") is not None:
             if "from_due" not in last:
                 raise Refused(f"{ident} 的最后一条记录没有写明调整前的期限（from_due），无法自动撤销，请手工修改")
@@ -173,6 +215,25 @@ def undo(path: Path, ident: str, commit: bool = False) -> Change:
         return splice.apply(text, splices), target, change
 
     return rewrite(path, edit, commit)
+
+
+def _undo_assignment(
+    text: str, target: Target, last: dict[str, Any], splices: list[Any], day: dt.date, *where: Any
+) -> tuple[str, Target, Change]:
+    """Take back an assignment: each field to what it was, or away if there was none."""
+    values, node = target.values, target.node
+    path, source, ident = where
+    for key in (k for k in ASSIGNED if last.get(k) is not None):
+        before = last.get(f"from_{key}")
+        if before is None:
+            del values[key]
+            splices.append(splice.remove_key(text, node, key))
+        else:
+            values[key] = before
+            splices.append(splice.replace_value(splice.value_of(node, key), splice.value_text(key, before) or ""))
+    said = moved_words((k, last.get(k), last.get(f"from_{k}")) for k in ASSIGNED if last.get(k) is not None)
+    change = _change(path, source, ident, "assign", None, said, day, None, undone=True)
+    return splice.apply(text, splices), target, change
 
 
 def _said(note: str | None, by: str | None) -> dict[str, str]:

@@ -18,8 +18,9 @@ from reformctl import query
 from reformctl.errors import Problem, ReformctlError, UsageError
 from reformctl.models import NOT_APPLICABLE, STATUS_LABELS, Plan, status_choices
 
-READ_ONLY = ["编号", "任务", "内容", "角色", "当前状态", "期限", "最新进展"]
+READ_ONLY = ["编号", "任务", "内容", "角色", "责任人", "当前状态", "期限", "最新进展"]
 FILL_IN = ["新状态", "进展日期", "进展说明", "新期限", "调整原因"]
+LETTER = {name: chr(ord("A") + n) for n, name in enumerate(READ_ONLY + FILL_IN)}  # 新状态 → I
 HEADER_ROW = 3  # a title and a line of instructions above it
 IDENTITY = "填报表信息"  # the hidden sheet
 
@@ -123,7 +124,7 @@ def _sheet(returned: Returned, sheet: Any, plan: Plan, today: dt.date, known: di
         if ident not in ids:
             returned.problem(at.format("A"), f"编号 '{ident}' 不在计划中")
             continue
-        answer = Answer(at.format("H"), sheet.title, ident, known=known.get((sheet.title, ident), 0))
+        answer = Answer(at.format(LETTER["新状态"]), sheet.title, ident, known=known.get((sheet.title, ident), 0))
         _fill(returned, answer, filled, at, today)
         returned.answers.append(answer)
 
@@ -134,15 +135,19 @@ def _fill(returned: Returned, answer: Answer, filled: list[Any], at: str, today:
         try:
             answer.status = query.status_name(str(status))
         except UsageError:
-            returned.problem(at.format("H"), f"新状态 '{status}' 不认识；可选：{status_choices()}")
-    answer.date = _date(returned, at.format("I"), "进展日期", day, today) if day else today
-    answer.due = _date(returned, at.format("K"), "新期限", due, None) if due else None
+            returned.problem(at.format(LETTER["新状态"]), f"新状态 '{status}' 不认识；可选：{status_choices()}")
+    answer.date = _date(returned, at.format(LETTER["进展日期"]), "进展日期", day, today) if day else today
+    answer.due = _date(returned, at.format(LETTER["新期限"]), "新期限", due, None) if due else None
     answer.note = str(note) if note else None
     answer.reason = str(reason) if reason else None
     if answer.status == NOT_APPLICABLE and not answer.note:
-        returned.problem(at.format("J"), f"新状态为{STATUS_LABELS[NOT_APPLICABLE]}，需在进展说明中写明理由")
+        returned.problem(
+            at.format(LETTER["进展说明"]), f"新状态为{STATUS_LABELS[NOT_APPLICABLE]}，需在进展说明中写明理由"
+        )
     if not status and not due and (note or day):
-        returned.problem(at.format("H"), "有进展日期或说明，但没有新状态：请选择新状态（状态不变也请选当前状态）")
+        returned.problem(
+            at.format(LETTER["新状态"]), "有进展日期或说明，但没有新状态：请选择新状态（状态不变也请选当前状态）"
+        )
 
 
 def _date(returned: Returned, place: str, what: str, value: Any, latest: dt.date | None) -> dt.date | None:

@@ -12,7 +12,7 @@ from reformctl.models import Loc, Plan, status_choices
 
 def did_you_mean(value: str, choices: list[str]) -> str:
     """是不是 A、B？ with the nearest choices, or "" when none is near."""
-    near = difflib.get_close_matches(value, choices, n=3, cutoff=0.5)
+    near = difflib.get_close_matches(value, choices, n=3, cutoff=0.55)
     return f"是不是 {'、'.join(near)}？" if near else ""
 
 

@@ -8,10 +8,8 @@ Both report a location as a path of keys and indexes, which the loader maps to a
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
@@ -28,6 +26,10 @@ STATUS_LABELS: dict[str, str] = {
 }
 STATUS_ALIASES = {"不涉及": "na", "n/a": "na"}  # other words clerks type for a status
 NOT_APPLICABLE = "na"  # needs a reason (a record's note); counts neither as done nor as open
+ASSIGNED = ("owner", "contact", "participants")  # what `assign` sets, recorded as {from_x, x}
+RECORD_CHANGES = ("status", "due", *ASSIGNED)  # a record changes at least one of these
+ROW_ONLY = ("status", "due", "history", "implements", "owner", "contact")  # on items, never on a task with items
+CONTACT = re.compile(r"[0-9０-９+＋\-－ ()（）]{5,20}|[^@\s]+@[^@\s]+\.[^@\s]+")
 Status = Literal[tuple(STATUS_LABELS)]  # type: ignore[valid-type]
 STATUS_HELP = " / ".join(f"{key} {label}" for key, label in STATUS_LABELS.items())
 LEVELS = ("全国", "省级", "市级", "县级")
@@ -132,7 +134,7 @@ class Record(Strict):
     """一条进展记录：状态变化 {date, from, status, note}，或期限调整 {date, from_due, due, note}"""
 
     # check() holds the same rule, with a located message; this lets editors say it too.
-    model_config = ConfigDict(json_schema_extra={"anyOf": [{"required": ["status"]}, {"required": ["due"]}]})
+    model_config = ConfigDict(json_schema_extra={"anyOf": [{"required": [key]} for key in RECORD_CHANGES]})
 
     date: Date
     from_: Status | None = Field(None, alias="from", description="之前的状态（reformctl undo 据此恢复）")
@@ -141,6 +143,12 @@ class Record(Strict):
     due: Date | None = Field(None, description="调整后的期限")
     note: str | None = Field(None, description="说明或原因")
     by: str | None = Field(None, description="填报者：由填报表导入时，为填报的部门或单位")
+    from_owner: str | None = Field(None, description="之前的责任人")
+    owner: str | None = Field(None, description="新的责任人")
+    from_contact: str | None = Field(None, description="之前的联系方式")
+    contact: str | None = Field(None, description="新的联系方式")
+    from_participants: DeptRefs | None = Field(None, description="之前的参与部门")
+    participants: DeptRefs | None = Field(None, description="新的参与部门")
 
 
 class Item(Strict):
@@ -152,6 +160,8 @@ class Item(Strict):
     due: Date | None = Field(None, description="完成期限")
     lead: DeptRefs | None = Field(None, description="牵头部门，不填则同任务")
     participants: DeptRefs | None = Field(None, description="参与部门")
+    owner: str | None = Field(None, description="责任人")
+    contact: str | None = Field(None, description="责任人的联系方式：电话或电子邮箱")
     history: list[Record] | None = Field(None, description="进展记录，按时间先后")
     implements: list[str] | None = Field(None, description="落实上级计划的哪些事项（编号）")
 
@@ -165,7 +175,7 @@ class Task(Strict):
             "if": {"required": ["items"]},
             "then": {
                 "properties": {"items": {"minItems": 1}},
-                "not": {"anyOf": [{"required": [key]} for key in ("status", "due", "history", "implements")]},
+                "not": {"anyOf": [{"required": [key]} for key in ROW_ONLY]},
             },
             "else": {"required": ["text", "status"]},
         }
@@ -180,6 +190,8 @@ class Task(Strict):
     status: Status | None = Field(None, description=STATUS_HELP + "（仅限没有编号事项的任务）")
     due: Date | None = Field(None, description="完成期限（仅限没有编号事项的任务）")
     participants: DeptRefs | None = Field(None, description="参与部门")
+    owner: str | None = Field(None, description="责任人（仅限没有编号事项的任务）")
+    contact: str | None = Field(None, description="责任人的联系方式（仅限没有编号事项的任务）")
     history: list[Record] | None = Field(None, description="进展记录（仅限没有编号事项的任务）")
     implements: list[str] | None = Field(None, description="落实上级计划的哪些事项（仅限没有编号事项的任务）")
 
@@ -252,7 +264,7 @@ def check(plan: Plan) -> Iterator[tuple[Loc, str]]:
             continue
         if not task.items:
             yield (*here, "items"), "items 为空：没有编号事项的任务请删去 items，填写 text 和 status"
-        for key in ("status", "due", "history", "implements"):
+        for key in ROW_ONLY:
             if getattr(task, key) is not None:
                 yield (*here, key), f"任务 {task.id} 有编号事项，{key} 应填在各事项上（任务进度由事项汇总）"
         for i, item in enumerate(task.items):
@@ -295,8 +307,10 @@ def _implements(plan: Plan, tracked: Task | Item, at: Loc) -> Iterator[tuple[Loc
 
 def _records(tracked: Task | Item, at: Loc) -> Iterator[tuple[Loc, str]]:
     for n, record in enumerate(tracked.history or []):
-        if record.status is None and record.due is None:
-            yield (*at, "history", n), "进展记录需写明新状态 status，或调整后的期限 due"
+        if all(getattr(record, key) is None for key in RECORD_CHANGES):
+            yield (*at, "history", n), "进展记录需写明新状态 status、调整后的期限 due，或新的责任人 owner 等"
+    if tracked.contact is not None and not CONTACT.fullmatch(tracked.contact):
+        yield (*at, "contact"), f"联系方式 {tracked.contact!r} 应为电话号码或电子邮箱"
     if tracked.status == NOT_APPLICABLE and na_reason(tracked) is None:
         yield (*at, "status"), "不适用（na）需写明理由：在 history 中加一条 {date, status: na, note: 理由}"
 
@@ -326,19 +340,3 @@ def json_schema() -> dict[str, Any]:
     schema = Plan.model_json_schema(ref_template="#/definitions/{model}")
     schema["definitions"] = schema.pop("$defs")
     return {"$schema": "http://json-schema.org/draft-07/schema#", **schema}
-
-
-@contextmanager
-def no_gc() -> Iterator[None]:
-    """Building a document allocates millions of objects that all stay alive: the cyclic
-    garbage collector would scan them again and again for nothing (half the time at 10,000 items).
-    Once built, they are moved out of its sight (gc.freeze): they live as long as the command, and
-    every later collection (while a command makes its rows and output) would scan them again."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if was:
-            gc.enable()

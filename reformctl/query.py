@@ -10,6 +10,7 @@ from typing import TypeVar
 
 from reformctl.errors import UsageError
 from reformctl.models import (
+    ASSIGNED,
     NOT_APPLICABLE,
     STATUS_ALIASES,
     STATUS_LABELS,
@@ -59,6 +60,14 @@ class Row:
         return self.tracked.history or []
 
     @property
+    def owner(self) -> str | None:
+        return self.tracked.owner
+
+    @property
+    def contact(self) -> str | None:
+        return self.tracked.contact
+
+    @property
     def reason(self) -> str | None:
         """Why the row does not apply, when its status is na."""
         return na_reason(self.tracked) if self.status == NOT_APPLICABLE else None
@@ -70,19 +79,6 @@ class Row:
     def participants(self, plan: Plan) -> list[str]:
         """The participating departments' short ids: the item's own, else its task's."""
         return plan.dept_ids((self.item.participants if self.item else None) or self.task.participants or [])
-
-    def as_json(self, plan: Plan, as_of: dt.date, warn_days: int = WARN_DAYS) -> dict[str, object]:
-        return {
-            "id": self.id,
-            "task": self.task.id,
-            "title": self.task.title,
-            "text": self.text,
-            "lead": self.lead(plan),
-            "participants": self.participants(plan),
-            "status": self.status,
-            "due": self.due.isoformat() if self.due else None,
-            "light": light(self, as_of, warn_days),
-        }
 
 
 def rows(plan: Plan) -> list[Row]:
@@ -178,8 +174,13 @@ def select(
     status: str | None = None,
     task: str | None = None,
     search: str | None = None,
+    owner: str | None = None,
 ) -> list[Row]:
+    """The rows that pass every filter given: task or item, lead department, status, text, owner."""
     selected = rows(plan)
+    if owner is not None:
+        wanted_owner = typed(owner)
+        selected = [r for r in selected if r.owner is not None and typed(r.owner) == wanted_owner]
     if task is not None:
         found, item = find(plan, task)
         selected = [r for r in selected if r.task is found and (item is None or r.item is item)]
@@ -215,8 +216,11 @@ class ItemRecord:
         return self.record.date
 
     def describe(self) -> str:
-        """未启动 → 已完成, or 延期 2020-10-01 → 2020-12-31"""
+        """未启动 → 已完成, 延期 2020-10-01 → 2020-12-31, or 责任人 王小明 → 李华"""
         r = self.record
+        moved = [(key, getattr(r, f"from_{key}"), getattr(r, key)) for key in ASSIGNED if getattr(r, key) is not None]
+        if moved:
+            return moved_words(moved)
         if r.due is not None:
             if r.from_due is None:
                 return f"设定期限 {r.due.isoformat()}"
@@ -225,24 +229,16 @@ class ItemRecord:
         status = STATUS_LABELS[r.status or "todo"]
         return f"{STATUS_LABELS[r.from_]} → {status}" if r.from_ and r.from_ != r.status else status
 
-    def as_json(self) -> dict[str, object]:
-        r = self.record
-        return {
-            "id": self.id,
-            "date": r.date.isoformat(),
-            "from": r.from_,
-            "status": r.status,
-            "from_due": iso(r.from_due),
-            "due": iso(r.due),
-            "note": r.note,
-        }
-
 
 def history(
-    plan: Plan, ident: str | None = None, since: dt.date | None = None, until: dt.date | None = None
+    plan: Plan,
+    ident: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    selected: list[Row] | None = None,
 ) -> list[ItemRecord]:
-    """The recorded history of one task or item (or of all), newest first, by date."""
-    selected = rows(plan)
+    """The recorded history of one task or item (or of all, or of the rows selected), newest first."""
+    selected = rows(plan) if selected is None else selected
     if ident is not None:
         task, item = find(plan, ident)
         selected = [r for r in selected if r.item is item] if item else [r for r in selected if r.task is task]
@@ -302,6 +298,7 @@ def _rewound(tracked: Tracked, day: dt.date) -> Tracked:
     kept = [record for record in history if record.date <= day]
     later = sorted((r for r in history if r.date > day), key=lambda r: r.date)
     status, due = tracked.status, tracked.due
+    assigned = {key: getattr(tracked, key) for key in ASSIGNED}
     for record in reversed(later):
         if record.status is not None:
             # A hand-written record without `from`: the last kept status is the best we know.
@@ -309,7 +306,23 @@ def _rewound(tracked: Tracked, day: dt.date) -> Tracked:
             status = record.from_ or (earlier[-1] if earlier else status)
         if record.due is not None:
             due = record.from_due
-    return tracked.model_copy(update={"status": status, "due": due, "history": kept or None})
+        for key in ASSIGNED:
+            if getattr(record, key) is not None:
+                assigned[key] = getattr(record, f"from_{key}")
+    update = {"status": status, "due": due, "history": kept or None, **assigned}
+    return tracked.model_copy(update=update)
+
+
+ASSIGNED_LABELS = {"owner": "责任人", "contact": "联系方式", "participants": "参与部门"}
+
+
+def moved_words(moved: Iterable[tuple[str, object, object]]) -> str:
+    """责任人 王小明 → 李华；参与部门 未设定 → 科普部"""
+    return "；".join(f"{ASSIGNED_LABELS[key]} {_said(old)} → {_said(new)}" for key, old, new in moved)
+
+
+def _said(value: object) -> str:
+    return "未设定" if not value else listed(value) if isinstance(value, list) else str(value)
 
 
 def short(text: str, limit: int = 40) -> str:

@@ -15,9 +15,10 @@ import yaml
 from pydantic import ValidationError
 
 from reformctl import messages
+from reformctl.cache import no_gc
 from reformctl.errors import PlanInvalid, Problem
 from reformctl.files import display, read_bytes
-from reformctl.models import Loc, Plan, check, no_gc
+from reformctl.models import Loc, Plan, check
 
 MAX_DEPTH = 64
 

@@ -129,6 +129,7 @@ def ledger(plan: Plan, as_of: dt.date, warn_days: int = WARN_DAYS) -> list[dict[
                 "text": row.text,
                 "lead": row.lead(plan),
                 "participants": row.participants(plan),
+                "owner": row.owner,
                 "status": row.status,
                 "due": iso(row.due),
                 "light": light(row, as_of, warn_days),

@@ -34,6 +34,13 @@ def value_of(mapping: yaml.Node, key: str) -> yaml.Node:
     return pair[1]
 
 
+def replace_value(node: yaml.Node, value: str) -> Splice:
+    """A scalar (keeping its quotes) or a flow list replaced by `value`; a block list is refused."""
+    if isinstance(node, yaml.SequenceNode) and node.flow_style:
+        return node.start_mark.index, end_of(node), value
+    return replace_scalar(node, value)
+
+
 def replace_scalar(node: yaml.Node, value: str) -> Splice:
     quote = {'"': '"', "'": "'"}.get(node.style or "", "")
     if not isinstance(node, yaml.ScalarNode) or (node.style and not quote):
@@ -88,11 +95,21 @@ def yaml_text(value: str) -> str:
     return _ESCAPE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(value, ensure_ascii=False))
 
 
-def append_record(text: str, mapping: yaml.Node, record: dict[str, str | None]) -> Splice:
-    """Add a history record in the style the item already uses; only a note may need quotes."""
-    record = {
-        key: yaml_text(value) if key in ("note", "by") and value is not None else value for key, value in record.items()
-    }
+PLAIN = ("date", "from", "status", "from_due", "due")  # dates and status words: never need quotes
+
+
+def value_text(key: str, value: object) -> str | None:
+    """A value as the file writes it: a list in flow style, people's text quoted when it must be."""
+    if value is None or key in PLAIN:
+        return value  # type: ignore[return-value]
+    if isinstance(value, list):
+        return "[" + ", ".join(yaml_text(str(v)) for v in value) + "]"
+    return yaml_text(str(value))
+
+
+def append_record(text: str, mapping: yaml.Node, given: dict[str, object]) -> Splice:
+    """Add a history record in the style the item already uses."""
+    record = {key: value_text(key, value) for key, value in given.items()}
     nl = newline(text)
     flow = "{" + ", ".join(record_lines(record)) + "}"
     pair = key_value(mapping, "history")
@@ -125,16 +142,17 @@ def append_record(text: str, mapping: yaml.Node, record: dict[str, str | None]) 
     return at, at, f"{lead}{dash}- {flow}{nl}"
 
 
-def insert_after(text: str, mapping: yaml.Node, after: str, key: str, value: str) -> Splice:
-    """A new `key: value` right after the line of `after` (block) or after its value (flow)."""
+def insert_after(text: str, mapping: yaml.Node, after: str, pairs: list[tuple[str, str]]) -> Splice:
+    """New `key: value` lines, in order, right after the line of `after` (block) or after its
+    value (flow): one splice, so that several keys keep their order."""
     _, anchor = key_value(mapping, after) or (None, mapping.value[-1][1])
     if mapping.flow_style:
         at = end_of(anchor)
-        return at, at, f", {key}: {value}"
+        return at, at, "".join(f", {key}: {value}" for key, value in pairs)
     indent = " " * mapping.value[0][0].start_mark.column
     at = after_line(text, end_of(anchor))
     lead = newline(text) if at == len(text) and not text.endswith("\n") else ""
-    return at, at, f"{lead}{indent}{key}: {value}{newline(text)}"
+    return at, at, lead + "".join(f"{indent}{key}: {value}{newline(text)}" for key, value in pairs)
 
 
 def remove_key(text: str, mapping: yaml.Node, key: str) -> Splice:

@@ -32,10 +32,10 @@ def fill(form: Path, cells: dict[str, object], to: Path) -> Path:
 
 
 GOOD = {
-    "H4": "推进中", "I4": dt.date(2020, 9, 4), "J4": "已召开推进会 =1+1",
-    "H5": "已完成", "I5": "2020年9月10日",
-    "K6": dt.date(2020, 12, 31), "L6": "试点城市调整",
-    "H7": "不适用", "I7": "2020-9-4", "J7": "本部门不涉及",
+    "I4": "推进中", "J4": dt.date(2020, 9, 4), "K4": "已召开推进会 =1+1",
+    "I5": "已完成", "J5": "2020年9月10日",
+    "L6": dt.date(2020, 12, 31), "M6": "试点城市调整",
+    "I7": "不适用", "J7": "2020-9-4", "K7": "本部门不涉及",
 }  # fmt: skip
 
 
@@ -43,16 +43,16 @@ def test_the_form_carries_what_a_department_needs(plan_file: Path, tmp_path: Pat
     book = load_workbook(make_form(tmp_path))
     assert book.sheetnames == ["学会部", "填报表信息"] and book["填报表信息"].sheet_state == "hidden"
     sheet = book["学会部"]
-    assert [c.value for c in sheet[3]] == ["编号", "任务", "内容", "角色", "当前状态", "期限", "最新进展",
+    assert [c.value for c in sheet[3]] == ["编号", "任务", "内容", "角色", "责任人", "当前状态", "期限", "最新进展",
                                            "新状态", "进展日期", "进展说明", "新期限", "调整原因"]  # fmt: skip
     assert [sheet[f"A{r}"].value for r in range(4, 16)] == [
         row.id for row in query.select(loader.load(plan_file), dept="学会部")
     ]
     assert sheet["A4"].data_type == "s" and sheet["D4"].value == "牵头"
-    assert sheet.protection.sheet and sheet["A4"].protection.locked and not sheet["H4"].protection.locked
+    assert sheet.protection.sheet and sheet["A4"].protection.locked and not sheet["I4"].protection.locked
     validations = {str(v.sqref).split()[0]: v for v in sheet.data_validations.dataValidation}
-    assert validations["H4"].type == "list" and "不适用" in validations["H4"].formula1
-    assert validations["I4"].type == "date"
+    assert validations["I4"].type == "list" and "不适用" in validations["I4"].formula1
+    assert validations["J4"].type == "date"
     assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
     assert sheet.print_title_rows == "$3:$3"
     info = {row[0].value: row[1].value for row in book["填报表信息"].iter_rows(max_row=5)}
@@ -81,11 +81,11 @@ def test_a_filled_form_imports_as_records_and_again_as_nothing(plan_file: Path, 
 
 def test_five_bad_cells_are_all_reported_and_nothing_is_written(plan_file: Path, tmp_path: Path):
     bad = {
-        "H4": "完成了",
-        "H5": "推进中", "I5": "九月初",
-        "H6": "推进中", "I6": dt.date.today() + dt.timedelta(days=3),
-        "H7": "不适用",
-        "H8": "推进中",
+        "I4": "完成了",
+        "I5": "推进中", "J5": "九月初",
+        "I6": "推进中", "J6": dt.date.today() + dt.timedelta(days=3),
+        "I7": "不适用",
+        "I8": "推进中",
     }  # fmt: skip
     filled = fill(make_form(tmp_path), bad, tmp_path / "填错.xlsx")
     book = load_workbook(filled)
@@ -96,10 +96,10 @@ def test_five_bad_cells_are_all_reported_and_nothing_is_written(plan_file: Path,
     result = run("import", str(filled))
     assert result.exit_code == 1 and plan_file.read_bytes() == before
     lines = result.stderr.splitlines()
-    assert lines[0].startswith("填错.xlsx: 学会部!H4: 新状态 '完成了' 不认识；可选：todo（未启动）")
-    assert lines[1].startswith("填错.xlsx: 学会部!I5: 进展日期 '九月初' 不是日期")
-    assert lines[2].startswith("填错.xlsx: 学会部!I6: 进展日期") and "晚于今天" in lines[2]
-    assert lines[3] == "填错.xlsx: 学会部!J7: 新状态为不适用，需在进展说明中写明理由"
+    assert lines[0].startswith("填错.xlsx: 学会部!I4: 新状态 '完成了' 不认识；可选：todo（未启动）")
+    assert lines[1].startswith("填错.xlsx: 学会部!J5: 进展日期 '九月初' 不是日期")
+    assert lines[2].startswith("填错.xlsx: 学会部!J6: 进展日期") and "晚于今天" in lines[2]
+    assert lines[3] == "填错.xlsx: 学会部!K7: 新状态为不适用，需在进展说明中写明理由"
     assert lines[4] == "填错.xlsx: 学会部!A8: 编号 '99.9' 不在计划中"
     assert len(lines) == 5
 
@@ -118,7 +118,7 @@ def test_a_row_recorded_since_the_form_was_made_is_a_conflict(plan_file: Path, t
     filled = fill(make_form(tmp_path), GOOD, tmp_path / "填好.xlsx")
     ok("status", "set", "6.1", "blocked", "--date", "2020-09-05", "--note", "经费未到位")
     said = ok("import", str(filled))
-    assert "冲突，跳过：学会部!H4 6.1 在填报表生成后已有新记录" in said and "已记录 3 条" in said
+    assert "冲突，跳过：学会部!I4 6.1 在填报表生成后已有新记录" in said and "已记录 3 条" in said
     assert loader.load(plan_file).tasks[5].items[0].status == "blocked"  # type: ignore[index]
     assert "已记录 1 条" in ok("import", str(filled), "--force")
 

@@ -39,7 +39,20 @@ def commands() -> list[tuple[str, object]]:
 def test_every_command_is_found():
     names = [name for name, _ in commands()]
     assert sorted(names) == sorted(
-        ["list", "show", "doc", "depts", "log", "summary", "validate", "schema", "status set", "due set", "undo"]
+        [
+            "list",
+            "show",
+            "doc",
+            "depts",
+            "log",
+            "summary",
+            "validate",
+            "schema",
+            "status set",
+            "due set",
+            "undo",
+            "assign",
+        ]
         + ["init", "rollup", "report", "export", "form", "import"]
     )
 

@@ -31,7 +31,11 @@ INVALID = {
     "alias": (27, 11, "不支持 YAML 锚点与别名"),
     "wrong-version": (1, 10, "不支持的格式版本 2"),
     "duplicate-dept": (9, 10, "departments[2].id: 部门简称 '学会部' 重复"),
-    "record-without-change": (24, 13, "tasks[0].items[1].history[0]: 进展记录需写明新状态 status，或调整后的期限 due"),
+    "record-without-change": (
+        24,
+        13,
+        "tasks[0].items[1].history[0]: 进展记录需写明新状态 status、调整后的期限 due，或新的责任人 owner 等",
+    ),
     "empty-items": (33, 12, "tasks[2].items: items 为空"),
 }
 

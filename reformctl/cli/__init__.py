@@ -35,6 +35,7 @@ COMMANDS = {
     "status": "write",
     "due": "write",
     "undo": "write",
+    "assign": "write",
     "log": "read",
     "init": "write",
     "rollup": "reports",

@@ -41,6 +41,7 @@ def list_(
         str | None, typer.Option("--task", "-t", help="任务编号，如 6", autocompletion=completion.ids)
     ] = None,
     search: Annotated[str | None, typer.Option("--search", help="在内容与任务标题中查找")] = None,
+    owner: Annotated[str | None, typer.Option("--owner", help="责任人")] = None,
     light: Annotated[str | None, choice("--light", list(query.LIGHTS), "red 逾期、yellow 临期、green 正常")] = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="只看逾期事项（同 --light red）")] = False,
     fmt: Annotated[str, format_option("list")] = "table",
@@ -54,7 +55,7 @@ def list_(
     例：reformctl list --dept 学会部 ；reformctl list --status 推进中 --format json ；reformctl list --overdue
     """
     opened = Opened.as_of(file, as_of)
-    rows = query.select(opened.plan, dept=dept, status=status, task=task, search=search)
+    rows = query.select(opened.plan, dept=dept, status=status, task=task, search=search, owner=owner)
     wanted = "red" if overdue else light
     if wanted:
         rows = [row for row in rows if query.light(row, opened.day, warn_days) == wanted]
@@ -97,6 +98,14 @@ def log(
     ] = None,
     since: Annotated[str | None, typer.Option("--since", help=f"只看这一天（含）以后的记录；{DATE_HELP}")] = None,
     until: Annotated[str | None, typer.Option("--until", help="只看这一天（含）以前的记录")] = None,
+    dept: DeptOption = None,
+    owner: Annotated[str | None, typer.Option("--owner", help="只看这位责任人的事项")] = None,
+    status: Annotated[
+        str | None, typer.Option("--status", "-s", help="只看现在是这个状态的事项", autocompletion=completion.statuses)
+    ] = None,
+    task: Annotated[
+        str | None, typer.Option("--task", "-t", help="只看这项任务", autocompletion=completion.ids)
+    ] = None,
     fmt: Annotated[str, format_option("log")] = "table",
     file: FileOption = None,
 ) -> None:
@@ -106,7 +115,9 @@ def log(
     """
     start, end = period(since, until)
     plan = loader.load(loader.find_plan(file))  # every record, a future-dated one too
-    emit(render("log", fmt, View(plan, no_color=options.NO_COLOR), query.history(plan, ident, start, end)))
+    selected = query.select(plan, dept=dept, status=status, task=task, owner=owner)
+    records = query.history(plan, ident, start, end, selected)
+    emit(render("log", fmt, View(plan, no_color=options.NO_COLOR), records))
 
 
 @command("summary")

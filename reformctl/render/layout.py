@@ -97,11 +97,19 @@ def _late(period: Period) -> Section:
     return Section(
         "逾期与临期",
         [] if late else [f"截至 {until.isoformat()} 没有逾期或临期的事项。"],
-        ["编号", "事项", "牵头部门", "状态", "期限", "提示"],
+        ["编号", "事项", "牵头部门", "责任人", "状态", "期限", "提示"],
         [
-            [r.id, short(r.text), listed(r.lead(plan)), STATUS_LABELS[r.status], iso(r.due) or "", hint(r, until)]
+            [
+                r.id,
+                short(r.text),
+                listed(r.lead(plan)),
+                r.owner or "",
+                STATUS_LABELS[r.status],
+                iso(r.due) or "",
+                hint(r, until),
+            ]
             for r in late
-        ],
+        ],  # fmt: skip
     )
 
 

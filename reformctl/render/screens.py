@@ -82,6 +82,8 @@ def _row_details(view: View, row: Row) -> None:
     _line(out, f"牵头部门：{query.depts_label(plan, row.lead(plan))}")
     if row.participants(plan):
         _line(out, f"参与部门：{query.depts_label(plan, row.participants(plan))}")
+    if row.owner or row.contact:
+        _line(out, f"责任人：{row.owner or '未设定'}" + (f"（{row.contact}）" if row.contact else ""))
     status = Text("状态：").append_text(status_text(row.status))
     out.print(status.append(f"（{one_line(row.reason)}）" if row.reason else "", style="bright_black"))
     light = query.light(row, view.as_of, view.warn_days)

@@ -98,6 +98,10 @@ def log_json(view: View, records: list[ItemRecord]) -> str:
                 "from_due": query.iso(found.record.from_due),
                 "due": query.iso(found.record.due),
                 "note": found.record.note,
+                "by": found.record.by,
+                **{key: getattr(found.record, key) for key in ("from_owner", "owner", "from_contact", "contact")},
+                "from_participants": found.record.from_participants,
+                "participants": found.record.participants,
             }
             for found in records
         ]

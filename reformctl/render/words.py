@@ -16,6 +16,7 @@ LEDGER = {
     "text": "内容",
     "lead": "牵头部门",
     "participants": "参与部门",
+    "owner": "责任人",
     "status": "状态",
     "due": "期限",
     "light": "提示",

@@ -16,7 +16,7 @@ from typing import Any
 from rich.cells import cell_len
 
 from reformctl.errors import ReformctlError
-from reformctl.forms import FILL_IN, HEADER_ROW, IDENTITY, READ_ONLY, Line
+from reformctl.forms import FILL_IN, HEADER_ROW, IDENTITY, LETTER, READ_ONLY, Line
 from reformctl.models import STATUS_LABELS
 from reformctl.plain import xlsx_text
 from reformctl.query import LIGHTS, listed
@@ -165,45 +165,13 @@ class Form:
 
 
 def form(view: View, data: Form) -> bytes:
-    """A sheet per department: the read-only columns locked, the fill-in ones open, a dropdown of
-    the statuses, date cells; the identity and each row's record count in a hidden sheet."""
+    """A sheet per department, then the identity and each row's record count in a hidden sheet."""
     book = _openpyxl().Workbook()  # first: says plainly when openpyxl is not installed
-    from openpyxl.styles import Protection
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    plan = view.plan
-    assert plan is not None
     book.remove(book.active)
     known: list[tuple[str, str, int]] = []
     for dept, lines in data.sheets:
-        title = f"{plan.document.title} 进展填报表 · {dept} · 截至 {view.as_of}"
-        sheet = Sheet(book.create_sheet(dept), title, READ_ONLY + FILL_IN, HEADER_ROW)
-        guide = "请在浅黄色列填写：新状态（下拉选择）、进展日期、进展说明、新期限、调整原因；其他列不能修改。"
-        sheet.sheet.cell(row=2, column=1, value=guide)
-        statuses = DataValidation(type="list", formula1='"' + ",".join(STATUS_LABELS.values()) + '"', allow_blank=True)
-        dates = DataValidation(type="date", operator="greaterThan", formula1="DATE(2000,1,1)", allow_blank=True,
-                               errorStyle="warning", error="请填日期，如 2020-09-04")  # fmt: skip
-        sheet.sheet.add_data_validation(statuses)
-        sheet.sheet.add_data_validation(dates)
-        for r, line in enumerate(lines, HEADER_ROW + 1):
-            row = line.row
-            last = row.history[-1] if row.history else None
-            said = f"{last.date} {last.note or ''}".strip() if last else ""
-            values = [row.id, row.task.title, row.text, line.role, STATUS_LABELS[row.status], row.due, said]
-            for c, value in enumerate(values, 1):
-                sheet.put(r, c, value)
-            for c in range(len(READ_ONLY) + 1, len(READ_ONLY) + len(FILL_IN) + 1):
-                cell = sheet.put(r, c, None, "fill_in")
-                cell.protection = Protection(locked=False)
-                if c in (len(READ_ONLY) + 2, len(READ_ONLY) + 4):
-                    cell.number_format = DATE_FORMAT
-            statuses.add(f"H{r}")
-            dates.add(f"I{r}")
-            dates.add(f"K{r}")
-            known.append((dept, row.id, len(row.history)))
-        sheet.finish(HEADER_ROW + len(lines))
-        sheet.sheet.protection.sheet = True  # no password: a guard against slips, not a lock
-        sheet.sheet.protection.autoFilter = False
+        _form_sheet(book, view, dept, lines)
+        known += [(dept, line.row.id, len(line.row.history)) for line in lines]
     info = book.create_sheet(IDENTITY)
     rows = [*([key, value] for key, value in data.identity.items()), [], ["工作表", "编号", "已有记录数"], *known]
     for r, values in enumerate(rows, 1):  # the identity in rows 1–5, the record counts from row 8
@@ -211,3 +179,48 @@ def form(view: View, data: Form) -> bytes:
             info.cell(row=r, column=c, value=value)
     info.sheet_state = "hidden"
     return _saved(book)
+
+
+def _form_sheet(book: Any, view: View, dept: str, lines: list[Line]) -> None:
+    """The read-only columns locked, the fill-in ones open and shaded, a dropdown of the
+    statuses, date cells with a gentle check (a date typed as text is still accepted)."""
+    from openpyxl.styles import Protection
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    assert view.plan is not None
+    title = f"{view.plan.document.title} 进展填报表 · {dept} · 截至 {view.as_of}"
+    sheet = Sheet(book.create_sheet(dept), title, READ_ONLY + FILL_IN, HEADER_ROW)
+    guide = "请在浅黄色列填写：新状态（下拉选择）、进展日期、进展说明、新期限、调整原因；其他列不能修改。"
+    sheet.sheet.cell(row=2, column=1, value=guide)
+    statuses = DataValidation(type="list", formula1='"' + ",".join(STATUS_LABELS.values()) + '"', allow_blank=True)
+    dates = DataValidation(type="date", operator="greaterThan", formula1="DATE(2000,1,1)", allow_blank=True,
+                           errorStyle="warning", error="请填日期，如 2020-09-04")  # fmt: skip
+    sheet.sheet.add_data_validation(statuses)
+    sheet.sheet.add_data_validation(dates)
+    for r, line in enumerate(lines, HEADER_ROW + 1):
+        row = line.row
+        last = row.history[-1] if row.history else None
+        said = f"{last.date} {last.note or ''}".strip() if last else ""
+        values = [
+            row.id,
+            row.task.title,
+            row.text,
+            line.role,
+            row.owner or "",
+            STATUS_LABELS[row.status],
+            row.due,
+            said,
+        ]
+        for c, value in enumerate(values, 1):
+            sheet.put(r, c, value)
+        for name in FILL_IN:
+            cell = sheet.put(r, ord(LETTER[name]) - ord("A") + 1, None, "fill_in")
+            cell.protection = Protection(locked=False)
+            if name in ("进展日期", "新期限"):
+                cell.number_format = DATE_FORMAT
+        statuses.add(f"{LETTER['新状态']}{r}")
+        dates.add(f"{LETTER['进展日期']}{r}")
+        dates.add(f"{LETTER['新期限']}{r}")
+    sheet.finish(HEADER_ROW + len(lines))
+    sheet.sheet.protection.sheet = True  # no password: a guard against slips, not a lock
+    sheet.sheet.protection.autoFilter = False
