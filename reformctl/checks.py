@@ -11,6 +11,7 @@ quotes nothing of the file it points at.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from reformctl import loader, query
@@ -68,7 +69,7 @@ class Checker:
         plan = self.plan(path)
         if plan is None:
             return self.problems[Path(os.path.abspath(path))]
-        return self.parent_problems(path, plan)
+        return self.parent_problems(path, plan) + missing_evidence(path, plan)
 
     def parent_problems(self, path: Path, plan: Plan) -> list[Problem]:
         """A unit plan against its parent: the parent must be usable and inside the repository,
@@ -103,6 +104,39 @@ class Checker:
             located = reader.locate(path, wrong)
         self.against_parent[key] = located
         return located
+
+
+URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")  # a scheme: http:, https:, and what is refused
+
+
+def evidence_problem(link: str, root: Path) -> str | None:
+    """Why a link cannot be evidence: a scheme other than http/https, or a path that is not a
+    file inside the repository (relative to its top). None when it is good."""
+    if URL.match(link):
+        return None if re.match(r"^https?://\S+$", link) else f"证明材料 {link!r}：网址只接受 http:// 或 https://"
+    target = Path(os.path.realpath(root / link))
+    if Path(link).is_absolute() or not inside(target, root):
+        return f"证明材料 {link!r}：请写仓库中的相对路径（相对于 {root}）"
+    if not target.exists():
+        return f"证明材料 {link!r} 不存在（相对于 {root}）"
+    return None
+
+
+def missing_evidence(path: Path, plan: Plan) -> list[Problem]:
+    """Recorded evidence that is no longer there (or never could be), located at the link."""
+    root = repository(path)
+    wrong = [
+        ((*at, "history", n, "links", k), said)
+        for at, tracked in _rows_at(plan)
+        for n, record in enumerate(tracked.history or [])
+        for k, link in enumerate(record.links or [])
+        if (said := evidence_problem(link, root)) is not None
+    ]
+    if not wrong:
+        return []
+    from reformctl import reader
+
+    return reader.locate(path, wrong)
 
 
 def check_paths(paths: list[Path]) -> list[Problem]:

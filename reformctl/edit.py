@@ -86,7 +86,14 @@ Edit = Callable[[str, reader.Source], tuple[str, Target, Any]]
 
 
 def set_status(
-    path: Path, ident: str, status: str, date: dt.date, note: str | None, commit: bool = False, by: str | None = None
+    path: Path,
+    ident: str,
+    status: str,
+    date: dt.date,
+    note: str | None,
+    commit: bool = False,
+    by: str | None = None,
+    links: list[str] | None = None,
 ) -> Change | None:
     """Set a row's status and append a history record; None when there is nothing to change.
     The same status with a note is a progress note: a record that keeps the status."""
@@ -98,10 +105,11 @@ def set_status(
         target = Target(source, ident)
         values = target.values
         before = values["status"]
-        if before == status and not note:
+        if before == status and not note and not links:
             return text, target, None
         _check_date(source.plan, values, date)
         record = {"date": date.isoformat(), "from": before, "status": status, **_said(note, by)}
+        record.update({"links": links} if links else {})
         values["status"] = status
         values["history"] = [*(values.get("history") or []), record]
         node = target.node

@@ -143,6 +143,7 @@ class Record(Strict):
     due: Date | None = Field(None, description="调整后的期限")
     note: str | None = Field(None, description="说明或原因")
     by: str | None = Field(None, description="填报者：由填报表导入时，为填报的部门或单位")
+    links: list[str] | None = Field(None, description="证明材料：http/https 网址，或相对仓库的文件路径")
     from_owner: str | None = Field(None, description="之前的责任人")
     owner: str | None = Field(None, description="新的责任人")
     from_contact: str | None = Field(None, description="之前的联系方式")

@@ -215,6 +215,11 @@ class ItemRecord:
     def date(self) -> dt.date:
         return self.record.date
 
+    def said(self) -> str:
+        """The note, and the evidence: 已签约 证明：https://… 、docs/签约.pdf"""
+        links = f"证明：{listed(self.record.links)}" if self.record.links else ""
+        return " ".join(filter(None, [self.record.note, links]))
+
     def describe(self) -> str:
         """未启动 → 已完成, 延期 2020-10-01 → 2020-12-31, or 责任人 王小明 → 李华"""
         r = self.record

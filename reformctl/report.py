@@ -135,6 +135,7 @@ def ledger(plan: Plan, as_of: dt.date, warn_days: int = WARN_DAYS) -> list[dict[
                 "light": light(row, as_of, warn_days),
                 "last_note": last.note if last else None,
                 "last_note_date": last.date.isoformat() if last else None,
+                "links": next((r.links for r in reversed(row.history) if r.links), None),
             }
         )
     return out

@@ -23,6 +23,7 @@ HEADERS = [
     "提示",
     "最新进展",
     "进展日期",
+    "证明材料",
 ]
 
 
@@ -56,11 +57,11 @@ def test_xlsx_reopens_with_the_expected_cells(history_plan: Path, tmp_path: Path
     sheet = openpyxl.load_workbook(tmp_path / "台账.xlsx").active
     assert sheet["A1"].value == "2020年科协系统深化改革重点任务台账 · 截至 2020-09-30" and sheet["A1"].font.bold
     assert [c.value for c in sheet[2]] == [*HEADERS, "逾期天数"]
-    assert sheet.freeze_panes == "B3" and sheet.auto_filter.ref == "A2:M39"
+    assert sheet.freeze_panes == "B3" and sheet.auto_filter.ref == "A2:N39"
     assert sheet.max_row == 39
     row = next(r for r in sheet.iter_rows(min_row=3) if r[2].value == "9.1")
     assert [c.value for c in row[7:10]] == ["推进中", dt.datetime(2020, 9, 10), "逾期"]
-    assert row[8].number_format == "yyyy-mm-dd" and row[12].value == 20  # days overdue on 2020-09-30
+    assert row[8].number_format == "yyyy-mm-dd" and row[13].value == 20  # days overdue on 2020-09-30
     assert row[7].fill.fgColor.rgb.endswith("F4C7C3")  # the red light's fill
     assert row[2].data_type == "s" and row[0].data_type == "s"  # 9.1 and 9 stay text
     assert sheet.page_setup.orientation == "landscape" and sheet.sheet_properties.pageSetUpPr.fitToPage

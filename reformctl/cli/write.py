@@ -38,20 +38,27 @@ def status_set(
     ident: IdArgument,
     status: StatusArgument,
     note: Annotated[str | None, typer.Option("--note", "-n", help="进展说明")] = None,
+    link: Annotated[
+        list[str] | None, typer.Option("--link", help="证明材料：http/https 网址或仓库中的文件路径，可多次给出")
+    ] = None,
     date: DateOption = None,
     commit: CommitOption = False,
     file: FileOption = None,
 ) -> None:
     """设置一个事项的状态，并在它的 history 中追加一条记录；状态不变而有说明，则记一条进展。
 
-    例：reformctl status set 6.2 done --note 试点城市已签约 ；reformctl status set 10.3 已完成
+    例：reformctl status set 6.2 done --note 试点城市已签约 --link docs/签约.pdf ；reformctl status set 10.3 已完成
     """
     from reformctl import edit
+    from reformctl.checks import evidence_problem, repository
 
     path = loader.find_plan(file)
     key = query.status_name(status)
     when = parse_date(date, "--date") or dt.date.today()
-    change = edit.set_status(path, ident, key, when, note, commit)
+    for given in link or []:
+        if (wrong := evidence_problem(given, repository(path))) is not None:
+            raise UsageError(wrong)
+    change = edit.set_status(path, ident, key, when, note, commit, links=link or None)
     if change is None:
         say(f"{loader.display(path)} 中 {query.typed(ident)} 已是{STATUS_LABELS[key]}，未作修改")
     else:

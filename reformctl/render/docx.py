@@ -129,8 +129,28 @@ def _table(word: Any, headers: list[str], rows: list[list[str]]) -> None:
 
 
 def _cell(cell: Any, text: str, bold: bool = False) -> None:
-    paragraph = cell.paragraphs[0]
-    _font(paragraph.add_run(xlsx_text(text)), BODY, "小四", bold)
+    """A table cell; http(s) evidence in it becomes a link a reader can click."""
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    from reformctl.render.html import LINK
+
+    paragraph, at = cell.paragraphs[0], 0
+    for found in [*LINK.finditer(text), None]:
+        before = text[at : found.start() if found else len(text)]
+        if before:
+            _font(paragraph.add_run(xlsx_text(before)), BODY, "小四", bold)
+        if found is None:
+            break
+        link = OxmlElement("w:hyperlink")
+        link.set(qn("r:id"), paragraph.part.relate_to(found[0], RELATIONSHIP_TYPE.HYPERLINK, is_external=True))
+        run = paragraph.add_run(found[0])
+        _font(run, BODY, "小四")
+        run.font.underline = True
+        link.append(run._r)
+        paragraph._p.append(link)
+        at = found.end()
 
 
 def _page_numbers(word: Any) -> None:

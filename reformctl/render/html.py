@@ -4,6 +4,7 @@ Every piece of text, people's or ours, goes through html.escape, attributes too.
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from reformctl.query import short
@@ -37,6 +38,8 @@ td.t { max-width: 60mm; }
      -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 """
 
+LINK = re.compile(r"https?://[^\s<>\"'、，]+")  # in escaped text: nothing in it can leave the attribute
+
 COLOURS = {
     "done": "#3a8f4a",
     "doing": "#e0b030",
@@ -67,8 +70,9 @@ def table(headers: list[str], rows: list[list[str]]) -> str:
 
 
 def _td(cell: str) -> str:
-    # Dates, ids and statuses stay on one line; text wraps.
-    return f'<td class="n">{escape(cell)}</td>' if len(cell) <= 10 else f"<td>{escape(cell)}</td>"
+    # Dates, ids and statuses stay on one line; text wraps; http(s) evidence can be clicked.
+    shown = LINK.sub(lambda m: f'<a href="{m[0]}">{m[0]}</a>', escape(cell))
+    return f'<td class="n">{shown}</td>' if len(cell) <= 10 else f"<td>{shown}</td>"
 
 
 def document(doc: Document) -> str:

@@ -70,7 +70,7 @@ def _changes(period: Period) -> list[Section]:
     leads = sorted({tuple(r.lead(plan)) for _, r in period.changes}, key=lambda ids: [order.get(i, 99) for i in ids])
     for lead in leads:
         mine = [(e, r) for e, r in period.changes if tuple(r.lead(plan)) == lead]
-        table = [[e.date.isoformat(), r.id, short(r.text), e.describe(), e.record.note or ""] for e, r in mine]
+        table = [[e.date.isoformat(), r.id, short(r.text), e.describe(), e.said()] for e, r in mine]
         sections.append(
             Section(
                 depts_label(plan, list(lead)), headers=["日期", "编号", "事项", "变化", "说明"], table=table, level=3
@@ -119,10 +119,7 @@ def _completed(period: Period) -> Section:
         "本期完成",
         [] if period.completed else ["本期没有完成的事项。"],
         ["日期", "编号", "事项", "牵头部门", "说明"],
-        [
-            [e.date.isoformat(), r.id, short(r.text), listed(r.lead(plan)), e.record.note or ""]
-            for e, r in period.completed
-        ],
+        [[e.date.isoformat(), r.id, short(r.text), listed(r.lead(plan)), e.said()] for e, r in period.completed],
     )
 
 

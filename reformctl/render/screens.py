@@ -89,7 +89,7 @@ def _row_details(view: View, row: Row) -> None:
     light = query.light(row, view.as_of, view.warn_days)
     out.print(Text(f"期限：{row.due.isoformat() if row.due else '未设定'} ").append_text(light_text(light)))
     for record in (ItemRecord(row.id, record) for record in row.history):
-        note = f"  {record.record.note}" if record.record.note else ""
+        note = f"  {record.said()}" if record.said() else ""
         _line(out, f"  {record.date.isoformat()}  {record.describe()}{note}")
 
 
@@ -147,7 +147,7 @@ def log(view: View, records: list[ItemRecord]) -> None:
     for header in ("日期", "编号", "变化", "说明"):
         grid.add_column(header, overflow="fold")
     for found in records:
-        cells = (found.date.isoformat(), found.id, found.describe(), found.record.note or "")
+        cells = (found.date.isoformat(), found.id, found.describe(), found.said())
         grid.add_row(*(Text(one_line(cell)) for cell in cells))
     view.console.print(grid)
     view.console.print(Text(f"共 {len(records)} 条记录", style="dim"))

@@ -99,6 +99,7 @@ def log_json(view: View, records: list[ItemRecord]) -> str:
                 "due": query.iso(found.record.due),
                 "note": found.record.note,
                 "by": found.record.by,
+                "links": found.record.links,
                 **{key: getattr(found.record, key) for key in ("from_owner", "owner", "from_contact", "contact")},
                 "from_participants": found.record.from_participants,
                 "participants": found.record.participants,

@@ -22,6 +22,7 @@ LEDGER = {
     "light": "提示",
     "last_note": "最新进展",
     "last_note_date": "进展日期",
+    "links": "证明材料",
 }
 LIST_HEADERS = ["编号", "内容", "牵头部门", "状态", "期限", "提示"]
 

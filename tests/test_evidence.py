@@ -1,0 +1,76 @@
+"""Evidence: what proves a record, as a web address or a file in the plan's repository."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import ok, run
+
+from reformctl import plain
+
+URL = "https://www.cast.org.cn/art/2020/9/1/art_1.html"
+
+
+@pytest.fixture
+def proof(plan_file: Path, tmp_path: Path) -> Path:
+    (tmp_path / ".git").mkdir()  # the repository's top: links are relative to it
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "签约.pdf").write_bytes(b"%PDF")
+    return plan_file
+
+
+def test_links_are_recorded_and_shown(proof: Path, tmp_path: Path):
+    ok(
+        "status",
+        "set",
+        "6.2",
+        "done",
+        "--date",
+        "2020-09-01",
+        "--note",
+        "已签约",
+        "--link",
+        URL,
+        "--link",
+        "docs/签约.pdf",
+    )
+    assert f"links: [{URL}, docs/签约.pdf]" in proof.read_text(encoding="utf-8")
+    assert f"已签约 证明：{URL}、docs/签约.pdf" in ok("show", "6.2")
+    assert json.loads(ok("log", "--format", "json"))[0]["links"] == [URL, "docs/签约.pdf"]
+    period = ("--since", "2020-09-01", "--until", "2020-09-30")
+    assert plain.md(f"证明：{URL}") in ok("report", *period)  # Markdown-escaped, as all people's text
+    assert f'<a href="{URL}">{URL}</a>' in ok("report", *period, "--format", "html")
+    assert {r["id"]: r for r in json.loads(ok("export", "--format", "json"))}["6.2"]["links"] == [URL, "docs/签约.pdf"]
+    ok("report", *period, "--format", "docx", "-o", "r.docx")
+    with zipfile.ZipFile(tmp_path / "r.docx") as parts:
+        assert f'Target="{URL}" TargetMode="External"' in parts.read("word/_rels/document.xml.rels").decode()
+        assert "<w:hyperlink" in parts.read("word/document.xml").decode()
+
+
+@pytest.mark.parametrize(
+    ("link", "words"),
+    [
+        ("javascript:alert(1)", "网址只接受 http:// 或 https://"),
+        ("file:///etc/passwd", "网址只接受 http:// 或 https://"),
+        ("/etc/passwd", "请写仓库中的相对路径"),
+        ("../outside.pdf", "请写仓库中的相对路径"),
+        ("docs/没有这个文件.pdf", "不存在"),
+    ],
+)
+def test_bad_evidence_is_refused(proof: Path, link: str, words: str):
+    before = proof.read_bytes()
+    result = run("status", "set", "6.2", "done", "--link", link)
+    assert result.exit_code == 2 and words in result.stderr and proof.read_bytes() == before
+
+
+def test_validate_reports_evidence_that_is_gone(proof: Path, tmp_path: Path):
+    ok("status", "set", "6.2", "done", "--date", "2020-09-01", "--link", "docs/签约.pdf")
+    (tmp_path / "docs" / "签约.pdf").unlink()
+    result = run("validate")
+    text = proof.read_text(encoding="utf-8")
+    line = text[: text.index("docs/签约.pdf")].count("\n") + 1
+    assert result.exit_code == 1
+    assert f"data/tasks-2020.yaml:{line}:" in result.stderr and "证明材料 'docs/签约.pdf' 不存在" in result.stderr
