@@ -108,6 +108,7 @@ class Document(Strict):
 class Department(Strict):
     id: str = Field(description="简称，如 学会部")
     name: str | None = Field(None, description="全称，如 学会学术部；文件未写明时可不填")
+    email: str | None = Field(None, description="接收催办通知的电子邮箱")
 
     @property
     def full(self) -> str:

@@ -139,3 +139,23 @@ def ledger(plan: Plan, as_of: dt.date, warn_days: int = WARN_DAYS) -> list[dict[
             }
         )
     return out
+
+
+@dataclass
+class Reminder:
+    """A department's rows that are late or close to their deadline: what a 催办通知 lists."""
+
+    dept: str
+    rows: list[Row]
+
+
+def reminders(plan: Plan, as_of: dt.date, warn_days: int = WARN_DAYS, dept: str | None = None) -> list[Reminder]:
+    """For each department (or the one given) that leads a late or close row, those rows."""
+    pressing = [row for row in rows(plan) if light(row, as_of, warn_days) in ("red", "yellow")]
+    found = []
+    for d in plan.departments:
+        if dept is None or d.id == dept:
+            mine = [row for row in pressing if d.id in row.lead(plan)]
+            if mine:
+                found.append(Reminder(d.id, mine))
+    return found

@@ -90,8 +90,8 @@ def test_silent_on_a_broken_file(tmp_path: Path):
 def test_every_command_is_offered(tmp_path: Path):
     """Commands are loaded on demand, yet completion offers each of them, and their subcommands."""
     assert bash("reformctl ") == [
-        "list", "show", "doc", "depts", "validate", "schema", "status", "due", "undo", "assign", "log",
-        "init", "rollup", "summary", "report", "export", "form", "import",
+        "list", "show", "status", "due", "assign", "log", "undo", "summary", "report", "remind",
+        "export", "form", "import", "rollup", "init", "validate", "schema", "doc", "depts",
     ]  # fmt: skip
-    assert bash("reformctl s") == ["show", "schema", "status", "summary"]
+    assert bash("reformctl s") == ["show", "status", "summary", "schema"]
     assert bash("reformctl due ") == ["set"]

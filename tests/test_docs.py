@@ -53,7 +53,7 @@ def test_every_command_is_found():
             "undo",
             "assign",
         ]
-        + ["init", "rollup", "report", "export", "form", "import"]
+        + ["init", "rollup", "report", "export", "form", "import", "remind"]
     )
 
 

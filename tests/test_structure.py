@@ -21,7 +21,7 @@ README = ROOT / "README.md"
 LAYERS = {
     "data": ["__init__", "errors", "models", "plain"],
     "load": ["files", "cache", "loader", "messages", "reader", "notice", "sources"],
-    "query/edit": ["query", "checks", "report", "rollup", "forms", "splice", "derive", "git", "edit", "intake"],
+    "query/edit": ["query", "checks", "report", "rollup", "forms", "splice", "derive", "git", "edit", "intake", "mail"],
     "render": ["render"],
     "cli": ["completion", "cli", "__main__"],
 }

@@ -24,26 +24,27 @@ try:  # Typer 0.26 and later carry their own copy of click
 except ImportError:  # pragma: no cover
     from click.exceptions import ClickException, UsageError  # type: ignore[no-redef,import-not-found]
 
-# Each command, in the order help lists them, and the module (in this package) that defines it.
+# Each command, in the order of a clerk's day (as help lists them), and the module that defines it.
 COMMANDS = {
     "list": "read",
     "show": "read",
-    "doc": "read",
-    "depts": "read",
-    "validate": "check",
-    "schema": "check",
     "status": "write",
     "due": "write",
-    "undo": "write",
     "assign": "write",
     "log": "read",
-    "init": "write",
-    "rollup": "reports",
+    "undo": "write",
     "summary": "read",
     "report": "reports",
+    "remind": "reports",
     "export": "reports",
     "form": "forms",
     "import": "forms",
+    "rollup": "reports",
+    "init": "write",
+    "validate": "check",
+    "schema": "check",
+    "doc": "read",
+    "depts": "read",
 }
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -15,6 +16,7 @@ from reformctl.cli import options
 from reformctl.cli.options import (
     AsOfOption,
     BomOption,
+    DeptOption,
     FileOption,
     Opened,
     OutputOption,
@@ -121,3 +123,68 @@ def rollup_(
     emit(render("rollup", fmt, view, result), output, result.top_path)
     if problems:
         raise typer.Exit(1)
+
+
+@command("remind")
+def remind(
+    output: Annotated[Path, typer.Option("--output", "-o", help="催办通知写到这个文件夹（每个部门一份 .md 和 .docx）")],
+    dept: DeptOption = None,
+    as_of: AsOfOption = None,
+    warn_days: WarnOption = query.WARN_DAYS,
+    mail: Annotated[bool, typer.Option("--mail", help="同时发邮件给各部门（地址见 departments 的 email）")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="只列出将发给谁、发什么，不发送")] = False,
+    file: FileOption = None,
+) -> None:
+    """催办：给有逾期或临期事项的每个部门写一份催办通知（Markdown 和 Word），可同时用邮件发出。
+
+    例：reformctl remind -o 催办 ；reformctl remind -o 催办 --mail（先设置 REFORMCTL_SMTP 和 REFORMCTL_SMTP_FROM）
+    """
+    from reformctl import files
+    from reformctl import mail as post
+    from reformctl.render.docx import document
+    from reformctl.render.layout import reminder_document
+    from reformctl.render.text import document_md
+
+    opened = Opened.as_of(file, as_of)
+    plan, day = opened.plan, opened.day
+    setting = post.settings() if mail and not dry_run else None  # refuses before anything is written
+    found = numbers.reminders(plan, day, warn_days, dept and query.dept_name(plan, dept))
+    if not found:
+        say(f"截至 {day} 没有逾期或临期的事项，无需催办")
+        return
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"{output}: 无法创建文件夹：{files.reason(exc)}") from None
+    postman = post.Postman(setting) if setting else None
+    emails = {d.id: d.email for d in plan.departments}
+    failed = 0
+    for reminder in found:
+        laid = reminder_document(plan, reminder, day)
+        stem = "催办通知-" + re.sub(r"[\\/:*?\"<>|\s]", "_", reminder.dept)
+        word = document(laid, f"（截至 {day}）")
+        for suffix, data in ((".md", document_md(laid).encode("utf-8")), (".docx", word)):
+            say(f"已写入 {files.write_output(output / f'{stem}{suffix}', data, [opened.path])}")
+        if mail:
+            subject = f"催办通知：{plan.document.title}（{reminder.dept}，{len(reminder.rows)} 项）"
+            failed += _mail(postman, reminder.dept, emails.get(reminder.dept), subject, document_md(laid),
+                            (f"{stem}.docx", word))  # fmt: skip
+    if postman is not None:
+        postman.close()
+    if failed:
+        raise typer.Exit(1)
+
+
+def _mail(postman: Any, dept: str, to: str | None, subject: str, body: str, attachment: tuple[str, bytes]) -> bool:
+    """Send one department its notice (or, without a postman, say what would go); True if it failed."""
+    from reformctl import mail as post
+
+    if not to:
+        say(f"未发送 {dept}：departments 中没有它的 email")
+        return False
+    if postman is None:
+        say(f"将发送 {dept} <{to}>：{subject}，附件 {attachment[0]}")
+        return False
+    why = postman.send(post.message(postman.setting, to, subject, body, attachment))
+    say(f"已发送 {dept} <{to}>" if why is None else f"发送失败 {dept} <{to}>：{why}")
+    return why is not None

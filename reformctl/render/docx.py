@@ -35,10 +35,14 @@ def _docx() -> Any:
 
 
 def report(view: View, period: Period) -> bytes:
-    return document(period_document(period), period)
+    unit = period.plan.unit.name if period.plan.unit else ""
+    return document(
+        period_document(period), "（" + "，".join(filter(None, [unit, f"{period.since} 至 {period.until}"])) + "）"
+    )
 
 
-def document(doc: Document, period: Period) -> bytes:
+def document(doc: Document, heading: str) -> bytes:
+    """A Word document of the layout: title, the line under it (unit and period), sections."""
     docx = _docx()
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Mm
@@ -49,8 +53,6 @@ def document(doc: Document, period: Period) -> bytes:
     section.top_margin, section.bottom_margin = Mm(37), Mm(35)
     section.left_margin, section.right_margin = Mm(28), Mm(26)
     _paragraph(word, doc.title, TITLE, "二号", align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
-    unit = period.plan.unit.name if period.plan.unit else ""
-    heading = "（" + "，".join(filter(None, [unit, f"{period.since} 至 {period.until}"])) + "）"
     _paragraph(word, heading, SUBHEADING, "三号", align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
     _paragraph(word, doc.subtitle, BODY, "小四", align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
     numbers = {2: 0, 3: 0}

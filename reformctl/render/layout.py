@@ -3,13 +3,14 @@ any later format) only print this, so every format always says the same thing.""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
-from reformctl.models import STATUS_LABELS
-from reformctl.query import blocked_reason, depts_label, iso, listed, short
+from reformctl.models import STATUS_LABELS, Plan
+from reformctl.query import Row, blocked_reason, depts_label, iso, listed, short
 from reformctl.query import rows as rows_of
 from reformctl.render.words import hint
-from reformctl.report import Period, Progress
+from reformctl.report import Period, Progress, Reminder
 from reformctl.report import groups as report_groups
 
 
@@ -140,3 +141,21 @@ def _progress(period: Period) -> list[Section]:
             chart=groups,
         )
     ]
+
+
+def reminder_document(plan: Plan, reminder: Reminder, as_of: dt.date) -> Document:
+    """催办通知 to one department: its late and close rows, their owners, deadlines and last record."""
+    name = depts_label(plan, [reminder.dept])
+    number = f"（{plan.document.number}）" if plan.document.number else ""
+    ask = (
+        f"{name}：根据《{plan.document.title}》{number}，截至 {as_of}，你部门牵头的以下 {len(reminder.rows)} 个事项"
+        "已逾期或临近期限，请抓紧推进，并及时报送进展情况。"
+    )
+    table = [[r.id, short(r.text), r.owner or "", iso(r.due) or "", hint(r, as_of), _last(r)] for r in reminder.rows]
+    section = Section("需催办的事项", [ask], ["编号", "事项", "责任人", "期限", "提示", "最新进展"], table)
+    return Document(f"催办通知（{reminder.dept}）", f"{plan.document.title} · 截至 {as_of}", [section])
+
+
+def _last(row: Row) -> str:
+    last = row.history[-1] if row.history else None
+    return f"{last.date} {last.note or ''}".strip() if last else "尚无记录"

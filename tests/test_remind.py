@@ -1,0 +1,108 @@
+"""催办: a notice per department that is late, on paper and through a real SMTP server."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import docx
+import pytest
+from conftest import ok, run
+
+aiosmtpd = pytest.importorskip("aiosmtpd")
+from aiosmtpd.controller import Controller  # noqa: E402
+
+REFUSED = "guoji@example.org"
+
+
+class Inbox:
+    """An SMTP server's handler: keeps every message, refuses one recipient."""
+
+    def __init__(self) -> None:
+        self.messages: list[tuple[list[str], email.message.EmailMessage]] = []
+
+    async def handle_RCPT(self, server, session, envelope, address, options):  # type: ignore[no-untyped-def]
+        if address == REFUSED:
+            return "550 5.1.1 no such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+        parsed = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
+        self.messages.append((list(envelope.rcpt_tos), parsed))
+        return "250 Message accepted"
+
+
+@pytest.fixture
+def inbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[Inbox]:
+    with socket.socket() as probe:  # a free port, for the server to take
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    handler = Inbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    monkeypatch.setenv("REFORMCTL_SMTP", f"127.0.0.1:{port}")
+    monkeypatch.setenv("REFORMCTL_SMTP_FROM", "改革办 <gaigeban@example.org>")
+    yield handler
+    controller.stop()
+
+
+@pytest.fixture
+def late(plan_file: Path) -> Path:
+    """学会部 late on 9.1, 国际部 close on 7.1, 调宣部 fine; e-mail for 学会部 and 国际部 only."""
+    text = plan_file.read_text(encoding="utf-8")
+    text = text.replace("{id: 学会部, name: 学会学术部}", "{id: 学会部, name: 学会学术部, email: xuehui@example.org}")
+    text = text.replace("{id: 国际部, name: 国际联络部}", f"{{id: 国际部, name: 国际联络部, email: {REFUSED}}}")
+    plan_file.write_text(text, encoding="utf-8")
+    ok("due", "set", "9.1", "2020-09-10", "--date", "2020-08-01")
+    ok("assign", "9.1", "--owner", "王小明", "--date", "2020-08-01")
+    ok("due", "set", "7.1", "2020-09-25", "--date", "2020-08-01")
+    ok("due", "set", "1.1", "2020-12-31", "--date", "2020-08-01")
+    ok("due", "set", "6.1", "2020-09-22", "--date", "2020-08-01")  # 学会部 (with 办公厅, 组人部): close
+    return plan_file
+
+
+def test_a_notice_per_department_that_is_late(late: Path, tmp_path: Path):
+    said = ok("remind", "-o", "催办", "--as-of", "2020-09-20")
+    written = sorted(p.name for p in (tmp_path / "催办").iterdir())
+    assert written == sorted(
+        f"催办通知-{d}.{s}" for d in ("办公厅", "国际部", "组人部", "学会部") for s in ("docx", "md")
+    )
+    assert "已写入 催办/催办通知-学会部.md" in said
+    md = (tmp_path / "催办" / "催办通知-学会部.md").read_text(encoding="utf-8")
+    assert "# 催办通知（学会部）" in md and "截至 2020-09-20，你部门牵头的以下 2 个事项已逾期或临近期限" in md
+    assert "| 9.1 |" in md and "| 王小明 | 2020-09-10 | 逾期 10 天 |" in md and "临期，剩 2 天" in md
+    word = docx.Document(str(tmp_path / "催办" / "催办通知-学会部.docx"))
+    assert word.paragraphs[0].text == "催办通知（学会部）" and word.tables[0].rows[1].cells[0].text in ("6.1", "9.1")
+    assert "调宣部" not in " ".join(written)
+    assert "截至 2020-09-01 没有逾期或临期的事项，无需催办" in ok("remind", "-o", "空", "--as-of", "2020-09-01")
+
+
+def test_mail_goes_out_through_a_real_smtp_server(late: Path, inbox: Inbox):
+    before = late.read_bytes()
+    result = run("remind", "-o", "催办", "--as-of", "2020-09-20", "--mail")
+    assert result.exit_code == 1, result.output  # one department refused
+    assert "已发送 学会部 <xuehui@example.org>" in result.stdout
+    assert f"发送失败 国际部 <{REFUSED}>：服务器拒收（550 5.1.1 no such mailbox）" in result.stdout
+    assert "未发送 办公厅：departments 中没有它的 email" in result.stdout
+    (recipients, mail) = inbox.messages[0]
+    assert recipients == ["xuehui@example.org"] and len(inbox.messages) == 1
+    assert mail["Subject"] == "催办通知：2020年科协系统深化改革重点任务（学会部，2 项）"
+    assert mail["From"] == "改革办 <gaigeban@example.org>"
+    body = mail.get_body(("plain",))
+    assert body is not None and "你部门牵头的以下 2 个事项" in body.get_content()
+    (attachment,) = list(mail.iter_attachments())
+    assert attachment.get_filename() == "催办通知-学会部.docx" and attachment.get_content().startswith(b"PK")
+    assert late.read_bytes() == before  # nothing written to the plan
+
+
+def test_mail_needs_a_sender_and_dry_run_sends_nothing(late: Path, inbox: Inbox, monkeypatch: pytest.MonkeyPatch):
+    dry = ok("remind", "-o", "催办", "--as-of", "2020-09-20", "--mail", "--dry-run")
+    assert "将发送 学会部 <xuehui@example.org>：催办通知" in dry and inbox.messages == []
+    monkeypatch.delenv("REFORMCTL_SMTP_FROM")
+    result = run("remind", "-o", "别处", "--as-of", "2020-09-20", "--mail")
+    assert result.exit_code == 2 and "REFORMCTL_SMTP_FROM" in result.stderr and inbox.messages == []
+    assert not Path("别处").exists()
