@@ -41,14 +41,14 @@ class Change:
     def message(self) -> str:
         """The commit message: 6.2: todo → done（试点城市已签约）, 武汉市科协 6.2: 期限 2020-10-01 → 2020-12-31（…）"""
         note = f"（{self.note}）" if self.note else ""
-        undo = "撤销：" if self.undone else ""
         unit = f"{self.unit} " if self.unit else ""
-        if self.kind == "status" and self.before == self.after:
-            return f"{unit}{self.id}: {undo}进展 {self.after}{note}"
-        if self.kind == "assign":
-            return f"{unit}{self.id}: {undo}{self.after}{note}"
         what = "期限 " if self.kind == "due" else ""
-        return f"{unit}{self.id}: {undo}{what}{self.before or '未设定'} → {self.after or '未设定'}{note}"
+        moved = self.after if self.kind == "assign" else f"{what}{self.before or '未设定'} → {self.after or '未设定'}"
+        if self.undone:  # 撤销 2 的上一条记录（done → doing）
+            return f"{unit}撤销 {self.id} 的上一条记录（{moved}）"
+        if self.kind == "status" and self.before == self.after:
+            return f"{unit}{self.id}: 进展 {self.after}{note}"
+        return f"{unit}{self.id}: {moved}{note}"
 
     def summary(self) -> str:
         """What the clerk is told: 已记录 7.1：未启动 → 推进中；写入 data/tasks-2020.yaml"""

@@ -99,8 +99,11 @@ def progress(selected: Iterable[Row]) -> tuple[int, int]:
 
 
 def percent(done: int, total: int) -> int:
-    """Whole percent, rounded down: 35 of 36 is 97%, never a premature 100%."""
-    return done * 100 // total if total else 0
+    """Whole percent, rounded half up (2 of 7 is 29%), but never a premature 100% (199 of 200 is 99%)."""
+    if not total:
+        return 0
+    rounded = (200 * done + total) // (2 * total)
+    return min(rounded, 99) if done < total else rounded
 
 
 def listed(names: Iterable[str]) -> str:

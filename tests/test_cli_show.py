@@ -47,3 +47,22 @@ def test_show_unknown_id(plan_file: Path):
     result = run("show", "6.9")
     assert result.exit_code == 2
     assert "没有编号为 '6.9' 的任务或事项。是不是 6、6.1、6.2？" in result.stderr
+
+
+def test_no_wrapped_line_starts_with_closing_punctuation(plan_file, monkeypatch):
+    """避头尾: at 80 columns, in show and doc."""
+    from reformctl import loader, query
+    from reformctl.render.console import CLOSING
+
+    monkeypatch.setenv("COLUMNS", "80")
+    screens = [run("doc").stdout] + [run("show", row.id).stdout for row in query.rows(loader.load(plan_file))]
+    starts = [line for screen in screens for line in screen.splitlines() if line[:1] in CLOSING]
+    assert starts == []
+
+
+def test_percentages_round_half_up():
+    from reformctl.query import percent
+
+    assert [percent(2, 7), percent(1, 37), percent(1, 6), percent(199, 200), percent(7, 7), percent(0, 0)] == [
+        29, 3, 17, 99, 100, 0,
+    ]  # fmt: skip

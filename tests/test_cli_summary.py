@@ -51,9 +51,9 @@ def test_screen(history_plan: Path):
     out = run("summary", "--as-of", "2020-09-30").stdout
     lines = out.splitlines()
     assert lines[0] == "2020年科协系统深化改革重点任务 · 截至 2020-09-30 · data/tasks-2020.yaml"
-    assert lines[1] == "总体进度 " + "░" * 20 + " 1/37 已完成（2%）"
+    assert lines[1] == "总体进度 █" + "░" * 19 + " 1/37 已完成（3%）"  # 2.7% rounds half up
     assert lines[2] == "状态：未启动 33 · 推进中 3 · 已完成 1 · 受阻 0"
     assert lines[3] == "未完成事项的期限：逾期 1 · 临期 1 · 正常 1 · 未设期限 33"
-    assert any("10   │ 深化全国学会治理改革" in line and "███" in line and "1/6  16%" in line for line in lines)
+    assert any("10   │ 深化全国学会治理改革" in line and "███" in line and "1/6  17%" in line for line in lines)
     assert "逾期事项：" in out and "9.1（学会部）期限 2020-09-10，逾期 20 天：贯彻落实" in out
     assert "临期事项：" in out and "2（组人部）期限 2020-10-05，临期，剩 5 天：贯彻落实" in out

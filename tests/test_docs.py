@@ -83,7 +83,7 @@ def test_commands_load_on_demand_yet_all_are_known(plan_file, tmp_path):
     assert listed.returncode == 0 and '"7.2"' in listed.stdout
     assert reformctl("status", "set", "7.2", "done").stdout == f"已记录 7.2：未启动 → 已完成{WROTE}\n"
     typo = reformctl("lst")
-    assert typo.returncode == 2 and "Did you mean 'list'?" in typo.stderr
+    assert typo.returncode == 2 and "错误：没有这个命令 'lst'，是不是 'list'？" in typo.stderr
     assert "status" in reformctl("--help").stdout and reformctl("--version").returncode == 0
 
 

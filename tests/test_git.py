@@ -53,7 +53,7 @@ def test_commit_takes_just_that_file_with_a_message_that_says_what_changed(repo:
     assert git("show", "--name-only", "--format=", "HEAD") == "data/tasks-2020.yaml"
     assert git("status", "--porcelain").splitlines() == ["A  other.txt"]
     assert run("undo", "6.2", "--commit").exit_code == 0
-    assert git("log", "-1", "--format=%s") == "6.2: 撤销：done → todo（试点城市已签约）"
+    assert git("log", "-1", "--format=%s") == "撤销 6.2 的上一条记录（done → todo）"
     assert git("diff", "HEAD~2", "HEAD", "--", "data/tasks-2020.yaml") == ""
 
 

@@ -43,7 +43,7 @@ def test_the_word_report_is_a_government_document(history_plan: Path, tmp_path: 
     assert "（二）学会部（学会学术部）、办公厅、组人部（组织人事部）" in texts  # 6.2 once, under its three leads
     assert all(east_asian(p) == "楷体_GB2312" for p in word.paragraphs if p.text.startswith("（一）"))
     body = next(p for p in word.paragraphs if p.text.startswith("共 37 项"))
-    assert "共 37 项，已完成 1 项（2%）；推进中 3 项，受阻 0 项，未启动 33 项。" == body.text
+    assert "共 37 项，已完成 1 项（3%）；推进中 3 项，受阻 0 项，未启动 33 项。" == body.text
     assert east_asian(body) == "仿宋_GB2312" and body.runs[0].font.size == Pt(16)
     assert body.paragraph_format.first_line_indent == Pt(32) and body.paragraph_format.line_spacing == Pt(28)
     progress = word.tables[-1]

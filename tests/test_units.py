@@ -29,12 +29,12 @@ def test_na_counts_on_its_own_line(plan_file: Path):
     ok("status", "set", "7.2", "na", "--note", REASON, "--date", "2020-09-01")
     ok("status", "set", "7.1", "done", "--date", "2020-09-01")
     screen = ok("summary")
-    assert "1/36 已完成（2%）" in screen and "不适用 1 项，不计入完成率" in screen
+    assert "1/36 已完成（3%）" in screen and "不适用 1 项，不计入完成率" in screen
     data = json.loads(ok("summary", "--format", "json"))
     assert (data["done"], data["total"], data["by_status"]["na"]) == (1, 36, 1)
     assert "7  拓展服务国家外交大局新空间" in ok("show", "7") and "进度：1/1 已完成（100%）" in ok("show", "7")
     report = ok("report", "--since", "2020-09-01", "--until", "2020-09-30")
-    assert "共 36 项，已完成 1 项（2%）" in report and "另有不适用 1 项，不计入完成率。" in report
+    assert "共 36 项，已完成 1 项（3%）" in report and "另有不适用 1 项，不计入完成率。" in report
 
 
 def test_a_hand_written_na_without_a_reason_is_a_located_problem(plan_file: Path):

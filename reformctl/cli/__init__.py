@@ -70,7 +70,7 @@ class Commands(TyperGroup):
             import difflib
 
             near = difflib.get_close_matches(args[0], self.list_commands(ctx)) if args else []
-            if near and "Did you mean" not in exc.message:
+            if near and "Did you mean" not in exc.message:  # said in Chinese by cli.chinese
                 exc.message = f"{exc.message.rstrip('.')}. Did you mean {', '.join(map(repr, near))}?"
             raise
 
@@ -92,10 +92,12 @@ class Commands(TyperGroup):
             return super().main(argv, prog_name, complete_var, standalone_mode, **extra)
         try:
             code = super().main(argv, prog_name, complete_var, False, **extra)
-        except ClickException as exc:  # click's own usage errors echo what was typed
+        except ClickException as exc:  # click's own usage errors: in Chinese, echoing what was typed
+            from reformctl.cli.chinese import translated
+
             said = io.StringIO()
             exc.show(file=said)
-            sys.stderr.write(visible(said.getvalue()))
+            sys.stderr.write(visible(translated(said.getvalue())))
             sys.exit(exc.exit_code)
         except (typer.Abort, KeyboardInterrupt):
             typer.echo("\n已中断", err=True)

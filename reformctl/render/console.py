@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
 
@@ -24,6 +25,26 @@ def make_console(no_color: bool = False) -> Console:
 def fills_screen(out: Console) -> bool:
     """Whether a table fills the screen (cutting long text), rather than taking its natural width."""
     return out.width != PIPE_WIDTH
+
+
+CLOSING = set("，。、；：？！）」』》〉】〕”’…%,.;:?!)]}")  # never at the start of a line (避头尾)
+
+
+def kinsoku(text: str, width: int) -> list[str]:
+    """Lines of at most `width` cells; a closing punctuation mark that would start a line takes
+    the character before it along, as Chinese typesetting does."""
+    lines, current, size = [], "", 0
+    for char in text:
+        wide = cell_len(char)
+        if size + wide > width and current:
+            carried = ""
+            while char in CLOSING and current and len(carried) < 3:
+                carried, current = current[-1] + carried, current[:-1]
+            lines.append(current)
+            current, size = carried, cell_len(carried)
+        current += char
+        size += wide
+    return [*lines, current] if current or not lines else lines
 
 
 def status_text(status: str) -> Text:

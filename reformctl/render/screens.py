@@ -14,7 +14,7 @@ from reformctl.models import STATUS_LABELS, Item, Plan, Task
 from reformctl.plain import one_line
 from reformctl.query import ItemRecord, Row, listed
 from reformctl.render import View
-from reformctl.render.console import fills_screen, light_text, status_text
+from reformctl.render.console import fills_screen, kinsoku, light_text, status_text
 from reformctl.render.table import draw
 from reformctl.render.words import LIGHT_AND_NONE, bar, counts, hint
 
@@ -30,7 +30,12 @@ def _table(**options: Any) -> Any:
 
 
 def _line(out: Console, text: str, style: str | None = None) -> None:
-    out.print(Text(one_line(text), style=style or ""))
+    """A line of text, wrapped at the screen's width so that no line starts with ，。；：、）」》 (避头尾)."""
+    if not fills_screen(out):
+        out.print(Text(one_line(text), style=style or ""))
+        return
+    for line in kinsoku(one_line(text), out.width):
+        out.print(Text(line, style=style or ""), no_wrap=True, overflow="ignore")
 
 
 def show(view: View, found: tuple[Task, Item | None]) -> None:

@@ -1,0 +1,35 @@
+"""Usage errors in Chinese: every one a user can cause, at 80 columns, with no English chrome."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from conftest import run
+
+ENGLISH = re.compile(
+    r"Usage|Error|Try |Missing|No such|Did you mean|Got unexpected|Invalid value|requires an|Input should"
+)
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["lst"], "错误：没有这个命令 'lst'，是不是 'list'？"),
+        (["list", "--bogus"], "错误：没有这个选项：--bogus"),
+        (["show"], "错误：缺少参数 'ID'。"),
+        (["list", "--warn-days", "x"], "错误：'--warn-days' 的值无效：应为整数"),
+        (["list", "--warn-days", "-1"], "错误：'--warn-days' 的值无效：应不小于 0"),
+        (["list", "--dept"], "错误：选项 '--dept' 后面需要一个值。"),
+        (["status", "set", "6.2", "done", "extra"], "错误：多余的参数：extra"),
+        (["form"], "错误：缺少选项 '--output' / '-o'。"),
+        (["list", "--overdue=1"], "错误：选项 '--overdue' 不接受值。"),
+        (["status", "nope"], "错误：没有这个命令 'nope'"),
+    ],
+)
+def test_usage_errors_are_in_chinese(plan_file: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], words: str):
+    monkeypatch.setenv("COLUMNS", "80")
+    result = run(*args)
+    assert result.exit_code == 2 and words in result.stderr, result.stderr
+    assert not ENGLISH.search(result.stderr), result.stderr
