@@ -33,3 +33,20 @@ def test_usage_errors_are_in_chinese(plan_file: Path, monkeypatch: pytest.Monkey
     result = run(*args)
     assert result.exit_code == 2 and words in result.stderr, result.stderr
     assert not ENGLISH.search(result.stderr), result.stderr
+
+
+def test_every_help_is_chinese_and_fits_80_columns(plan_file: Path, monkeypatch: pytest.MonkeyPatch):
+    """Every command's -h: Chinese chrome, wrapped at the screen, nothing cut off with …."""
+    from rich.cells import cell_len
+    from test_docs import commands
+
+    monkeypatch.setenv("COLUMNS", "80")
+    chrome = re.compile(r"Usage|Options|Arguments|Commands|Show this message|\[required\]|<bool>|Install completion")
+    for name in ["", *(name for name, _ in commands()), "status", "due"]:
+        result = run(*name.split(), "-h")
+        assert result.exit_code == 0, (name, result.output)
+        text = result.stdout
+        assert text.startswith("用法：") and "选项：" in text and "显示帮助并退出" in text, name
+        assert not chrome.search(text), (name, chrome.search(text))
+        assert all(cell_len(line) <= 80 for line in text.splitlines()), name
+        assert "…" not in text, name

@@ -62,6 +62,11 @@ class Commands(TyperGroup):
         importlib.import_module(f"reformctl.cli.{COMMANDS[name]}")  # defines it in options.APPS
         return typer.main.get_command(options.APPS[name])
 
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        from reformctl.cli.chinese import help_text
+
+        formatter.write(help_text(self, ctx))
+
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         """Typer suggests from the commands it has built, and it has built none here."""
         try:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from typer.core import TyperCommand, TyperGroup
 
 from reformctl import completion, files, loader, query
 from reformctl.errors import UsageError
@@ -21,15 +22,33 @@ NO_COLOR = False  # --no-color, set by the group's callback
 APPS: dict[str, typer.Typer] = {}  # each command (or group of subcommands) as an app of its own
 
 
+class ChineseCommand(TyperCommand):
+    """A command whose help is in Chinese and wrapped at the screen (cli.chinese)."""
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        from reformctl.cli.chinese import help_text
+
+        formatter.write(help_text(self, ctx))
+
+
+class ChineseGroup(TyperGroup):
+    """A group of subcommands (`status set`), its help as ChineseCommand's."""
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        from reformctl.cli.chinese import help_text
+
+        formatter.write(help_text(self, ctx))
+
+
 def command(name: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
     """Define a command as an app of its own, so that running it builds no other command."""
     APPS[name] = typer.Typer(add_completion=False)
-    return APPS[name].command(name)
+    return APPS[name].command(name, cls=ChineseCommand)
 
 
 def group(name: str, help: str) -> typer.Typer:
     """A command with subcommands (`status set`), defined like `command`."""
-    APPS[name] = typer.Typer(name=name, help=help, no_args_is_help=True, add_completion=False)
+    APPS[name] = typer.Typer(name=name, help=help, no_args_is_help=True, add_completion=False, cls=ChineseGroup)
 
     @APPS[name].callback()
     def subcommands() -> None:

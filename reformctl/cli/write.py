@@ -12,6 +12,7 @@ import typer
 from reformctl import files, loader, query
 from reformctl.cli.options import (
     DATE_HELP,
+    ChineseCommand,
     CommitOption,
     FileOption,
     IdArgument,
@@ -33,7 +34,7 @@ due_app = group("due", "设置事项的完成期限。")
 DateOption = Annotated[str | None, typer.Option("--date", help=f"记录日期，{DATE_HELP}；默认今天")]
 
 
-@status_app.command("set")
+@status_app.command("set", cls=ChineseCommand)
 def status_set(
     ident: IdArgument,
     status: StatusArgument,
@@ -65,7 +66,7 @@ def status_set(
         say(change.summary())
 
 
-@due_app.command("set")
+@due_app.command("set", cls=ChineseCommand)
 def due_set(
     ident: IdArgument,
     due: Annotated[str, typer.Argument(metavar="DATE", help=f"完成期限，{DATE_HELP}")],

@@ -27,21 +27,32 @@ def fills_screen(out: Console) -> bool:
     return out.width != PIPE_WIDTH
 
 
+ASCII_WORD = "".join(chr(c) for c in range(33, 127))  # letters, digits, ASCII punctuation: no space
 CLOSING = set("，。、；：？！）」』》〉】〕”’…%,.;:?!)]}")  # never at the start of a line (避头尾)
 
 
 def kinsoku(text: str, width: int) -> list[str]:
-    """Lines of at most `width` cells; a closing punctuation mark that would start a line takes
-    the character before it along, as Chinese typesetting does."""
+    """Lines of at most `width` cells, broken as Chinese typesetting does: a closing punctuation
+    mark never starts a line (it takes the word or character before it along), and a run of
+    ASCII (docs/签约.pdf, json) is not cut in two."""
     lines, current, size = [], "", 0
-    for char in text:
+    for n, char in enumerate(text):
         wide = cell_len(char)
         if size + wide > width and current:
-            carried = ""
-            while char in CLOSING and current and len(carried) < 3:
-                carried, current = current[-1] + carried, current[:-1]
-            lines.append(current)
-            current, size = carried, cell_len(carried)
+            closing = text[n:].lstrip(" ")[:1] in CLOSING
+            trimmed = current.rstrip(" ") if closing else current
+            word = len(trimmed) - len(trimmed.rstrip(ASCII_WORD))
+            take = word if 0 < word < len(trimmed) and word < width // 2 else 0
+            if closing:
+                take = len(current) - len(trimmed) + max(take, 1)
+            elif char not in ASCII_WORD:
+                take = 0
+            carried, current = current[len(current) - take :], current[: len(current) - take]
+            lines.append(current.rstrip())
+            current = carried.lstrip()
+            size = cell_len(current)
+        if char == " " and not current and lines:
+            continue  # no continued line starts with a space
         current += char
         size += wide
     return [*lines, current] if current or not lines else lines
