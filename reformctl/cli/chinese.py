@@ -92,7 +92,8 @@ def help_text(command: object, ctx: object) -> str:
         for name in names:
             sub = command.get_command(ctx, name)  # type: ignore[attr-defined]
             first = (sub.help or "").strip().split("\n")[0] if sub is not None else ""
-            lines += [f"  {name}", *wrapped(first, 6, width)]
+            said = wrapped(first, 12, width) or [""]
+            lines += [f"  {name:<8}  {said[0].lstrip()}", *said[1:]]  # the name beside its first line
         lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
 
