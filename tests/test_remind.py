@@ -106,3 +106,31 @@ def test_mail_needs_a_sender_and_dry_run_sends_nothing(late: Path, inbox: Inbox,
     result = run("remind", "-o", "别处", "--as-of", "2020-09-20", "--mail")
     assert result.exit_code == 2 and "REFORMCTL_SMTP_FROM" in result.stderr and inbox.messages == []
     assert not Path("别处").exists()
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS", "ignore:Session.login_data is deprecated")
+def test_the_login_comes_from_the_environment(late: Path, monkeypatch: pytest.MonkeyPatch):
+    """A server that wants a login: REFORMCTL_SMTP_USER and _PASSWORD, never an argument."""
+    from aiosmtpd.smtp import AuthResult
+
+    def authenticator(server, session, envelope, mechanism, auth_data):  # type: ignore[no-untyped-def]
+        return AuthResult(success=(auth_data.login, auth_data.password) == (b"gaigeban", b"s3cret"))
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    handler = Inbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=port, authenticator=authenticator,
+                            auth_required=True, auth_require_tls=False)  # fmt: skip
+    controller.start()
+    try:
+        monkeypatch.setenv("REFORMCTL_SMTP", f"127.0.0.1:{port}")
+        monkeypatch.setenv("REFORMCTL_SMTP_FROM", "gaigeban@example.org")
+        refused = run("remind", "-o", "一", "--as-of", "2020-09-20", "--mail", "--dept", "学会部")
+        assert refused.exit_code == 1 and "发送失败 学会部" in refused.stdout and "530" in refused.stdout  # no login
+        monkeypatch.setenv("REFORMCTL_SMTP_USER", "gaigeban")
+        monkeypatch.setenv("REFORMCTL_SMTP_PASSWORD", "s3cret")
+        ok("remind", "-o", "二", "--as-of", "2020-09-20", "--mail", "--dept", "学会部")
+        assert [recipients for recipients, _ in handler.messages] == [["xuehui@example.org"]]
+    finally:
+        controller.stop()
