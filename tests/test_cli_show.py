@@ -55,8 +55,11 @@ def test_no_wrapped_line_starts_with_closing_punctuation(plan_file, monkeypatch)
     from reformctl.render.console import CLOSING
 
     monkeypatch.setenv("COLUMNS", "80")
-    screens = [run("doc").stdout] + [run("show", row.id).stdout for row in query.rows(loader.load(plan_file))]
-    starts = [line for screen in screens for line in screen.splitlines() if line[:1] in CLOSING]
+    plan = loader.load(plan_file)
+    ids = [row.id for row in query.rows(plan)] + [task.id for task in plan.tasks if task.items]
+    screens = [run("doc").stdout] + [run("show", ident).stdout for ident in ids]
+    cells = [part.strip() for screen in screens for line in screen.splitlines() for part in line.split("│")]
+    starts = [cell for cell in cells if cell[:1] in CLOSING]
     assert starts == []
 
 

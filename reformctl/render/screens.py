@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
 
@@ -70,8 +71,16 @@ def show(view: View, found: tuple[Task, Item | None]) -> None:
     if with_due:
         grid.add_column("期限", no_wrap=True)
         grid.add_column("提示", no_wrap=True)
+    # The text column's width, worked out as rich will, so that its lines can be broken by us (避头尾).
+    others = [[row.id for row in selected] + ["编号"], ["未启动", "推进中", "状态"]]
+    others += [[listed(row.lead(plan)) for row in selected] + ["牵头部门"]] if own_lead else []
+    others += [["2020-01-01"], ["● 逾期"]] if with_due else []
+    room = out.width - sum(max(cell_len(c) for c in column) for column in others) - 3 * (len(others) + 1) - 1
     for row in selected:
-        cells: list[Text] = [Text(row.id), Text(one_line(row.text))]
+        text = one_line(row.text)
+        if fills_screen(out) and room > 10:
+            text = "\n".join(kinsoku(text, room))
+        cells: list[Text] = [Text(row.id), Text(text)]
         cells += [Text(one_line(listed(row.lead(plan))))] if own_lead else []
         cells += [status_text(row.status)]
         if with_due:
