@@ -13,6 +13,7 @@ import os
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import NamedTuple
 
 from reformctl import loader, query
 from reformctl.checks import Checker, parent_path
@@ -35,9 +36,9 @@ class RolledUnit:
     path: Path
 
 
-@dataclass(frozen=True)
-class Late:
-    """A unit late on a top row: the earliest missed deadline of its rows that carry it out."""
+class Late(NamedTuple):
+    """A unit late on a top row: the earliest missed deadline of its rows that carry it out.
+    A NamedTuple, not a dataclass: an all-overdue national roll-up makes 100,000 of them."""
 
     due: dt.date
     days: int
@@ -262,15 +263,21 @@ def add_unit(result: Rollup, unit: Candidate, ids: dict[str, set[str]], as_of: d
     result.units.append(RolledUnit(name, unit.unit.level, unit.path))
     reached: dict[str, list[str]] = {row.id: [] for row in result.rows}
     for row in query.rows(query.rewind(unit.plan, as_of)):
-        for ident in ids.get(row.id, ()):
+        targets = ids.get(row.id, ())
+        if not targets:
+            continue
+        late = None
+        if query.light(row, as_of, warn_days) == "red":
+            assert row.due is not None  # a red light has a deadline
+            late = Late(row.due, (as_of - row.due).days)
+        reason = row.reason
+        for ident in targets:
             reached[ident].append(row.status)
-            if query.light(row, as_of, warn_days) == "red":
-                assert row.due is not None  # a red light has a deadline
-                days = -query.days_left(row, as_of)
+            if late is not None:
                 known = result.overdue[ident].get(name)
-                if known is None or days > known.days:
-                    result.overdue[ident][name] = Late(row.due, days)
-            if row.reason:
-                result.reasons[ident][name] = row.reason
+                if known is None or late.days > known.days:
+                    result.overdue[ident][name] = late
+            if reason:
+                result.reasons[ident][name] = reason
     for ident, statuses in reached.items():
         result.status[ident][name] = combine(statuses)
