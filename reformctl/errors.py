@@ -6,6 +6,8 @@ Exit codes: 0 ok, 1 invalid data or refused action, 2 usage (bad option or argum
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class Problem:
     """One problem in a file: located at line and col (1-based) where it has a position."""
@@ -58,6 +60,20 @@ class PlanInvalid(ReformctlError):
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         super().__init__("\n".join(map(str, problems)))
+
+
+OPTIONAL = {"openpyxl": "pip install 'reformctl[xlsx]'", "docx": "pip install python-docx"}
+
+
+def need(module: str, what: str) -> Any:
+    """An optional library (openpyxl, python-docx), or one clear error that says how to install it."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        package = "python-docx" if module == "docx" else module
+        raise ReformctlError(f"{what}需要 {package}，请安装：{OPTIONAL[module]}") from None
 
 
 # Warnings for the user that do not stop the command (a back-dated record, an unsafe cache

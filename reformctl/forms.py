@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from reformctl import query
-from reformctl.errors import Problem, ReformctlError, UsageError
+from reformctl.errors import Problem, ReformctlError, UsageError, need
 from reformctl.models import NOT_APPLICABLE, STATUS_LABELS, Plan, status_choices
 
 READ_ONLY = ["编号", "任务", "内容", "角色", "责任人", "当前状态", "期限", "最新进展"]
@@ -82,10 +82,7 @@ class Returned:
 
 def read(path: Path, name: str, plan: Plan, today: dt.date) -> Returned:
     """Every filled row of the form at `path`, each cell checked against `plan`."""
-    try:
-        from openpyxl import load_workbook
-    except ImportError:
-        raise ReformctlError("读取填报表需要 openpyxl，请安装：pip install 'reformctl[xlsx]'") from None
+    load_workbook = need("openpyxl", "读取填报表").load_workbook
     import io
 
     from reformctl.files import read_bytes

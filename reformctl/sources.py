@@ -7,7 +7,7 @@ import io
 import re
 from pathlib import Path
 
-from reformctl.errors import ReformctlError
+from reformctl.errors import ReformctlError, need
 from reformctl.files import display, read_bytes
 from reformctl.notice import CIRCLED, CN_DIGITS
 
@@ -50,10 +50,7 @@ def _plain(line: str) -> str:
 
 
 def _docx(raw: bytes, name: str) -> tuple[list[str], list[str]]:
-    try:
-        import docx
-    except ImportError:
-        raise ReformctlError("读取 .docx 需要 python-docx，请安装：pip install python-docx") from None
+    docx = need("docx", "读取 .docx ")
     try:
         document = docx.Document(io.BytesIO(raw))
     except Exception as exc:  # a zip that is no Word document, or a broken one

@@ -14,7 +14,7 @@ from typing import Any
 
 from rich.cells import cell_len
 
-from reformctl.errors import ReformctlError
+from reformctl.errors import need
 from reformctl.plain import xlsx_text
 from reformctl.render import View
 from reformctl.render.layout import Document, Section, period_document
@@ -27,11 +27,7 @@ NUMBERS = "一二三四五六七八九十"
 
 
 def _docx() -> Any:
-    try:
-        import docx
-    except ImportError:
-        raise ReformctlError("生成 docx 需要 python-docx，请安装：pip install python-docx") from None
-    return docx
+    return need("docx", "生成 docx ")
 
 
 def report(view: View, period: Period) -> bytes:

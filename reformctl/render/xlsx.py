@@ -15,7 +15,7 @@ from typing import Any
 
 from rich.cells import cell_len
 
-from reformctl.errors import ReformctlError
+from reformctl.errors import need
 from reformctl.forms import FILL_IN, HEADER_ROW, IDENTITY, LETTER, READ_ONLY, Line
 from reformctl.models import STATUS_LABELS
 from reformctl.plain import xlsx_text
@@ -29,11 +29,7 @@ DATE_FORMAT = "yyyy-mm-dd"
 
 
 def _openpyxl() -> Any:
-    try:
-        import openpyxl
-    except ImportError:
-        raise ReformctlError("xlsx 需要 openpyxl，请安装：pip install 'reformctl[xlsx]'") from None
-    return openpyxl
+    return need("openpyxl", "xlsx ")
 
 
 class Sheet:
