@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from reformctl import loader, query
+from reformctl.cli import options
 from reformctl.cli.options import (
     AsOfOption,
     CommitOption,
@@ -21,7 +22,7 @@ from reformctl.cli.options import (
     say,
 )
 from reformctl.errors import PlanInvalid, UsageError
-from reformctl.render import render
+from reformctl.render import View, render
 
 
 @command("form")
@@ -75,7 +76,7 @@ def import_(
     if returned.problems:
         raise PlanInvalid(returned.problems)
     outcome = intake.plan_answers(plan, returned, force)
-    view = Opened(path).view()
+    view = View(plan, no_color=options.NO_COLOR)  # the plan just read: no second load
     if not dry_run:
         intake.record(path, outcome, commit, name)
     render("import", "table", view, outcome)
