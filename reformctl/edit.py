@@ -70,9 +70,10 @@ class Target:
     """The row being changed, as the write path sees it: where it is, its node, and a copy of
     its plain values, which the edit turns into the values expected after the change."""
 
-    __slots__ = ("loc", "node", "values")
+    __slots__ = ("ident", "loc", "node", "values")
 
     def __init__(self, source: reader.Source, ident: str):
+        self.ident = ident
         self.loc = row_loc(source.plan, ident)
         self.node = reader.find_node(source.root, self.loc)
         found = source.data
@@ -97,6 +98,13 @@ def set_status(
 ) -> Change | None:
     """Set a row's status and append a history record; None when there is nothing to change.
     The same status with a note is a progress note: a record that keeps the status."""
+    return rewrite(path, status_edit(ident, status, date, note, by, links), commit)
+
+
+def status_edit(
+    ident: str, status: str, date: dt.date, note: str | None, by: str | None = None, links: list[str] | None = None
+) -> Edit:
+    """The edit that set_status makes, for rewrite or, with others, rewrite_all."""
     ident = typed(ident)  # ６．２ is 6.2
     if status == NOT_APPLICABLE and not (note or "").strip():
         raise UsageError(f"{ident} 设为不适用需写明理由：请加 --note，如 --note 本地无此项工作")
@@ -115,10 +123,10 @@ def set_status(
         node = target.node
         splices = [splice.replace_scalar(splice.value_of(node, "status"), status)]
         splices.append(splice.append_record(text, node, record))
-        change = _change(path, source, ident, "status", before, status, date, note)
+        change = _change(source, ident, "status", before, status, date, note)
         return splice.apply(text, splices), target, change
 
-    return rewrite(path, edit, commit)
+    return edit
 
 
 def set_due(
@@ -126,6 +134,11 @@ def set_due(
 ) -> Change | None:
     """Set a row's deadline, recorded in the history (old, new, reason): the first one too,
     with from_due null, so that undo and --as-of know there was none before."""
+    return rewrite(path, due_edit(ident, due, date, note, by), commit)
+
+
+def due_edit(ident: str, due: dt.date, date: dt.date, note: str | None, by: str | None = None) -> Edit:
+    """The edit that set_due makes, for rewrite or, with others, rewrite_all."""
     ident = typed(ident)  # ６．２ is 6.2
 
     def edit(text: str, source: reader.Source) -> tuple[str, Target, Change | None]:
@@ -143,10 +156,10 @@ def set_due(
             splices = [splice.replace_scalar(splice.value_of(node, "due"), after)]
         splices.append(splice.append_record(text, node, record))
         values["due"] = after
-        change = _change(path, source, ident, "due", before, after, date, note)
+        change = _change(source, ident, "due", before, after, date, note)
         return splice.apply(text, splices), target, change
 
-    return rewrite(path, edit, commit)
+    return edit
 
 
 def assign(
@@ -179,7 +192,7 @@ def assign(
         values["history"] = [*(values.get("history") or []), record]
         splices.append(splice.append_record(text, node, record))
         said = moved_words(((key, record[f"from_{key}"], new) for key, new in moved.items()))
-        change = _change(path, source, ident, "assign", None, said, date, note)
+        change = _change(source, ident, "assign", None, said, date, note)
         return splice.apply(text, splices), target, change
 
     return rewrite(path, edit, commit)
@@ -202,7 +215,7 @@ def undo(path: Path, ident: str, commit: bool = False) -> Change:
         day = dt.date.fromisoformat(last["date"])
         splices = [splice.remove_last_record(text, node)]
         if any(last.get(key) is not None for key in ASSIGNED):
-            return _undo_assignment(text, target, last, splices, day, path, source, ident)
+            return _undo_assignment(text, source, target, last, splices)
         if last.get("due") is not None:
             if "from_due" not in last:
                 raise Refused(f"{ident} 的最后一条记录没有写明调整前的期限（from_due），无法自动撤销，请手工修改")
@@ -212,25 +225,25 @@ def undo(path: Path, ident: str, commit: bool = False) -> Change:
             else:
                 values["due"] = last["from_due"]
                 splices.append(splice.replace_scalar(splice.value_of(node, "due"), last["from_due"]))
-            change = _change(path, source, ident, "due", last["due"], last["from_due"], day, None, undone=True)
+            change = _change(source, ident, "due", last["due"], last["from_due"], day, None, undone=True)
             return splice.apply(text, splices), target, change
         before = last.get("from") or next((r["status"] for r in reversed(history) if r.get("status")), None)
         if before is None:
             raise Refused(f"{ident} 的最后一条记录没有写明之前的状态（from），无法自动撤销，请手工修改")
         values["status"] = before
         splices.append(splice.replace_scalar(splice.value_of(node, "status"), before))
-        change = _change(path, source, ident, "status", last["status"], before, day, last.get("note"), undone=True)
+        change = _change(source, ident, "status", last["status"], before, day, last.get("note"), undone=True)
         return splice.apply(text, splices), target, change
 
     return rewrite(path, edit, commit)
 
 
 def _undo_assignment(
-    text: str, target: Target, last: dict[str, Any], splices: list[Any], day: dt.date, *where: Any
+    text: str, source: reader.Source, target: Target, last: dict[str, Any], splices: list[splice.Splice]
 ) -> tuple[str, Target, Change]:
     """Take back an assignment: each field to what it was, or away if there was none."""
     values, node = target.values, target.node
-    path, source, ident = where
+    ident, day = target.ident, dt.date.fromisoformat(last["date"])
     for key in (k for k in ASSIGNED if last.get(k) is not None):
         before = last.get(f"from_{key}")
         if before is None:
@@ -240,7 +253,7 @@ def _undo_assignment(
             values[key] = before
             splices.append(splice.replace_value(splice.value_of(node, key), splice.value_text(key, before) or ""))
     said = moved_words((k, last.get(k), last.get(f"from_{k}")) for k in ASSIGNED if last.get(k) is not None)
-    change = _change(path, source, ident, "assign", None, said, day, None, undone=True)
+    change = _change(source, ident, "assign", None, said, day, None, undone=True)
     return splice.apply(text, splices), target, change
 
 
@@ -249,13 +262,19 @@ def _said(note: str | None, by: str | None) -> dict[str, str]:
     return {**({"note": note} if note else {}), **({"by": by} if by else {})}
 
 
-def _change(path: Path, source: reader.Source, ident: str, kind: Any, *values: Any, undone: bool = False) -> Change:
-    before, after, date, note = values
+def _change(
+    source: reader.Source,
+    ident: str,
+    kind: Literal["status", "due", "assign"],
+    before: str | None,
+    after: str | None,
+    date: dt.date,
+    note: str | None,
+    undone: bool = False,
+) -> Change:
+    """The change an edit makes; rewrite names the file it was written to."""
     unit = source.plan.unit.name if source.plan.unit else None
-    return Change(
-        id=ident, kind=kind, before=before, after=after, date=date, note=note,
-        undone=undone, unit=unit, file=loader.display(path),
-    )  # fmt: skip
+    return Change(id=ident, kind=kind, before=before, after=after, date=date, note=note, undone=undone, unit=unit)
 
 
 def _check_date(plan: Plan, values: dict[str, Any], date: dt.date) -> None:
@@ -292,7 +311,16 @@ def row_loc(plan: Plan, ident: str) -> Loc:
 
 def rewrite(path: Path, edit: Edit, commit: bool = False) -> Any:
     """Lock, read, edit, validate, compare with the intended change, replace atomically, and
-    (with commit) commit exactly that change, still under the lock so writers keep their order."""
+    (with commit) commit exactly that change, still under the lock so writers keep their order.
+    Returns the change, or None when there was nothing to change."""
+    changes = rewrite_all(path, [edit], commit, lambda changes: changes[0].message())
+    return changes[0] if changes else None
+
+
+def rewrite_all(path: Path, edits: list[Edit], commit: bool, message: Callable[[list[Change]], str]) -> list[Change]:
+    """Several edits as one change to the file: one lock, each edit spliced into the text the
+    one before left and proved as `status set` proves its own, one replace, and (with commit) one
+    commit with `message`. Any edit refused: nothing is written. Returns the changes made."""
     name = loader.display(path)
     committer = None
     if commit:
@@ -302,30 +330,40 @@ def rewrite(path: Path, edit: Edit, commit: bool = False) -> Any:
     with files.locked(writable(path), name) as held:
         raw = held.read()
         text = reader.decode(raw, name)
-        source = reader.parse(text, name)
-        new_text, target, change = edit(text, source)  # the edit changes copies: source.data stays
-        if change is None or new_text == text:
-            return change
-        check_splice(name, source.data, new_text, target)
-        data = (BOM if raw.startswith(BOM) else b"") + new_text.encode("utf-8")
+        source: reader.Source | None = reader.parse(text, name)
+        changes: list[Change] = []
+        for n, edit in enumerate(edits):
+            assert source is not None  # only the last edit's check skips the node tree
+            new_text, target, change = edit(text, source)  # the edit changes copies: source.data stays
+            if change is None or new_text == text:
+                continue
+            source = check_splice(name, source.data, new_text, target, nodes=n < len(edits) - 1)
+            text = new_text
+            changes.append(replace(change, file=name))
+        if not changes:
+            return changes
+        data = (BOM if raw.startswith(BOM) else b"") + text.encode("utf-8")
         to_commit = committer.ready(data) if committer else False
         held.write(data)
         if committer is None:
-            return change
+            return changes
         if to_commit:
-            committer.commit(change.message())
-        return replace(change, committed=to_commit)
+            committer.commit(message(changes))
+        return [replace(change, committed=to_commit) for change in changes]
 
 
-def check_splice(name: str, old: Any, new_text: str, target: Target) -> None:
+def check_splice(name: str, old: Any, new_text: str, target: Target, nodes: bool = False) -> reader.Source | None:
     """The spliced text must validate, and read back as the old data with exactly the intended
-    change at the row, and nothing else: else Refused, and nothing is written."""
+    change at the row, and nothing else: else Refused, and nothing is written. With nodes, the
+    new text's Source, for the next edit; without, None (a cheaper check with no node tree)."""
     try:
-        new = reader.checked_data(new_text, name)
+        source = reader.parse(new_text, name) if nodes else None
+        new = source.data if source else reader.checked_data(new_text, name)
     except PlanInvalid as exc:
         raise Refused(f"{name}: 修改后的文件无法通过校验，未写入：{exc.problems[0].message}") from None
     if not same_except(old, new, target.loc, target.values):
         raise Refused(f"{name}: 这一处的写法无法精确修改，未写入；请手工编辑")
+    return source
 
 
 def same_except(old: Any, new: Any, loc: Loc, expected: Any) -> bool:

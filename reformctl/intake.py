@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reformctl import edit, files, loader, query
+from reformctl import edit, query
 from reformctl.forms import Answer, Returned
 from reformctl.models import Plan, Record
 
@@ -64,28 +64,15 @@ def plan_answers(plan: Plan, returned: Returned, force: bool) -> Outcome:
 
 
 def record(path: Path, outcome: Outcome, commit: bool, source: str) -> None:
-    """Write every planned record, in order; if any write is refused, the file is put back as it
-    was, so an import is never half done. With commit, one commit for the whole form."""
-    committer = None
-    if commit:
-        from reformctl.git import Committer
-
-        committer = Committer(path)
-        committer.ready(b"")  # refuses, before anything is written, a file that differs from HEAD
-    name = loader.display(path)
-    before = files.read_bytes(path, name)
-    try:
-        for planned in outcome.planned:
-            a = planned.answer
-            when = a.date or dt.date.today()
-            if planned.kind == "status":
-                change = edit.set_status(path, a.ident, a.status or "", when, a.note, by=a.sheet)
-            else:
-                change = edit.set_due(path, a.ident, a.due or when, when, a.reason, by=a.sheet)
-            if change is not None:
-                outcome.changes.append(change)
-    except BaseException:
-        files.write(edit.writable(path), before, name)
-        raise
-    if committer is not None and outcome.changes:
-        committer.commit(f"导入填报表 {source}：{len(outcome.changes)} 条记录")
+    """Write every planned record as one change to the plan: one lock, one replace, and with
+    commit one commit for the whole form. If any answer is refused, nothing is written, and a
+    colleague's write never falls between two answers (it waits for the lock, then lands)."""
+    edits = []
+    for planned in outcome.planned:
+        a = planned.answer
+        when = a.date or dt.date.today()
+        if planned.kind == "status":
+            edits.append(edit.status_edit(a.ident, a.status or "", when, a.note, by=a.sheet))
+        else:
+            edits.append(edit.due_edit(a.ident, a.due or when, when, a.reason, by=a.sheet))
+    outcome.changes = edit.rewrite_all(path, edits, commit, lambda made: f"导入填报表 {source}：{len(made)} 条记录")
