@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reformctl import edit, query
+from reformctl import edit, query, rewrite
 from reformctl.forms import Answer, Returned
 from reformctl.models import Plan, Record
 
@@ -75,4 +75,4 @@ def record(path: Path, outcome: Outcome, commit: bool, source: str) -> None:
             edits.append(edit.status_edit(a.ident, a.status or "", when, a.note, by=a.sheet))
         else:
             edits.append(edit.due_edit(a.ident, a.due or when, when, a.reason, by=a.sheet))
-    outcome.changes = edit.rewrite_all(path, edits, commit, lambda made: f"导入填报表 {source}：{len(made)} 条记录")
+    outcome.changes = rewrite.rewrite_all(path, edits, commit, lambda made: f"导入填报表 {source}：{len(made)} 条记录")

@@ -17,7 +17,7 @@ import pytest
 from conftest import ok, run
 from openpyxl import load_workbook
 
-from reformctl import edit, loader, query
+from reformctl import loader, query, rewrite
 
 LEADS = ["6.1", "6.2", "9.1"]  # the first rows of 学会部's sheet
 
@@ -90,7 +90,7 @@ def test_a_colleague_writing_during_an_import_loses_nothing(
     if refused:
         folded_status(plan_file, "9.1")
     started: list[subprocess.Popen[bytes]] = []
-    check, lock = edit.check_splice, files.locked
+    check, lock = rewrite.check_splice, files.locked
 
     def slow_check(*args, **kwargs):  # type: ignore[no-untyped-def]
         if not started:
@@ -103,7 +103,7 @@ def test_a_colleague_writing_during_an_import_loses_nothing(
             time.sleep(0.3)
         return lock(*args, **kwargs)
 
-    monkeypatch.setattr(edit, "check_splice", slow_check)
+    monkeypatch.setattr(rewrite, "check_splice", slow_check)
     monkeypatch.setattr(files, "locked", late_lock)
     result = run("import", str(filled))
     assert result.exit_code == (1 if refused else 0), result.output

@@ -6,13 +6,13 @@ from __future__ import annotations
 import ast
 import json
 import os
-import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from regions import region, replaced
 
 PACKAGE = ROOT / "reformctl"
 README = ROOT / "README.md"
@@ -21,11 +21,24 @@ README = ROOT / "README.md"
 LAYERS = {
     "data": ["__init__", "errors", "models", "plain"],
     "load": ["files", "cache", "loader", "messages", "reader", "notice", "sources"],
-    "query/edit": ["query", "checks", "report", "rollup", "forms", "splice", "derive", "git", "edit", "intake", "mail"],
+    "query/edit": [
+        "query",
+        "checks",
+        "report",
+        "rollup",
+        "forms",
+        "splice",
+        "derive",
+        "git",
+        "rewrite",
+        "edit",
+        "intake",
+        "mail",
+    ],
     "render": ["render"],
     "cli": ["completion", "cli", "__main__"],
 }
-WRITERS = {"edit", "splice", "git", "derive"}  # what renderers never import
+WRITERS = {"edit", "rewrite", "splice", "git", "derive"}  # what renderers never import
 
 
 def unit(path: Path) -> str:
@@ -81,12 +94,24 @@ def graph_text() -> str:
 
 def test_the_readme_draws_the_import_graph_of_the_code():
     text = README.read_text(encoding="utf-8")
-    drawn = re.search(r"<!-- imports -->\n```text\n(.*?)\n```", text, re.S)
-    assert drawn is not None, "README has an <!-- imports --> block"
+    drawn = f"```text\n{graph_text()}\n```\n"
     if os.environ.get("REFORMCTL_UPDATE_README"):
-        README.write_text(text.replace(drawn.group(1), graph_text()), encoding="utf-8")
+        README.write_text(replaced(text, "imports", drawn), encoding="utf-8")
         return
-    assert drawn.group(1) == graph_text(), "run REFORMCTL_UPDATE_README=1 pytest tests/test_structure.py"
+    assert region(text, "imports") == drawn, "run REFORMCTL_UPDATE_README=1 pytest tests/test_structure.py"
+
+
+def test_the_graph_stands_only_between_its_markers():
+    """The generator once replaced every occurrence of the old block's text, and the graph landed
+    inside sentences ("paragraph" held the word "graph"): it must appear once, and no sentence
+    around it may change when it is redrawn."""
+    text = README.read_text(encoding="utf-8")
+    assert text.count("__main__     → cli") == 1 and "paradata:" not in text
+    page = "a paragraph, a graph.\n<!-- begin imports -->\ngraph\n<!-- end imports -->\ngraph again\n"
+    assert replaced(page, "imports", "new\n") == page.replace("\ngraph\n<!--", "\nnew\n<!--")
+    for broken in ("no markers at all", page + page):
+        with pytest.raises(AssertionError):
+            replaced(broken, "imports", "new\n")
 
 
 def test_no_module_is_too_long():

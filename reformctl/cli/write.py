@@ -1,4 +1,4 @@
-"""Commands that write: status set, due set, undo (one record each, through edit.rewrite),
+"""Commands that write: status set, due set, undo (one record each, through rewrite.rewrite),
 and init (a copy of a plan, or a unit plan derived from its parent)."""
 
 from __future__ import annotations
