@@ -17,6 +17,7 @@ from pathlib import Path
 from reformctl import loader, query
 from reformctl.errors import PlanInvalid, Problem, ReformctlError, Unreadable
 from reformctl.models import Item, Loc, Plan, Task
+from reformctl.plain import visible
 
 
 def parent_path(path: Path, plan: Plan) -> Path | None:
@@ -112,8 +113,12 @@ URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")  # a scheme: http:, https:, and w
 def evidence_problem(link: str, root: Path) -> str | None:
     """Why a link cannot be evidence: a scheme other than http/https, or a path that is not a
     file inside the repository (relative to its top). None when it is good."""
+    if visible(link) != link:
+        return f"证明材料 '{visible(link)}'：含有控制字符或双向文字标记，请重新输入"
     if URL.match(link):
-        return None if re.match(r"^https?://\S+$", link) else f"证明材料 {link!r}：网址只接受 http:// 或 https://"
+        if not re.match(r"^https?://", link):
+            return f"证明材料 {link!r}：网址只接受 http:// 或 https://"
+        return None if re.match(r"^https?://\S+$", link) else f"证明材料 {link!r}：网址中不能有空格"
     target = Path(os.path.realpath(root / link))
     if Path(link).is_absolute() or not inside(target, root):
         return f"证明材料 {link!r}：请写仓库中的相对路径（相对于 {root}）"

@@ -28,9 +28,14 @@ class Problem:
 
 
 class ReformctlError(Exception):
-    """An expected failure: a clear message for the user and an exit code."""
+    """An expected failure: a clear message for the user and an exit code. The message is one
+    line (whatever it quotes is shown on that line); `details` are further lines of our own."""
 
     exit_code = 1
+
+    def __init__(self, message: str = "", details: list[str] | None = None):
+        super().__init__(message)
+        self.details = details or []
 
 
 class UsageError(ReformctlError):

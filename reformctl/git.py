@@ -57,7 +57,9 @@ class Committer:
         if done.returncode:
             said = (done.stderr or done.stdout).decode("utf-8", "replace").strip()
             raise ReformctlError(
-                f"已写入 {self.shown}，但 git 提交失败：{said}\n"
-                f"文件已修改、未暂存、未提交。请检查后自行提交（git commit {self.name}），或用 reformctl undo 撤销；"
-                "再次运行同一命令会被拒绝，不会重复记录"
+                f"已写入 {self.shown}，但 git 提交失败：{said}",
+                [
+                    f"文件已修改、未暂存、未提交。请检查后自行提交（git commit {self.name}），"
+                    "或用 reformctl undo 撤销；再次运行同一命令会被拒绝，不会重复记录"
+                ],
             )

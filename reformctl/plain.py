@@ -30,6 +30,16 @@ def visible(text: str) -> str:
     return "\n".join(_UNSAFE.sub(_escape, line) for line in text.split("\n"))
 
 
+_BREAKS = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def line(text: str) -> str:
+    """For a message: one line whatever it quotes. Line breaks and tabs too become visible
+    escapes (\\n, as git quotes a path), so a name or note typed with a line break can never
+    forge a second line of the message; controls and bidi marks as visible() shows them."""
+    return visible(text).translate(str.maketrans(_BREAKS))
+
+
 def one_line(text: str) -> str:
     """For a table cell or a line of a report: line breaks and tabs as spaces, controls escaped."""
     if not _UNSAFE.search(text):
@@ -68,10 +78,12 @@ def csv_cell(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-_XLSX_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# What an xlsx or docx cell must not hold raw: the controls the format forbids, and the bidi
+# marks that would reorder what a reader of the sheet or the Word report sees.
+_XLSX_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def xlsx_text(text: str) -> str:
-    """What an xlsx cell can hold: the control characters the format forbids, as visible escapes,
+    """What an xlsx (or docx) cell can hold: forbidden controls and bidi marks as visible escapes,
     and line breaks as the LF that the file's XML keeps (a lone CR would come back as LF anyway)."""
     return _XLSX_ILLEGAL.sub(_escape, text.replace("\r\n", "\n").replace("\r", "\n"))

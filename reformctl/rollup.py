@@ -240,8 +240,8 @@ def rollup(
     unique = dict.fromkeys(Path(os.path.abspath(f)) for f in files)
     problems = [p for path in unique for p in checker.check(path)]  # each file's, then the notes
     if not found:
-        listed = "".join(f"\n{problem}" for problem in problems + notes.problems)
-        raise ReformctlError(f"没有找到可汇总的单位计划（带 unit 和 parent 的计划文件）{listed}")
+        listed = [str(problem) for problem in problems + notes.problems]
+        raise ReformctlError("没有找到可汇总的单位计划（带 unit 和 parent 的计划文件）", listed)
     top_path, kept = counted(found, level, notes)
     top_plan = checker.plan(top_path)
     assert top_plan is not None  # the end of a resolved chain validated

@@ -35,10 +35,14 @@ def value_of(mapping: yaml.Node, key: str) -> yaml.Node:
 
 
 def replace_value(node: yaml.Node, value: str) -> Splice:
-    """A scalar (keeping its quotes) or a flow list replaced by `value`; a block list is refused."""
+    """A scalar or a flow list replaced by `value`, which is YAML text as value_text writes it
+    (quoted when it must be): the old quotes go with the old value, as a person retyping it would
+    do. A block scalar or a block list is refused."""
     if isinstance(node, yaml.SequenceNode) and node.flow_style:
         return node.start_mark.index, end_of(node), value
-    return replace_scalar(node, value)
+    if not isinstance(node, yaml.ScalarNode) or node.style not in (None, "", '"', "'"):
+        raise Refused(f"第 {node.start_mark.line + 1} 行的写法无法精确修改，请手工编辑")
+    return node.start_mark.index, node.end_mark.index, value
 
 
 def replace_scalar(node: yaml.Node, value: str) -> Splice:

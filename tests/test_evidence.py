@@ -74,3 +74,42 @@ def test_validate_reports_evidence_that_is_gone(proof: Path, tmp_path: Path):
     line = text[: text.index("docs/签约.pdf")].count("\n") + 1
     assert result.exit_code == 1
     assert f"data/tasks-2020.yaml:{line}:" in result.stderr and "证明材料 'docs/签约.pdf' 不存在" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("link", "why"),
+    [
+        ("https://x.cn/\x1b[31m", "含有控制字符"),
+        ("https://x.cn/\u202etxt.exe", "含有控制字符或双向文字标记"),
+        ("https://x.cn/a b", "网址中不能有空格"),
+        ("docs/签约\x07.pdf", "含有控制字符"),
+    ],
+)
+def test_links_with_controls_or_spaces_are_refused(proof: Path, link: str, why: str):
+    before = proof.read_bytes()
+    result = run("status", "set", "6.2", "done", "--link", link)
+    assert result.exit_code == 2 and why in result.stderr and plain.visible(link) in result.stderr
+    assert "\x1b" not in result.stderr and "\u202e" not in result.stderr
+    assert proof.read_bytes() == before
+
+
+def test_a_hand_written_link_with_controls_is_located_and_harms_no_document(proof: Path, tmp_path: Path):
+    from reformctl import edit
+
+    bad = "https://x.cn/\x1b[31m\u202e"
+    edit.set_status(proof, "6.2", "done", __import__("datetime").date(2020, 9, 1), "已签约", links=[bad])
+    problems = run("validate")
+    assert (
+        problems.exit_code == 1
+        and "items[1].history[0].links[0]: " in problems.stderr
+        and "含有控制字符" in problems.stderr
+    )
+    assert (
+        run("report", "--since", "2020-09-01", "--until", "2020-09-30", "--format", "docx", "-o", "r.docx").exit_code
+        == 0
+    )
+    with zipfile.ZipFile(tmp_path / "r.docx") as word:
+        body = word.read("word/document.xml").decode("utf-8") + word.read("word/_rels/document.xml.rels").decode()
+    assert "\x1b" not in body and "\u202e" not in body
+    page = ok("report", "--since", "2020-09-01", "--until", "2020-09-30", "--format", "html")
+    assert "\x1b" not in page and "\u202e" not in page and 'href="https://x.cn/\\x1b[31m\\u202e"' in page

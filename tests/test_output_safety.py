@@ -29,6 +29,7 @@ HOSTILE = "[]/bold red=+-@<>&\"'|`*_#\\\t\r\n\x1b\x07\x85\x9b\u2028\u202e\u2066\
 hostile = st.text(alphabet=HOSTILE, min_size=1, max_size=12).filter(lambda s: s.strip() != "")
 # What must never reach a terminal raw (line breaks between lines are ours).
 UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f]")
+BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def hostile_plan(folder: Path, text: str) -> Path:
@@ -93,7 +94,8 @@ def test_documents_escape_people_text(text: str):
             assert not line.startswith("#") or line.startswith(("# ", "## ", "### ")), line
         assert "<" not in md.replace("\\<", "")  # no raw HTML
         page = out("report", "--format", "html", *period)
-        assert html.escape(text).replace("\r\n", "\n") in page  # the runner's stdout folds CRLF
+        assert html.escape(plain.visible(text)).replace("\r\n", "\n") in page  # the runner's stdout folds CRLF
+        assert not BIDI.search(page)  # no name reorders what a reader sees
         assert "<script" not in page.replace(html.escape("<script"), "")
         listed = out("list", "--format", "md", "-f", path)
         row = next(line for line in listed.splitlines() if line.startswith("| 6.2 |"))
@@ -130,7 +132,8 @@ def test_the_heat_map_and_rollup_tables_escape_unit_names(tmp_path: Path):
         text.replace("name: 湖北省科协", f"name: {splice.yaml_text(name)}"), encoding="utf-8"
     )
     page = out("rollup", "plans", "--format", "html")
-    assert "<img" not in page and html.escape(name) in page and "<script" not in page
+    assert "<img" not in page and html.escape(plain.visible(name)) in page and "<script" not in page
+    assert "\x1b" not in page and "\x07" not in page
     assert "http" not in page.replace('xmlns="http://www.w3.org/2000/svg"', "")  # no external references
     table = out("rollup", "plans")
     assert plain.one_line(name) in table and not UNSAFE.search(table)

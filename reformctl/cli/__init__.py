@@ -17,7 +17,7 @@ from typer.core import TyperGroup
 from reformctl import __version__, errors
 from reformctl.cli import options
 from reformctl.errors import PlanInvalid, ReformctlError
-from reformctl.plain import has_bad_bytes, visible
+from reformctl.plain import has_bad_bytes, line, visible
 
 try:  # Typer 0.26 and later carry their own copy of click
     from typer._click.exceptions import ClickException, UsageError
@@ -90,7 +90,7 @@ class Commands(TyperGroup):
         argv = list(sys.argv[1:] if args is None else args)
         bad = [n for n, arg in enumerate(argv, 1) if has_bad_bytes(arg)]
         if bad:
-            shown = "、".join(f"{visible(argv[n - 1])!s}" for n in bad)
+            shown = "、".join(line(argv[n - 1]) for n in bad)
             typer.echo(f"错误：命令行参数不是有效的 UTF-8 文字：{shown}；请检查终端的编码设置", err=True)
             sys.exit(2)
         if not standalone_mode:
@@ -121,21 +121,24 @@ class Commands(TyperGroup):
         except Exception as exc:  # a bug: said plainly, with the way to see more
             if os.environ.get("REFORMCTL_DEBUG"):
                 raise
-            typer.echo(visible(f"内部错误：{type(exc).__name__}: {exc}"), err=True)
+            typer.echo(line(f"内部错误：{type(exc).__name__}: {exc}"), err=True)
             typer.echo("这是 reformctl 的缺陷，请报告；设置 REFORMCTL_DEBUG=1 可看到详细信息", err=True)
             raise typer.Exit(3) from None
         finally:
             for message in errors.NOTICES:
-                typer.echo(visible(message), err=True)
+                typer.echo(line(message), err=True)
             errors.NOTICES.clear()
 
 
 def tell(exc: ReformctlError) -> None:
+    """The error, a line for each problem or detail: nobody's line break makes a line of its own."""
     if isinstance(exc, PlanInvalid):
         for problem in exc.problems:
-            typer.echo(visible(str(problem)), err=True)
+            typer.echo(line(str(problem)), err=True)
     else:
-        typer.echo(visible(f"错误：{exc}"), err=True)
+        typer.echo(line(f"错误：{exc}"), err=True)
+    for detail in exc.details:
+        typer.echo(line(detail), err=True)
 
 
 app = typer.Typer(

@@ -15,7 +15,7 @@ from typer.core import TyperCommand, TyperGroup
 from reformctl import completion, files, loader, query
 from reformctl.errors import UsageError
 from reformctl.models import STATUS_HELP, Plan
-from reformctl.plain import visible
+from reformctl.plain import line
 from reformctl.render import FORMATS, View
 
 NO_COLOR = False  # --no-color, set by the group's callback
@@ -58,8 +58,8 @@ def group(name: str, help: str) -> typer.Typer:
 
 
 def say(message: str, err: bool = False) -> None:
-    """One line for the user, with nobody's control characters in it."""
-    typer.echo(visible(message), err=err)
+    """One line for the user, with nobody's control characters or line breaks in it."""
+    typer.echo(line(message), err=err)
 
 
 def choice(name: str, choices: list[str], help: str) -> Any:

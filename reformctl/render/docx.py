@@ -143,7 +143,7 @@ def _cell(cell: Any, text: str, bold: bool = False) -> None:
             break
         link = OxmlElement("w:hyperlink")
         link.set(qn("r:id"), paragraph.part.relate_to(found[0], RELATIONSHIP_TYPE.HYPERLINK, is_external=True))
-        run = paragraph.add_run(found[0])
+        run = paragraph.add_run(xlsx_text(found[0]))
         _font(run, BODY, "小四")
         run.font.underline = True
         link.append(run._r)

@@ -1,12 +1,15 @@
 """HTML: one self-contained page skeleton and one stylesheet for every page the tool makes.
 Inline CSS and SVG, no scripts, no external references; prints on A4 (the heat map landscape).
-Every piece of text, people's or ours, goes through html.escape, attributes too."""
+Every piece of text, people's or ours, goes through escape() here, attributes too: html.escape
+for the markup, and controls and bidi marks as visible escapes (\\u202e), as the terminal shows
+them, so no name can reorder what a reader sees or put a raw control in an href."""
 
 from __future__ import annotations
 
+import html
 import re
-from html import escape
 
+from reformctl.plain import visible
 from reformctl.query import short
 from reformctl.render import View
 from reformctl.render.layout import Document, period_document
@@ -38,7 +41,14 @@ td.t { max-width: 60mm; }
      -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 """
 
-LINK = re.compile(r"https?://[^\s<>\"'、，]+")  # in escaped text: nothing in it can leave the attribute
+# In escaped text: nothing in it can leave the attribute, and no control or bidi mark is in it.
+LINK = re.compile("https?://[^\\s<>\"'、，\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]+")
+
+
+def escape(text: str) -> str:
+    """Text for HTML, in an element or an attribute."""
+    return html.escape(visible(text), quote=True)
+
 
 COLOURS = {
     "done": "#3a8f4a",

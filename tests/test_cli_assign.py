@@ -94,3 +94,22 @@ def test_owners_in_the_ledger_the_form_and_the_report(plan_file: Path, tmp_path:
     sheet = load_workbook(tmp_path / "f.xlsx")["学会部"]
     assert next(r for r in sheet.iter_rows(min_row=4) if r[0].value == "9.1")[4].value == "王小明"
     assert "| 9.1 |" in (report := ok("report", "--until", "2020-09-30")) and "| 学会部 | 王小明 | 未启动 |" in report
+
+
+def test_changing_a_value_quotes_it_as_writing_it_first_does(plan_file: Path):
+    """Each owner YAML would misread is quoted, whatever the value before it was and how it was written."""
+    owners = ["ok", "[x]", '"q": v #c', "-2", "@a", "*a", "it's", "'单引号'", "ok", "王 小明"]
+    for owner in owners:
+        assert WROTE in ok("assign", "6.2", "--owner", owner, "--date", "2020-09-01"), owner
+        assert rows(plan_file)["6.2"].owner == owner
+    history = rows(plan_file)["6.2"].history
+    assert [(r.from_owner, r.owner) for r in history] == list(zip([None, *owners[:-1]], owners, strict=True))
+
+
+def test_no_message_forges_a_line_from_what_was_typed(plan_file: Path):
+    forged = '王\n- id: "99"'
+    said = run("assign", "6.2", "--owner", forged, "--date", "2020-09-01")
+    assert said.exit_code == 0 and said.stdout == '已记录 6.2：责任人 未设定 → 王\\n- id: "99"' + WROTE + "\n"
+    assert rows(plan_file)["6.2"].owner == forged  # the data keeps the text as typed
+    wrong = run("status", "set", "6.2\n伪造\r", "done")
+    assert wrong.exit_code == 2 and wrong.stderr.count("\n") == 1 and "'6.2\\n伪造'" in wrong.stderr
