@@ -82,3 +82,15 @@ def test_xlsx_needs_a_file_and_openpyxl(history_plan: Path, monkeypatch: pytest.
     monkeypatch.setitem(sys.modules, "openpyxl", None)
     result = run("export", "--format", "xlsx", "-o", "台账.xlsx")
     assert result.exit_code == 1 and "pip install 'reformctl[xlsx]'" in result.stderr
+
+
+def test_an_export_never_overwrites_another_plan(history_plan: Path, tmp_path: Path):
+    """Not only the plan read: any YAML file is somebody's plan, and an export never lands on one."""
+    for name in ("另一份计划.yaml", "tasks-2021.YML"):
+        other = tmp_path / name
+        other.write_text("version: 1\n", encoding="utf-8")
+        result = run("export", "-o", name)
+        assert result.exit_code == 1, result.output
+        assert result.stderr.splitlines()[-1] == f"错误：{name}: 这是计划文件，不能用作输出；请换一个文件名"
+        assert other.read_text(encoding="utf-8") == "version: 1\n"
+    assert run("export", "-o", "台账.yaml.csv").exit_code == 0  # a name that only contains .yaml is fine
