@@ -94,3 +94,20 @@ def test_an_export_never_overwrites_another_plan(history_plan: Path, tmp_path: P
         assert result.stderr.splitlines()[-1] == f"错误：{name}: 这是计划文件，不能用作输出；请换一个文件名"
         assert other.read_text(encoding="utf-8") == "version: 1\n"
     assert run("export", "-o", "台账.yaml.csv").exit_code == 0  # a name that only contains .yaml is fine
+
+
+def test_csv_cells_that_could_start_a_formula_get_a_quote(plan_file: Path, tmp_path: Path):
+    """OWASP's list: = + - @ tab and CR at a cell's start; a spreadsheet would run -2+3 as a sum."""
+    notes = {"6.2": "-2+3", "9.1": "=1+1", "7.1": "+SUM(A1)", "2": "@cmd", "10.3": "2-3"}
+    for ident, note in notes.items():
+        assert run("status", "set", ident, "doing", "--date", "2020-09-01", f"--note={note}").exit_code == 0
+    assert run("export", "--no-bom", "-o", "台账.csv").exit_code == 0
+    rows = list(csv.reader(io.StringIO((tmp_path / "台账.csv").read_text(encoding="utf-8"), newline="")))
+    by_id = {r[2]: r[HEADERS.index("最新进展")] for r in rows[1:]}
+    assert {ident: by_id[ident] for ident in notes} == {
+        "6.2": "'-2+3",
+        "9.1": "'=1+1",
+        "7.1": "'+SUM(A1)",
+        "2": "'@cmd",
+        "10.3": "2-3",  # a dash inside is no formula
+    }
