@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 from conftest import run
+from typer.testing import CliRunner
+
+from reformctl.cli import app
 
 ENGLISH = re.compile(
     r"Usage|Error|Try |Missing|No such|Did you mean|Got unexpected|Invalid value|requires an|Input should"
@@ -50,3 +53,13 @@ def test_every_help_is_chinese_and_fits_80_columns(plan_file: Path, monkeypatch:
         assert not chrome.search(text), (name, chrome.search(text))
         assert all(cell_len(line) <= 80 for line in text.splitlines()), name
         assert "…" not in text, name
+
+
+def test_a_control_character_typed_is_escaped_and_the_message_keeps_its_lines(plan_file: Path):
+    """What was typed is echoed with its control characters as visible escapes (no terminal
+    escape sequence runs), and the message's own line breaks stay line breaks."""
+    result = CliRunner().invoke(app, ["lst\x1b[2J"], prog_name="reformctl", catch_exceptions=False)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "用法：reformctl [选项] 命令 [参数]...\n请用 'reformctl -h' 查看帮助。\n\n错误：没有这个命令 'lst\\x1b[2J'。\n"
+    )
