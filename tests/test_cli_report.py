@@ -88,3 +88,14 @@ def test_paragraphs_are_plain_text_in_markdown(plan_file: Path):
         "## 本期完成",
         "## 各任务进度",
     ]
+
+
+def test_html_escapes_the_plan_title_in_the_page_title(plan_file: Path):
+    """The title is people's text like any other: in <title> as in <h1>, escaped."""
+    text = plan_file.read_text(encoding="utf-8")
+    title = "A&B</title><script>x</script>"
+    plan_file.write_text(text.replace("  title: 2020年科协系统深化改革重点任务\n", f'  title: "{title}"\n', 1), "utf-8")
+    page = report("--since", "2020-09-01", "--until", "2020-09-30", "--format", "html")
+    escaped = "A&amp;B&lt;/title&gt;&lt;script&gt;x&lt;/script&gt;进展报告"
+    assert f"<title>{escaped}</title>\n" in page and f"<h1>{escaped}</h1>" in page
+    assert "<script" not in page and page.count("</title>") == 1
