@@ -111,3 +111,16 @@ def test_csv_cells_that_could_start_a_formula_get_a_quote(plan_file: Path, tmp_p
         "2": "'@cmd",
         "10.3": "2-3",  # a dash inside is no formula
     }
+
+
+def test_xlsx_shades_a_close_row_yellow(history_plan: Path, tmp_path: Path):
+    """临期 rows are shaded too, not only the overdue ones: status, hint and deadline, in yellow."""
+    openpyxl = pytest.importorskip("openpyxl")
+    assert run("export", "--format", "xlsx", "-o", "台账.xlsx", "--as-of", "2020-09-30").exit_code == 0
+    sheet = openpyxl.load_workbook(tmp_path / "台账.xlsx").active
+    row = next(r for r in sheet.iter_rows(min_row=3) if r[2].value == "2")
+    assert [c.value for c in row[7:10]] == ["推进中", dt.datetime(2020, 10, 5), "临期"]
+    fills = {HEADERS[n] if n < len(HEADERS) else "逾期天数": c.fill for n, c in enumerate(row)}
+    shaded = {name for name, fill in fills.items() if fill.fill_type == "solid"}
+    assert shaded == {"状态", "期限", "提示"}
+    assert {fills[name].fgColor.rgb for name in shaded} == {"00FCE8B2"}
