@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 from conftest import run
+from typer.testing import CliRunner
+
+from reformctl.cli import app
 
 ENGLISH = re.compile(
     r"Usage|Error|Try |Missing|No such|Did you mean|Got unexpected|Invalid value|requires an|Input should"
@@ -50,3 +53,47 @@ def test_every_help_is_chinese_and_fits_80_columns(plan_file: Path, monkeypatch:
         assert not chrome.search(text), (name, chrome.search(text))
         assert all(cell_len(line) <= 80 for line in text.splitlines()), name
         assert "…" not in text, name
+
+
+def test_a_control_character_typed_is_escaped_and_the_message_keeps_its_lines(plan_file: Path):
+    """What was typed is echoed with its control characters as visible escapes (no terminal
+    escape sequence runs), and the message's own line breaks stay line breaks."""
+    result = CliRunner().invoke(app, ["lst\x1b[2J"], prog_name="reformctl", catch_exceptions=False)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "用法：reformctl [选项] 命令 [参数]...\n请用 'reformctl -h' 查看帮助。\n\n错误：没有这个命令 'lst\\x1b[2J'。\n"
+    )
+
+
+def test_help_marks_required_options_and_arguments(plan_file: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    lines = run("form", "-h").stdout.splitlines()
+    at = lines.index("  -o, --output 路径")
+    assert lines[at + 1 : at + 4] == [
+        "      填报表写到哪里，如 -o 学会部.xlsx（必填）",
+        "  -d, --dept 文字",
+        "      牵头部门，简称或全称",
+    ]
+    lines = run("show", "-h").stdout.splitlines()
+    assert lines[lines.index("参数：") + 1 : lines.index("参数：") + 3] == [
+        "  ID",
+        "      任务或事项编号，如 6 或 6.2（必填）",
+    ]
+
+
+def test_help_wraps_at_100_columns_on_a_wider_screen(plan_file: Path, monkeypatch: pytest.MonkeyPatch):
+    """Long lines are hard to read: a wide terminal gets help at most 100 columns wide (a Chinese
+    character counting two), yet uses them."""
+    from rich.cells import cell_len
+    from test_docs import commands
+
+    monkeypatch.setenv("COLUMNS", "200")
+    for name in ["", *(name for name, _ in commands()), "status", "due"]:
+        result = run(*name.split(), "-h")
+        assert result.exit_code == 0, (name, result.output)
+        assert max(cell_len(line) for line in result.stdout.splitlines()) <= 100, name
+    lines = run("form", "-h").stdout.splitlines()
+    assert lines[2:4] == [
+        "  生成进展填报表（xlsx）：一个部门一页，列出它牵头（和参与）的事项，留出新状态、进展日期、说明、新期",
+        "  限等待填。",
+    ]

@@ -82,3 +82,45 @@ def test_xlsx_needs_a_file_and_openpyxl(history_plan: Path, monkeypatch: pytest.
     monkeypatch.setitem(sys.modules, "openpyxl", None)
     result = run("export", "--format", "xlsx", "-o", "台账.xlsx")
     assert result.exit_code == 1 and "pip install 'reformctl[xlsx]'" in result.stderr
+
+
+def test_an_export_never_overwrites_another_plan(history_plan: Path, tmp_path: Path):
+    """Not only the plan read: any YAML file is somebody's plan, and an export never lands on one."""
+    for name in ("另一份计划.yaml", "tasks-2021.YML"):
+        other = tmp_path / name
+        other.write_text("version: 1\n", encoding="utf-8")
+        result = run("export", "-o", name)
+        assert result.exit_code == 1, result.output
+        assert result.stderr.splitlines()[-1] == f"错误：{name}: 这是计划文件，不能用作输出；请换一个文件名"
+        assert other.read_text(encoding="utf-8") == "version: 1\n"
+    assert run("export", "-o", "台账.yaml.csv").exit_code == 0  # a name that only contains .yaml is fine
+
+
+def test_csv_cells_that_could_start_a_formula_get_a_quote(plan_file: Path, tmp_path: Path):
+    """OWASP's list: = + - @ tab and CR at a cell's start; a spreadsheet would run -2+3 as a sum."""
+    notes = {"6.2": "-2+3", "9.1": "=1+1", "7.1": "+SUM(A1)", "2": "@cmd", "10.3": "2-3"}
+    for ident, note in notes.items():
+        assert run("status", "set", ident, "doing", "--date", "2020-09-01", f"--note={note}").exit_code == 0
+    assert run("export", "--no-bom", "-o", "台账.csv").exit_code == 0
+    rows = list(csv.reader(io.StringIO((tmp_path / "台账.csv").read_text(encoding="utf-8"), newline="")))
+    by_id = {r[2]: r[HEADERS.index("最新进展")] for r in rows[1:]}
+    assert {ident: by_id[ident] for ident in notes} == {
+        "6.2": "'-2+3",
+        "9.1": "'=1+1",
+        "7.1": "'+SUM(A1)",
+        "2": "'@cmd",
+        "10.3": "2-3",  # a dash inside is no formula
+    }
+
+
+def test_xlsx_shades_a_close_row_yellow(history_plan: Path, tmp_path: Path):
+    """临期 rows are shaded too, not only the overdue ones: status, hint and deadline, in yellow."""
+    openpyxl = pytest.importorskip("openpyxl")
+    assert run("export", "--format", "xlsx", "-o", "台账.xlsx", "--as-of", "2020-09-30").exit_code == 0
+    sheet = openpyxl.load_workbook(tmp_path / "台账.xlsx").active
+    row = next(r for r in sheet.iter_rows(min_row=3) if r[2].value == "2")
+    assert [c.value for c in row[7:10]] == ["推进中", dt.datetime(2020, 10, 5), "临期"]
+    fills = {HEADERS[n] if n < len(HEADERS) else "逾期天数": c.fill for n, c in enumerate(row)}
+    shaded = {name for name, fill in fills.items() if fill.fill_type == "solid"}
+    assert shaded == {"状态", "期限", "提示"}
+    assert {fills[name].fgColor.rgb for name in shaded} == {"00FCE8B2"}

@@ -12,7 +12,7 @@ from conftest import ROOT, ok, real_plan, run
 
 from reformctl import loader
 from reformctl.models import Plan
-from reformctl.notice import full_width
+from reformctl.notice import cn_number, full_width
 
 SOURCE = ROOT / "tests" / "source"
 WEB = (SOURCE / "notice.txt").read_text(encoding="utf-8")
@@ -165,3 +165,25 @@ def test_only_notice_formats_are_read(tmp_path: Path):
     (tmp_path / "n.pdf").write_bytes(b"%PDF")
     result = run("init", "--from", "n.pdf")
     assert result.exit_code == 1 and "只能读取 .docx、.txt、.md 格式的通知" in result.stderr
+
+
+def test_group_numbers_past_ten_and_commas_after_digits(tmp_path: Path):
+    """（十二） is group 12; a comma after a digit is full width unless a digit follows it too."""
+    (tmp_path / "要点.txt").write_text(
+        "关于印发《2020年工作要点》的通知\n2020年工作要点\n一、重点任务\n"
+        "（十一）深化组织改革\n1.到2020,建成1,000个站点。（办公室牵头）\n"
+        "（十二）提升服务能力\n2.每日10:30前报送,全年2.5次。（科普部牵头）\n",
+        encoding="utf-8",
+    )
+    plan, _ = made(tmp_path, tmp_path / "要点.txt")
+    assert [(g.id, g.title) for g in plan.groups] == [("11", "深化组织改革"), ("12", "提升服务能力")]
+    assert [(t.id, t.group, t.title) for t in plan.tasks] == [
+        ("1", "11", "到2020，建成1,000个站点"),
+        ("2", "12", "每日10:30前报送，全年2.5次"),
+    ]
+
+
+def test_chinese_numerals_and_half_width_punctuation():
+    assert [cn_number(n) for n in ("一", "九", "十", "十二", "十九", "二十", "二十三")] == [1, 9, 10, 12, 19, 20, 23]
+    assert full_width("第3,第5") == "第3，第5" and full_width("共,5项") == "共，5项"
+    assert full_width("1,000人,10:30到") == "1,000人，10:30到"

@@ -70,3 +70,32 @@ def test_html_is_self_contained_and_well_formed(history_plan: Path, tmp_path: Pa
 def test_bad_period(history_plan: Path):
     result = run("report", "--since", "2020-10-01", "--until", "2020-09-01")
     assert result.exit_code == 2 and "晚于" in result.stderr
+
+
+def test_paragraphs_are_plain_text_in_markdown(plan_file: Path):
+    """A department's name in 总体情况 is escaped like every other text: never a heading, never markup."""
+    text = plan_file.read_text(encoding="utf-8")
+    plan_file.write_text(text.replace("国际部", '"# 国际部*"'), encoding="utf-8")
+    md = report("--since", "2020-10-01", "--until", "2020-10-31", "--dept", "国际联络部")
+    overview = section(md, "总体情况").splitlines()[0]
+    assert overview == "\\# 国际部\\*牵头事项 · 共 2 项，已完成 0 项（0%）；推进中 0 项，受阻 0 项，未启动 2 项。"
+    assert [line for line in md.splitlines() if line.startswith("#")] == [
+        "# 2020年科协系统深化改革重点任务进展报告",
+        "## 总体情况",
+        "## 本期进展（按牵头部门）",
+        "## 逾期与临期",
+        "## 受阻事项及原因",
+        "## 本期完成",
+        "## 各任务进度",
+    ]
+
+
+def test_html_escapes_the_plan_title_in_the_page_title(plan_file: Path):
+    """The title is people's text like any other: in <title> as in <h1>, escaped."""
+    text = plan_file.read_text(encoding="utf-8")
+    title = "A&B</title><script>x</script>"
+    plan_file.write_text(text.replace("  title: 2020年科协系统深化改革重点任务\n", f'  title: "{title}"\n', 1), "utf-8")
+    page = report("--since", "2020-09-01", "--until", "2020-09-30", "--format", "html")
+    escaped = "A&amp;B&lt;/title&gt;&lt;script&gt;x&lt;/script&gt;进展报告"
+    assert f"<title>{escaped}</title>\n" in page and f"<h1>{escaped}</h1>" in page
+    assert "<script" not in page and page.count("</title>") == 1

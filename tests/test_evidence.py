@@ -113,3 +113,20 @@ def test_a_hand_written_link_with_controls_is_located_and_harms_no_document(proo
     assert "\x1b" not in body and "\u202e" not in body
     page = ok("report", "--since", "2020-09-01", "--until", "2020-09-30", "--format", "html")
     assert "\x1b" not in page and "\u202e" not in page and 'href="https://x.cn/\\x1b[31m\\u202e"' in page
+
+
+def test_an_absolute_path_is_refused_even_inside_the_repository(proof: Path, tmp_path: Path):
+    """/home/me/repo/docs/签约.pdf works on one machine only: evidence is relative to the repository."""
+    absolute = str(tmp_path / "docs" / "签约.pdf")
+    said = f"证明材料 {absolute!r}：请写仓库中的相对路径（相对于 {tmp_path}）"
+    before = proof.read_bytes()
+    result = run("status", "set", "6.2", "done", "--link", absolute)
+    assert result.exit_code == 2 and result.stderr == f"错误：{said}\n" and proof.read_bytes() == before
+    ok("status", "set", "6.2", "done", "--date", "2020-09-01", "--link", "docs/签约.pdf")
+    text = proof.read_text(encoding="utf-8").replace("docs/签约.pdf", absolute)
+    proof.write_text(text, encoding="utf-8")
+    at = text.index(absolute)
+    line, column = text[:at].count("\n") + 1, at - text.rindex("\n", 0, at)
+    result = run("validate")
+    assert result.exit_code == 1
+    assert f"data/tasks-2020.yaml:{line}:{column}: tasks[5].items[1].history[0].links[0]: {said}\n" in result.stderr

@@ -93,3 +93,13 @@ def test_libreoffice_renders_the_office_documents(history_plan: Path, tmp_path: 
     # One page wide: its 39 rows of wrapped text take two landscape pages; split columns would take ten.
     assert pages(tmp_path / "pdf" / "台账.pdf") <= 3
     assert pages(tmp_path / "pdf" / "学会部.pdf") == 1
+
+
+def test_a_control_character_in_a_note_does_not_break_the_word_report(plan_file: Path, tmp_path: Path):
+    """Word's XML cannot hold ESC or VT: in a table cell they are written as visible escapes."""
+    ok("status", "set", "6.2", "doing", "--date", "2020-09-10", "--note", "\x1b[31m红字\x0b换页")
+    ok("report", *PERIOD, "--format", "docx", "-o", "r.docx")
+    word = docx.Document(str(tmp_path / "r.docx"))
+    rows = [[c.text for c in row.cells] for table in word.tables for row in table.rows]
+    change = next(row for row in rows if row[:2] == ["2020-09-10", "6.2"])
+    assert change[3:] == ["未启动 → 推进中", "\\x1b[31m红字\\x0b换页"]

@@ -114,8 +114,8 @@ def test_spreadsheets_never_see_a_formula(text: str):
         assert run("export", "--no-bom", "-o", str(ledger), "-f", path).exit_code == 0
         rows = list(csv.reader(io.StringIO(ledger.read_bytes().decode("utf-8"), newline="")))
         by_id = {row[2]: row for row in rows[1:]}
-        assert by_id["6.2"][3] == plain.csv_cell(text) and by_id["6.2"][10] == plain.csv_cell(text)
-        assert not by_id["6.2"][3].startswith(plain.FORMULA_START)
+        defused = "'" + text if text[0] in "=+-@\t\r" else text  # OWASP's list, not the code's own
+        assert by_id["6.2"][3] == defused and by_id["6.2"][10] == defused
         book = Path(folder) / "台账.xlsx"
         assert run("export", "--format", "xlsx", "-o", str(book), "-f", path).exit_code == 0
         sheet = openpyxl.load_workbook(book).active

@@ -162,3 +162,15 @@ def test_nothing_to_roll_up(tmp_path: Path):
     assert result.exit_code == 1 and "没有找到可汇总的单位计划" in result.stderr
     missing = run("rollup", "nowhere")
     assert missing.exit_code == 1 and "nowhere: 无法读取" in missing.stderr
+
+
+def test_html_heat_map_escapes_the_rows_text(tmp_path: Path):
+    ok("init")
+    plan = tmp_path / "data" / "tasks-2020.yaml"
+    text = plan.read_text(encoding="utf-8")
+    old = "text: 强化改革顶层设计，尊重基层首创，实施第二批地方科协深化改革试点；"
+    plan.write_text(text.replace(old, 'text: "<img src=x onerror=alert(1)>强化&改革"', 1), encoding="utf-8")
+    ok("init", "--unit", "浙江省科协", "--level", "省级", "-o", "plans/zhejiang/tasks-2020.yaml")
+    page = ok("rollup", "plans", "--format", "html")
+    assert '<tr><th>1.1</th><td class="t">&lt;img src=x onerror=alert(1)&gt;强化&amp;改革</td>' in page
+    assert "<img" not in page
