@@ -163,7 +163,10 @@ def write(target: Path, data: bytes, name: str) -> None:
     """Put `data` in `target` whole: a file that exists is replaced under its lock (so a
     concurrent edit is never lost in between); a new one is created atomically, and two
     writers creating it at once each leave a whole file, the later one's."""
-    if _stat(target, name) is None:
+    exists = _stat(target, name) is not None
+    if not folder_writable(target.parent):  # a new file, or the one beside it that replaces it
+        raise ReformctlError(f"{name}: 无法写入：所在文件夹不可写")
+    if not exists:
         _replace(target, data, name, None)
         return
     with locked(target, name) as held:
@@ -261,9 +264,19 @@ def writable(path: Path, name: str) -> Path:
         raise ReformctlError(f"{name}: 无法读取：没有读取权限，未修改")
     if not info.st_mode & 0o222 or not os.access(target, os.W_OK):
         raise ReformctlError(f"{name}: 文件是只读的，未修改")
-    if not os.access(target.parent, os.W_OK):
+    if not folder_writable(target.parent):
         raise ReformctlError(f"{name}: 所在文件夹不可写，未修改")
     return target
+
+
+def folder_writable(folder: Path) -> bool:
+    """Whether we may put a file in `folder`. As for a file, a folder whose mode gives nobody
+    write permission (0555) is read-only even for root, who could otherwise write anywhere."""
+    try:
+        info = os.stat(folder)
+    except OSError:
+        return False
+    return bool(info.st_mode & 0o222) and os.access(folder, os.W_OK)
 
 
 def write_output(output: Path, data: bytes, protected: list[Path]) -> str:
@@ -275,12 +288,12 @@ def write_output(output: Path, data: bytes, protected: list[Path]) -> str:
     refused. Returns the name written."""
     name = str(output)
     real = Path(os.path.realpath(output))
-    info = _stat(real, name)
+    info = _stat(output, name)  # through links: /dev/stdout is a pipe, whose realpath is no file
     if info is not None and stat.S_ISDIR(info.st_mode):
         raise ReformctlError(f"{name}: 这是文件夹，请给出文件名")
     if info is not None and (stat.S_ISCHR(info.st_mode) or stat.S_ISFIFO(info.st_mode)):
         try:
-            fd = os.open(real, os.O_WRONLY | getattr(os, "O_CLOEXEC", 0))
+            fd = os.open(output, os.O_WRONLY | getattr(os, "O_CLOEXEC", 0))
         except OSError as exc:
             raise ReformctlError(f"{name}: 无法写入：{reason(exc)}") from None
         try:

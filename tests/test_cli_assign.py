@@ -113,3 +113,13 @@ def test_no_message_forges_a_line_from_what_was_typed(plan_file: Path):
     assert rows(plan_file)["6.2"].owner == forged  # the data keeps the text as typed
     wrong = run("status", "set", "6.2\n伪造\r", "done")
     assert wrong.exit_code == 2 and wrong.stderr.count("\n") == 1 and "'6.2\\n伪造'" in wrong.stderr
+
+
+def test_the_json_of_list_and_show_carries_owner_and_contact(plan_file: Path):
+    ok("assign", "6.2", "--owner", "王小明", "--contact", "010-12345678", "--date", "2020-09-01")
+    (listed,) = json.loads(ok("list", "--owner", "王小明", "--format", "json"))
+    assert (listed["id"], listed["owner"], listed["contact"]) == ("6.2", "王小明", "010-12345678")
+    shown = json.loads(ok("show", "6.2", "--format", "json"))
+    assert (shown["owner"], shown["contact"], shown["history"][0]["owner"]) == ("王小明", "010-12345678", "王小明")
+    task = json.loads(ok("show", "6", "--format", "json"))
+    assert [row["owner"] for row in task["items"]] == [None, "王小明"] and (task["done"], task["total"]) == (0, 2)

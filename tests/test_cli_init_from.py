@@ -187,3 +187,17 @@ def test_chinese_numerals_and_half_width_punctuation():
     assert [cn_number(n) for n in ("一", "九", "十", "十二", "十九", "二十", "二十三")] == [1, 9, 10, 12, 19, 20, 23]
     assert full_width("第3,第5") == "第3，第5" and full_width("共,5项") == "共，5项"
     assert full_width("1,000人,10:30到") == "1,000人，10:30到"
+
+
+def test_output_dash_is_the_screen_and_a_folder_gets_the_plan_inside(tmp_path: Path):
+    (tmp_path / "实施方案.md").write_bytes((SOURCE / "notice-province.md").read_bytes())
+    shown = run("init", "--from", "实施方案.md", "-o", "-")
+    assert shown.exit_code == 0 and shown.stdout.startswith("# yaml-language-server:")
+    assert "2 项任务" in shown.stderr and sorted(p.name for p in tmp_path.iterdir()) == ["实施方案.md"]
+    for folder in ("新计划/", "已有"):
+        (tmp_path / "已有").mkdir(exist_ok=True)
+        assert "已写入" in ok("init", "--from", "实施方案.md", "-o", folder)
+        assert [p.name for p in (tmp_path / folder).iterdir()] == ["tasks-2021.yaml"]
+        loader.load(tmp_path / folder / "tasks-2021.yaml")
+    unit = run("init", "--unit", "武汉市科协", "--level", "市级", "-o", "-")
+    assert unit.exit_code == 2 and "只用于 --from" in unit.stderr

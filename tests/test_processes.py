@@ -59,3 +59,23 @@ def test_file_size_limit_leaves_the_old_file(plan_file: Path, tmp_path: Path):
     assert done.returncode == 1 and "无法写入" in done.stderr and "Traceback" not in done.stderr
     assert plan_file.read_bytes() == before
     assert sorted(p.name for p in plan_file.parent.iterdir()) == ["tasks-2020.yaml"]
+
+
+@pytest.mark.parametrize("args", [["form", "-o", "f.xlsx"], ["export", "--format", "xlsx", "-o", "f.xlsx"]])
+def test_a_workbook_under_a_file_size_limit_is_one_clear_line(plan_file: Path, tmp_path: Path, args: list[str]):
+    """openpyxl writes each sheet to a temporary file first: a full disk there is said as ours is."""
+    limit = "import resource; resource.setrlimit(resource.RLIMIT_FSIZE, (2048, 2048))"
+    script = f"{limit}\nfrom reformctl.cli import app\napp({args!r}, prog_name='reformctl')"
+    done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode == 1, done.stderr
+    assert "错误：无法生成 xlsx 文件（临时文件写入失败：磁盘已满），未写入任何文件" in done.stderr
+    assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr
+    assert not (tmp_path / "f.xlsx").exists()
+
+
+def test_report_to_dev_stdout_works_into_a_pipe(plan_file: Path, tmp_path: Path):
+    done = subprocess.run(
+        [sys.executable, "-m", "reformctl", "report", "-o", "/dev/stdout"], cwd=tmp_path, capture_output=True
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    assert done.stdout.decode().startswith("# 2020年科协系统深化改革重点任务进展报告")

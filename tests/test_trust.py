@@ -372,3 +372,38 @@ def test_nothing_to_write_with_a_nel_in_a_note_is_blamed_on_layout(plan_file: Pa
 def test_files_read_bytes_refuses_what_is_not_a_regular_file(tmp_path: Path):
     with pytest.raises(files.Unreadable, match="这是文件夹"):
         files.read_bytes(tmp_path)
+
+
+def test_a_read_only_folder_is_read_only_for_root_too(plan_file: Path, tmp_path: Path):
+    """As a 0444 file is refused even for root, so is a write into a 0555 folder."""
+    folder = tmp_path / "只读"
+    folder.mkdir()
+    plan = folder / "tasks-2020.yaml"
+    plan.write_bytes(plan_file.read_bytes())
+    folder.chmod(0o555)
+    try:
+        result = run("status", "set", "6.2", "done", "-f", str(plan))
+        assert result.exit_code == 1 and "所在文件夹不可写，未修改" in result.stderr
+        exported = run("export", "-o", str(folder / "台账.csv"))
+        assert exported.exit_code == 1 and "所在文件夹不可写" in exported.stderr
+        assert sorted(p.name for p in folder.iterdir()) == ["tasks-2020.yaml"]
+    finally:
+        folder.chmod(0o755)
+
+
+def test_a_plan_we_may_not_read_is_said_in_chinese(plan_file: Path, monkeypatch: pytest.MonkeyPatch):
+    """click checks readability with os.access before we open the file, and says so in English."""
+    import os
+
+    real = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode, **kw: False if mode == os.R_OK else real(p, mode, **kw))
+    monkeypatch.setattr("reformctl.files.open_regular", _refused)
+    result = run("list", "-f", str(plan_file))
+    assert result.exit_code == 1 and "Invalid value" not in result.output
+    assert "无法读取：没有读取权限" in result.stderr
+
+
+def _refused(path: Path, name: str) -> int:
+    from reformctl.errors import Unreadable
+
+    raise Unreadable(name, "没有读取权限")

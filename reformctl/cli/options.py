@@ -86,7 +86,8 @@ def format_option(command: str) -> Any:
 
 def file_option(help: str) -> Any:
     """-f/--file (or $REFORMCTL_FILE): every command that reads a plan takes it."""
-    return typer.Option("--file", "-f", envvar="REFORMCTL_FILE", show_default=False, help=help)
+    # readable=False: a plan we may not read is said by files.py in Chinese, not by click in English.
+    return typer.Option("--file", "-f", envvar="REFORMCTL_FILE", show_default=False, readable=False, help=help)
 
 
 FileOption = Annotated[

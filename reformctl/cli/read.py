@@ -65,16 +65,17 @@ def list_(
 @command("show")
 def show(
     ident: TaskOrItemArgument,
+    fmt: Annotated[str, format_option("show")] = "table",
     as_of: AsOfOption = None,
     warn_days: WarnOption = query.WARN_DAYS,
     file: FileOption = None,
 ) -> None:
     """显示一项任务（含事项与进度）或一个事项的全文。
 
-    例：reformctl show 6 ；reformctl show 6.2
+    例：reformctl show 6 ；reformctl show 6.2 --format json
     """
     opened = Opened.as_of(file, as_of)
-    render("show", "table", opened.view(warn_days), query.find(opened.plan, ident))
+    emit(render("show", fmt, opened.view(warn_days), query.find(opened.plan, ident)))
 
 
 @command("doc")

@@ -4,6 +4,7 @@ and init (a copy of a plan, or a unit plan derived from its parent)."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -106,7 +107,9 @@ def init(
     force: Annotated[bool, typer.Option("--force", help="覆盖已有的文件")] = False,
     unit: Annotated[str | None, typer.Option("--unit", help="单位全称：由上级计划派生本单位的计划")] = None,
     level: Annotated[str | None, choice("--level", list(LEVELS), "单位级别")] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="单位计划写到哪里")] = None,
+    output: Annotated[
+        str | None, typer.Option("--output", "-o", help="写到哪里：文件，或以 / 结尾的文件夹；--from 时 - 为屏幕")
+    ] = None,
     parent: Annotated[Path | None, typer.Option("--parent", help="上级计划（同 -f）；默认为当前目录找到的计划")] = None,
     file: Annotated[Path | None, file_option("要复制的计划；有 --unit 时为上级计划")] = None,
     notice: Annotated[
@@ -121,8 +124,9 @@ def init(
     if notice is not None:
         if unit or level or parent or file:
             raise UsageError("--from 由通知生成计划，不能同时用 --unit、--level、--parent 或 -f")
-        targets = _from_notice(notice, output, dry_run)
-        if dry_run:
+        to_screen = dry_run or output == "-"
+        targets = _from_notice(notice, None if to_screen else output, to_screen)
+        if to_screen:
             return
     elif dry_run:
         raise UsageError("--dry-run 用于 --from：只显示由通知生成的计划")
@@ -154,7 +158,19 @@ def _copies(copied: Path) -> dict[Path, bytes]:
     }
 
 
-def _unit_plan(unit: str, level: str | None, output: Path | None, above: Path) -> dict[Path, bytes]:
+def _output(given: str | None, name: str) -> Path:
+    """Where init writes a plan: data/NAME by default; into a folder given as one (dir/, or a
+    folder that exists), under NAME; else the file given. `-` is the screen, handled before."""
+    if given is None:
+        return Path("data") / name
+    if given == "-":
+        raise UsageError("-o -（写到屏幕）只用于 --from；单位计划请给出文件名")
+    if given.endswith(("/", os.sep)) or Path(given).is_dir():
+        return Path(given) / name
+    return Path(given)
+
+
+def _unit_plan(unit: str, level: str | None, output: str | None, above: Path) -> dict[Path, bytes]:
     from reformctl import derive
 
     if level is None:
@@ -163,17 +179,16 @@ def _unit_plan(unit: str, level: str | None, output: Path | None, above: Path) -
         raise UsageError("--unit 不能为空：请写单位全称，如 浙江省科协")
     if one_line(unit) != unit:
         raise UsageError(f"--unit {one_line(unit)!r} 含有换行、制表符或其他控制字符：请只写单位全称")
-    out = output or Path("data") / "tasks-2020.yaml"
+    out = _output(output, "tasks-2020.yaml")
     if out.resolve() == above.resolve():
         raise UsageError(f"单位计划不能写在上级计划 {loader.display(above)} 上：请用 -o 指定另一个文件")
     text = derive.derive(loader.load(above), above, out, unit.strip(), level)
     return {out: text.encode("utf-8")}
 
 
-def _from_notice(path: Path, output: Path | None, dry_run: bool) -> dict[Path, bytes]:
+def _from_notice(path: Path, output: str | None, dry_run: bool) -> dict[Path, bytes]:
     """A new plan from a notice: its file (and the schema its modeline names, if not there yet);
     with dry_run, the plan printed and nothing written. The summary and warnings go to stderr."""
-    import os
     import re
 
     from reformctl import derive, notice, reader, sources
@@ -189,7 +204,7 @@ def _from_notice(path: Path, output: Path | None, dry_run: bool) -> dict[Path, b
             f"{loader.display(path)}: 找不到计划标题：通知标题中应有《计划名称》，或正文前单独一行写明"
         )
     year = re.search(r"(\d{4})", title) or re.search(r"(\d{4})", found.document.get("number", ""))
-    out = output or Path("data") / f"tasks-{year[1] if year else 'new'}.yaml"
+    out = _output(output, f"tasks-{year[1] if year else 'new'}.yaml")
     schema = Path("schemas") / "plan.schema.json"
     modeline = Path(os.path.relpath(schema.resolve(), out.resolve().parent)).as_posix()
     text = derive.plan_from_notice(found, modeline)

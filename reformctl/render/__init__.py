@@ -18,7 +18,7 @@ from reformctl.query import WARN_DAYS
 # command -> format -> "module:function" in this package; the first format is the default.
 FORMATS: dict[str, dict[str, str]] = {
     "list": {"table": "table:list_table", "json": "text:list_json", "csv": "text:list_csv", "md": "text:list_md"},
-    "show": {"table": "screens:show"},
+    "show": {"table": "screens:show", "json": "text:show_json"},
     "doc": {"table": "screens:doc"},
     "depts": {"table": "screens:depts"},
     "log": {"table": "screens:log", "json": "text:log_json"},

@@ -13,6 +13,7 @@ import json
 from typing import Any
 
 from reformctl import query
+from reformctl.models import Item, Task
 from reformctl.plain import csv_cell, md, md_block
 from reformctl.query import ItemRecord, Row
 from reformctl.render import View
@@ -64,13 +65,30 @@ def row_json(view: View, row: Row) -> dict[str, object]:
         "lead": row.lead(plan),
         "participants": row.participants(plan),
         "status": row.status,
+        "reason": row.reason,  # why 不适用, as show says it
         "due": query.iso(row.due),
         "light": query.light(row, view.as_of, view.warn_days),
+        "owner": row.owner,
+        "contact": row.contact,
     }
 
 
 def list_json(view: View, rows: list[Row]) -> str:
     return json_text([row_json(view, row) for row in rows])
+
+
+def show_json(view: View, found: tuple[Task, Item | None]) -> str:
+    """What show says: a row with its records, or a task with its rows (and their records)."""
+    plan = view.plan
+    assert plan is not None
+    task, item = found
+    rows = [row for row in query.rows(plan) if row.task is task and (item is None or row.item is item)]
+    shown = [{**row_json(view, row), "history": _records([ItemRecord(row.id, r) for r in row.history])} for row in rows]
+    if item is not None or task.items is None:
+        return json_text(shown[0])
+    done, total = query.progress(rows)
+    head = {"task": task.id, "title": task.title, "lead": plan.dept_ids(task.lead), "done": done, "total": total}
+    return json_text({**head, "items": shown})
 
 
 def _list_cells(view: View, rows: list[Row]) -> list[list[str]]:
@@ -88,8 +106,11 @@ def list_md(view: View, rows: list[Row]) -> str:
 
 
 def log_json(view: View, records: list[ItemRecord]) -> str:
-    return json_text(
-        [
+    return json_text(_records(records))
+
+
+def _records(records: list[ItemRecord]) -> list[dict[str, object]]:
+    return [
             {
                 "id": found.id,
                 "date": found.date.isoformat(),
@@ -106,7 +127,6 @@ def log_json(view: View, records: list[ItemRecord]) -> str:
             }
             for found in records
         ]
-    )
 
 
 def summary_json(view: View, result: Summary) -> str:

@@ -9,13 +9,16 @@ one page wide, with its header repeated on every page.
 from __future__ import annotations
 
 import datetime as dt
+import errno
+import gc
 import io
+import sys
 from dataclasses import dataclass
 from typing import Any
 
 from rich.cells import cell_len
 
-from reformctl.errors import need
+from reformctl.errors import ReformctlError, need
 from reformctl.forms import FILL_IN, HEADER_ROW, IDENTITY, LETTER, READ_ONLY, Line
 from reformctl.models import STATUS_LABELS
 from reformctl.plain import xlsx_text
@@ -88,9 +91,27 @@ class Sheet:
 
 
 def _saved(book: Any) -> bytes:
+    """The workbook's bytes. openpyxl writes each sheet to a temporary file first, so a full disk
+    (or a file-size limit) fails inside lxml: said as the plan's own writes say it, not a traceback."""
     out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    try:
+        book.save(out)
+        return out.getvalue()
+    except Exception as exc:  # OSError, or lxml's SerialisationError("IO_EFBIG")
+        said = str(exc)
+        full = isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
+        failed = "磁盘已满" if full or "EFBIG" in said or "ENOSPC" in said else said
+    _quietly_collect()  # the sheet writers left open by the failure, before they complain at exit
+    raise ReformctlError(f"无法生成 xlsx 文件（临时文件写入失败：{failed}），未写入任何文件")
+
+
+def _quietly_collect() -> None:
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda _: None
+    try:
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
 
 
 # ---------------------------------------------------------------- the ledger
