@@ -51,8 +51,11 @@ def test_json_is_a_stable_interface(plan_file: Path):
         "lead": ["组人部"],
         "participants": [],
         "status": "todo",
+        "reason": None,
         "due": None,
         "light": None,
+        "owner": None,
+        "contact": None,
     }
     assert row["text"].startswith("贯彻落实习近平总书记关于加强网上群团工作能力建设")
 
