@@ -150,3 +150,15 @@ def test_sigkill_during_an_import_leaves_old_bytes_or_new(plan_file: Path, tmp_p
         assert plan_file.read_bytes() in (before, after), delay
     assert outcomes == {False, True}
     assert sorted(p.name for p in plan_file.parent.iterdir()) == ["tasks-2020.yaml"]
+
+
+def test_only_the_same_status_date_and_note_counts_as_already_recorded(plan_file: Path, tmp_path: Path):
+    ok("form", "--dept", "学会部", "-o", "学会部.xlsx")
+    for status, n in (("推进中", "已记录 1 条"), ("推进中", "已有相同记录，跳过 1 条"), ("已完成", "已记录 1 条")):
+        book = load_workbook(tmp_path / "学会部.xlsx")
+        sheet = book["学会部"]
+        sheet["I4"], sheet["J4"], sheet["K4"] = status, dt.date(2020, 9, 4), "推进会已召开"
+        book.save(tmp_path / "填好.xlsx")
+        assert n in ok("import", "填好.xlsx", "--force"), status
+    history = {row.id: row for row in query.rows(loader.load(plan_file))}["6.1"].history
+    assert [(r.status, r.note) for r in history] == [("doing", "推进会已召开"), ("done", "推进会已召开")]
