@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import email
 import email.policy
+import json
+import re
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -134,3 +136,69 @@ def test_the_login_comes_from_the_environment(late: Path, monkeypatch: pytest.Mo
         assert [recipients for recipients, _ in handler.messages] == [["xuehui@example.org"]]
     finally:
         controller.stop()
+
+
+# ---------------------------------------------------------------- addresses: mail goes only where the plan says
+
+BAD_ADDRESSES = {
+    "学会部": "ok@b.cn\r\nBcc: evil@x.cn",  # a header smuggled in: crashed remind --mail with exit 3
+    "办公厅": "a@b.cn, evil@x.cn",  # was mailed to both
+    "国际部": "<evil@x.cn> ok@b.cn",  # went only to evil@x.cn while the screen said ok@b.cn
+}
+
+
+def with_addresses(plan_file: Path, addresses: dict[str, str]) -> None:
+    """Give departments these e-mail addresses, written as YAML double-quoted strings (JSON's)."""
+    text = plan_file.read_text(encoding="utf-8")
+    for dept, address in addresses.items():
+        pattern = rf"(\{{id: {dept}, name: [^,}}]+)(, email: [^}}]+)?\}}"
+        text = re.sub(pattern, lambda m, a=address: f"{m.group(1)}, email: {json.dumps(a)}}}", text)
+    plan_file.write_text(text, encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["a@b.cn, evil@x.cn", "a@b.cn;c@d.cn", "a@b.cn，c@d.cn", "<evil@x.cn> ok@b.cn", "改革办 <a@b.cn>", '"a"@b.cn',
+     "ok@b.cn\r\nBcc: evil@x.cn", "a b@c.cn", "a@b.cn\t", "a\x1b@b.cn", "a@b\u202e.cn", "", "ab.cn", "a@@b.cn",
+     "a@b@c.cn", "@b.cn", "a@", "a＠b.cn", "a(x)@b.cn", "a.@b.cn", "a@b..cn"],
+)  # fmt: skip
+def test_an_address_is_exactly_one_addr_spec(address: str):
+    from reformctl.addresses import why_bad
+
+    why = why_bad(address)
+    assert why is not None and why.startswith("电子邮箱 ") and "email" not in why
+    assert "\r" not in why and "\n" not in why and "\x1b" not in why and "\u202e" not in why
+
+
+@pytest.mark.parametrize("address", ["xuehui@example.org", "gai.geban+2020@mail.example.org", "a@localhost"])
+def test_a_plain_address_is_good(address: str):
+    from reformctl.addresses import why_bad
+
+    assert why_bad(address) is None
+
+
+def test_validate_locates_every_bad_address(plan_file: Path):
+    with_addresses(plan_file, {**BAD_ADDRESSES, "调宣部": "tiaoxuan@example.org"})
+    result = run("validate")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    lines = result.stderr.splitlines()
+    assert len(lines) == 3 and "\r" not in result.stderr, result.stderr
+    assert lines[0].startswith("data/tasks-2020.yaml:24:35: departments[3].email: 电子邮箱 'ok@b.cn\\r\\nBcc: ")
+    assert lines[1].startswith("data/tasks-2020.yaml:25:33: departments[4].email: 电子邮箱 'a@b.cn, evil@x.cn' ")
+    assert lines[2].startswith("data/tasks-2020.yaml:26:35: departments[5].email: 电子邮箱 '<evil@x.cn> ok@b.cn' ")
+    assert "只能写一个地址" in lines[1] and "尖括号" in lines[2]
+    assert ok("list", "--dept", "学会部")  # one bad address does not make the plan unusable
+
+
+def test_a_bad_address_is_not_mailed_and_the_others_still_go(late: Path, inbox: Inbox):
+    with_addresses(late, {**BAD_ADDRESSES, "国际部": "guoji@example.cn"})  # 学会部, 办公厅 bad; 国际部 last
+    for args in (["--dry-run"], []):
+        result = run("remind", "-o", "催办", "--as-of", "2020-09-20", "--mail", *args)
+        assert result.exit_code == 1, result.output
+        assert "\r" not in result.stdout and not any(line.startswith("Bcc") for line in result.stdout.splitlines())
+        (xuehui,) = [line for line in result.stdout.splitlines() if line.startswith("未发送 学会部")]
+        assert xuehui == "未发送 学会部：电子邮箱 'ok@b.cn\\r\\nBcc: evil@x.cn' 含有空格、换行或控制字符"
+        assert "未发送 办公厅：电子邮箱 'a@b.cn, evil@x.cn' 只能写一个地址" in result.stdout
+        assert ("将发送 国际部 <guoji@example.cn>" if args else "已发送 国际部 <guoji@example.cn>") in result.stdout
+        assert (Path("催办") / "催办通知-国际部.docx").exists()
+    assert [recipients for recipients, _ in inbox.messages] == [["guoji@example.cn"]]

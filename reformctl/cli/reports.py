@@ -176,12 +176,18 @@ def remind(
 
 
 def _mail(postman: Any, dept: str, to: str | None, subject: str, body: str, attachment: tuple[str, bytes]) -> bool:
-    """Send one department its notice (or, without a postman, say what would go); True if it failed."""
+    """Send one department its notice (or, without a postman, say what would go); True if it failed,
+    or if its address is not exactly one address (then nothing is sent to it)."""
+    from reformctl import addresses
     from reformctl import mail as post
 
     if not to:
         say(f"未发送 {dept}：departments 中没有它的 email")
         return False
+    bad = addresses.why_bad(to)
+    if bad is not None:
+        say(f"未发送 {dept}：{bad}")
+        return True
     if postman is None:
         say(f"将发送 {dept} <{to}>：{subject}，附件 {attachment[0]}")
         return False
