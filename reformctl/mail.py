@@ -13,7 +13,9 @@ import ssl
 from dataclasses import dataclass
 from email.message import EmailMessage
 
+from reformctl import addresses
 from reformctl.errors import UsageError
+from reformctl.plain import one_line
 
 
 @dataclass(frozen=True)
@@ -32,12 +34,32 @@ def settings() -> Settings:
         raise UsageError(
             "发邮件需要发件人：请设置环境变量 REFORMCTL_SMTP_FROM，如 改革办 <gaigeban@example.org>；未发送任何邮件"
         )
+    why = sender_problem(sender)
+    if why is not None:
+        raise UsageError(f"REFORMCTL_SMTP_FROM {sender!r} 不能用作发件人：{why}；未发送任何邮件")
     where = os.environ.get("REFORMCTL_SMTP", "").strip()
     host, _, port = where.rpartition(":")
     if not host or not port.isdigit():
         raise UsageError(f"请用 REFORMCTL_SMTP=主机:端口 指明邮件服务器（现在是 {where!r}）；未发送任何邮件")
     user = os.environ.get("REFORMCTL_SMTP_USER") or None
     return Settings(host, int(port), sender, user, os.environ.get("REFORMCTL_SMTP_PASSWORD") if user else None)
+
+
+def sender_problem(sender: str) -> str | None:
+    """Why REFORMCTL_SMTP_FROM is not one address (a display name is allowed), else None."""
+    if one_line(sender) != sender:
+        return "含有换行或控制字符"
+    from email.errors import HeaderParseError
+    from email.headerregistry import HeaderRegistry
+
+    try:
+        header = HeaderRegistry()("From", sender)
+    except (ValueError, IndexError, HeaderParseError):
+        return "写法有误，应如 省科协改革办 <gaigeban@example.org>"
+    (group, *more) = header.groups or (None,)
+    if len(header.addresses) != 1 or more or group is None or group.display_name is not None or header.defects:
+        return "只能写一个地址，如 省科协改革办 <gaigeban@example.org>"
+    return addresses.why_bad(header.addresses[0].addr_spec)
 
 
 def message(setting: Settings, to: str, subject: str, body: str, attachment: tuple[str, bytes]) -> EmailMessage:

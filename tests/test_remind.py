@@ -202,3 +202,21 @@ def test_a_bad_address_is_not_mailed_and_the_others_still_go(late: Path, inbox: 
         assert ("将发送 国际部 <guoji@example.cn>" if args else "已发送 国际部 <guoji@example.cn>") in result.stdout
         assert (Path("催办") / "催办通知-国际部.docx").exists()
     assert [recipients for recipients, _ in inbox.messages] == [["guoji@example.cn"]]
+
+
+@pytest.mark.parametrize(
+    "sender", ["改革办 <gaigeban@example.org>\r\nBcc: evil@x.cn", "gaigeban@example.org, evil@x.cn",
+               "改革办 <gaigeban@example.org>, evil@x.cn", "改革办 <gaigeban@example.org> <evil@x.cn>",
+               "改革办 gaigeban@example.org", "gaigeban", "改革办 <gaige ban@example.org>", "all: a@b.cn, c@d.cn;"],
+)  # fmt: skip
+def test_the_sender_is_one_address(late: Path, inbox: Inbox, monkeypatch: pytest.MonkeyPatch, sender: str):
+    monkeypatch.setenv("REFORMCTL_SMTP_FROM", sender)
+    result = run("remind", "-o", "催办", "--as-of", "2020-09-20", "--mail")
+    assert result.exit_code == 2 and "REFORMCTL_SMTP_FROM" in result.stderr and "未发送任何邮件" in result.stderr
+    assert inbox.messages == [] and len(result.stderr.splitlines()) == 1 and "\r" not in result.stderr
+
+
+def test_a_sender_with_a_display_name(late: Path, inbox: Inbox, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("REFORMCTL_SMTP_FROM", "省科协改革办 <gaigeban@example.org>")
+    ok("remind", "-o", "催办", "--as-of", "2020-09-20", "--mail", "--dept", "学会部")
+    assert inbox.messages[0][1]["From"] == "省科协改革办 <gaigeban@example.org>"
