@@ -37,12 +37,20 @@ def settings() -> Settings:
     why = sender_problem(sender)
     if why is not None:
         raise UsageError(f"REFORMCTL_SMTP_FROM {sender!r} 不能用作发件人：{why}；未发送任何邮件")
-    where = os.environ.get("REFORMCTL_SMTP", "").strip()
-    host, _, port = where.rpartition(":")
-    if not host or not port.isdigit():
-        raise UsageError(f"请用 REFORMCTL_SMTP=主机:端口 指明邮件服务器（现在是 {where!r}）；未发送任何邮件")
+    host, port = server(os.environ.get("REFORMCTL_SMTP", "").strip())
     user = os.environ.get("REFORMCTL_SMTP_USER") or None
-    return Settings(host, int(port), sender, user, os.environ.get("REFORMCTL_SMTP_PASSWORD") if user else None)
+    return Settings(host, port, sender, user, os.environ.get("REFORMCTL_SMTP_PASSWORD") if user else None)
+
+
+def server(where: str) -> tuple[str, int]:
+    """REFORMCTL_SMTP as (host, port), or a usage error: a port from 1 to 65535 in ASCII digits,
+    a host without spaces, controls or slashes."""
+    host, _, port = where.rpartition(":")
+    number = int(port) if port.isascii() and port.isdigit() else 0
+    clean = host and one_line(host) == host and not any(c.isspace() or c in "/@" for c in host)
+    if not clean or not 0 < number < 65536:
+        raise UsageError(f"请用 REFORMCTL_SMTP=主机:端口 指明邮件服务器，现在是 {where!r}；未发送任何邮件")
+    return host, number
 
 
 def sender_problem(sender: str) -> str | None:

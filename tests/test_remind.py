@@ -205,6 +205,17 @@ def test_a_bad_address_is_not_mailed_and_the_others_still_go(late: Path, inbox: 
 
 
 @pytest.mark.parametrize(
+    "where", ["127.0.0.1:abc", "127.0.0.1", ":25", "127.0.0.1:0", "127.0.0.1:65536", "127.0.0.1:９９", "ftp://h:21",
+              "smtps://127.0.0.1", "127.0.0.1:2\n5", "mail\r\n.example.org:25"],
+)  # fmt: skip
+def test_the_server_needs_a_host_and_a_port(late: Path, inbox: Inbox, monkeypatch: pytest.MonkeyPatch, where: str):
+    monkeypatch.setenv("REFORMCTL_SMTP", where)
+    result = run("remind", "-o", "催办", "--as-of", "2020-09-20", "--mail")
+    assert result.exit_code == 2 and "REFORMCTL_SMTP=主机:端口" in result.stderr and inbox.messages == []
+    assert not Path("催办").exists() and len(result.stderr.splitlines()) == 1
+
+
+@pytest.mark.parametrize(
     "sender", ["改革办 <gaigeban@example.org>\r\nBcc: evil@x.cn", "gaigeban@example.org, evil@x.cn",
                "改革办 <gaigeban@example.org>, evil@x.cn", "改革办 <gaigeban@example.org> <evil@x.cn>",
                "改革办 gaigeban@example.org", "gaigeban", "改革办 <gaige ban@example.org>", "all: a@b.cn, c@d.cn;"],
