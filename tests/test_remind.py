@@ -6,9 +6,14 @@ import email
 import email.policy
 import json
 import re
+import shutil
 import socket
+import ssl
+import subprocess
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import docx
 import pytest
@@ -21,10 +26,12 @@ REFUSED = "guoji@example.org"
 
 
 class Inbox:
-    """An SMTP server's handler: keeps every message, refuses one recipient."""
+    """An SMTP server's handler: keeps every message and whether it came over TLS, refuses one
+    recipient."""
 
     def __init__(self) -> None:
         self.messages: list[tuple[list[str], email.message.EmailMessage]] = []
+        self.tls: list[bool] = []
 
     async def handle_RCPT(self, server, session, envelope, address, options):  # type: ignore[no-untyped-def]
         if address == REFUSED:
@@ -35,21 +42,33 @@ class Inbox:
     async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
         parsed = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
         self.messages.append((list(envelope.rcpt_tos), parsed))
+        self.tls.append(server.transport.get_extra_info("ssl_object") is not None)
         return "250 Message accepted"
+
+
+@contextmanager
+def serve(handler: Inbox, monkeypatch: pytest.MonkeyPatch, scheme: str = "", **options: Any) -> Iterator[int]:
+    """An SMTP server on 127.0.0.1 for the test's duration, named in REFORMCTL_SMTP; its port."""
+    with socket.socket() as probe:  # a free port, for the server to take
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(handler, hostname="127.0.0.1", port=port, **options)
+    controller.start()
+    for name in ("REFORMCTL_SMTP_USER", "REFORMCTL_SMTP_PASSWORD", "REFORMCTL_SMTP_INSECURE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("REFORMCTL_SMTP", f"{scheme}127.0.0.1:{port}")
+    monkeypatch.setenv("REFORMCTL_SMTP_FROM", "改革办 <gaigeban@example.org>")
+    try:
+        yield port
+    finally:
+        controller.stop()
 
 
 @pytest.fixture
 def inbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[Inbox]:
-    with socket.socket() as probe:  # a free port, for the server to take
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     handler = Inbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    monkeypatch.setenv("REFORMCTL_SMTP", f"127.0.0.1:{port}")
-    monkeypatch.setenv("REFORMCTL_SMTP_FROM", "改革办 <gaigeban@example.org>")
-    yield handler
-    controller.stop()
+    with serve(handler, monkeypatch):
+        yield handler
 
 
 @pytest.fixture
@@ -110,32 +129,103 @@ def test_mail_needs_a_sender_and_dry_run_sends_nothing(late: Path, inbox: Inbox,
     assert not Path("别处").exists()
 
 
-@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS", "ignore:Session.login_data is deprecated")
-def test_the_login_comes_from_the_environment(late: Path, monkeypatch: pytest.MonkeyPatch):
-    """A server that wants a login: REFORMCTL_SMTP_USER and _PASSWORD, never an argument."""
-    from aiosmtpd.smtp import AuthResult
+class Logins:
+    """An authenticator that counts the logins it was offered (so a test sees a password never went)."""
 
-    def authenticator(server, session, envelope, mechanism, auth_data):  # type: ignore[no-untyped-def]
+    def __init__(self) -> None:
+        self.tried = 0
+
+    def __call__(self, server, session, envelope, mechanism, auth_data):  # type: ignore[no-untyped-def]
+        from aiosmtpd.smtp import AuthResult
+
+        self.tried += 1
         return AuthResult(success=(auth_data.login, auth_data.password) == (b"gaigeban", b"s3cret"))
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    handler = Inbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=port, authenticator=authenticator,
-                            auth_required=True, auth_require_tls=False)  # fmt: skip
-    controller.start()
-    try:
-        monkeypatch.setenv("REFORMCTL_SMTP", f"127.0.0.1:{port}")
-        monkeypatch.setenv("REFORMCTL_SMTP_FROM", "gaigeban@example.org")
+
+def log_in(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REFORMCTL_SMTP_USER", "gaigeban")
+    monkeypatch.setenv("REFORMCTL_SMTP_PASSWORD", "s3cret")
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS", "ignore:Session.login_data is deprecated")
+def test_the_login_comes_from_the_environment_and_never_goes_in_clear_text(late: Path, monkeypatch):
+    """A server that wants a login but offers no TLS: REFORMCTL_SMTP_USER and _PASSWORD, never an
+    argument; refused before any message goes unless REFORMCTL_SMTP_INSECURE=1 says so."""
+    handler, logins = Inbox(), Logins()
+    with serve(handler, monkeypatch, authenticator=logins, auth_required=True, auth_require_tls=False):
         refused = run("remind", "-o", "一", "--as-of", "2020-09-20", "--mail", "--dept", "学会部")
         assert refused.exit_code == 1 and "发送失败 学会部" in refused.stdout and "530" in refused.stdout  # no login
-        monkeypatch.setenv("REFORMCTL_SMTP_USER", "gaigeban")
-        monkeypatch.setenv("REFORMCTL_SMTP_PASSWORD", "s3cret")
-        ok("remind", "-o", "二", "--as-of", "2020-09-20", "--mail", "--dept", "学会部")
-        assert [recipients for recipients, _ in handler.messages] == [["xuehui@example.org"]]
-    finally:
-        controller.stop()
+        log_in(monkeypatch)
+        clear = run("remind", "-o", "二", "--as-of", "2020-09-20", "--mail")
+        assert clear.exit_code == 1 and "REFORMCTL_SMTP_INSECURE=1" in clear.stderr and "未发送任何邮件" in clear.stderr
+        assert "不加密" in clear.stderr and logins.tried == 0 and handler.messages == [] and not Path("二").exists()
+        monkeypatch.setenv("REFORMCTL_SMTP_INSECURE", "1")
+        ok("remind", "-o", "三", "--as-of", "2020-09-20", "--mail", "--dept", "学会部")
+        assert [recipients for recipients, _ in handler.messages] == [["xuehui@example.org"]] and logins.tried == 1
+
+
+@pytest.fixture(scope="session")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1 and localhost, and its key, made by openssl."""
+    if shutil.which("openssl") is None:
+        pytest.skip("the TLS tests need the openssl command to make a certificate")
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost",
+         "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return cert, key
+
+
+@pytest.fixture
+def tls(certificate: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> ssl.SSLContext:
+    """The server's TLS context; the client trusts the certificate the standard way (SSL_CERT_FILE),
+    so reformctl verifies it as it verifies any other."""
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(*certificate)
+    monkeypatch.setenv("SSL_CERT_FILE", str(certificate[0]))
+    return context
+
+
+def test_starttls_is_used_when_the_server_offers_it(late: Path, tls: ssl.SSLContext, monkeypatch):
+    """The server requires STARTTLS before anything, and the login only over TLS (aiosmtpd's default)."""
+    handler, logins = Inbox(), Logins()
+    with serve(handler, monkeypatch, tls_context=tls, require_starttls=True, authenticator=logins, auth_required=True):
+        log_in(monkeypatch)
+        ok("remind", "-o", "催办", "--as-of", "2020-09-20", "--mail", "--dept", "学会部")
+    assert [recipients for recipients, _ in handler.messages] == [["xuehui@example.org"]]
+    assert handler.tls == [True] and logins.tried == 1
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS", "ignore:Session.login_data is deprecated")
+def test_implicit_tls_with_smtps(late: Path, tls: ssl.SSLContext, monkeypatch):
+    """smtps://: TLS from the first byte (aiosmtpd knows no TLS it did not start, hence auth_require_tls)."""
+    handler, logins = Inbox(), Logins()
+    with serve(handler, monkeypatch, "smtps://", ssl_context=tls, authenticator=logins, auth_required=True,
+               auth_require_tls=False):  # fmt: skip
+        log_in(monkeypatch)
+        ok("remind", "-o", "催办", "--as-of", "2020-09-20", "--mail", "--dept", "学会部")
+        monkeypatch.delenv("SSL_CERT_FILE")  # a certificate nobody vouches for: nothing goes
+        untrusted = run("remind", "-o", "催办", "--as-of", "2020-09-20", "--mail", "--dept", "学会部")
+        assert (
+            untrusted.exit_code == 1
+            and "发送失败 学会部" in untrusted.stdout
+            and "CERTIFICATE_VERIFY_FAILED" in untrusted.stdout
+        )
+    assert handler.tls == [True] and logins.tried == 1
+
+
+def test_port_465_means_implicit_tls(monkeypatch: pytest.MonkeyPatch):
+    from reformctl import mail
+
+    monkeypatch.setenv("REFORMCTL_SMTP_FROM", "gaigeban@example.org")
+    for where, implicit in (("mail.example.org:465", True), ("smtps://mail.example.org:2465", True),
+                            ("smtp://mail.example.org:465", False), ("mail.example.org:587", False)):  # fmt: skip
+        monkeypatch.setenv("REFORMCTL_SMTP", where)
+        setting = mail.settings()
+        assert (setting.host, setting.implicit_tls) == ("mail.example.org", implicit), where
 
 
 # ---------------------------------------------------------------- addresses: mail goes only where the plan says

@@ -152,11 +152,13 @@ def remind(
     if not found:
         say(f"截至 {day} 没有逾期或临期的事项，无需催办")
         return
+    postman = post.Postman(setting) if setting else None
+    if postman is not None:
+        postman.open()  # a login in clear text is refused before anything is written
     try:
         output.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UsageError(f"{output}: 无法创建文件夹：{files.reason(exc)}") from None
-    postman = post.Postman(setting) if setting else None
     emails = {d.id: d.email for d in plan.departments}
     failed = 0
     for reminder in found:
