@@ -27,11 +27,12 @@ REFUSED = "guoji@example.org"
 
 class Inbox:
     """An SMTP server's handler: keeps every message and whether it came over TLS, refuses one
-    recipient."""
+    recipient, drops the connection in the middle of a message to `drop`, and counts QUITs."""
 
-    def __init__(self) -> None:
+    def __init__(self, drop: str | None = None) -> None:
         self.messages: list[tuple[list[str], email.message.EmailMessage]] = []
         self.tls: list[bool] = []
+        self.drop, self.quits = drop, 0
 
     async def handle_RCPT(self, server, session, envelope, address, options):  # type: ignore[no-untyped-def]
         if address == REFUSED:
@@ -40,10 +41,17 @@ class Inbox:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+        if self.drop in envelope.rcpt_tos:
+            server.transport.close()  # the line breaks: the client never hears back
+            return "421 4.4.2 connection dropped"
         parsed = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
         self.messages.append((list(envelope.rcpt_tos), parsed))
         self.tls.append(server.transport.get_extra_info("ssl_object") is not None)
         return "250 Message accepted"
+
+    async def handle_QUIT(self, server, session, envelope):  # type: ignore[no-untyped-def]
+        self.quits += 1
+        return "221 Bye"
 
 
 @contextmanager
@@ -321,3 +329,24 @@ def test_a_sender_with_a_display_name(late: Path, inbox: Inbox, monkeypatch: pyt
     monkeypatch.setenv("REFORMCTL_SMTP_FROM", "省科协改革办 <gaigeban@example.org>")
     ok("remind", "-o", "催办", "--as-of", "2020-09-20", "--mail", "--dept", "学会部")
     assert inbox.messages[0][1]["From"] == "省科协改革办 <gaigeban@example.org>"
+
+
+def test_a_broken_connection_is_not_reused(late: Path, monkeypatch: pytest.MonkeyPatch):
+    """The server drops the line in the middle of the first message: the later ones still arrive."""
+    handler = Inbox(drop="zuren@example.org")
+    addresses = {"组人部": "zuren@example.org", "办公厅": "bangong@example.org", "国际部": "guoji@example.cn"}
+    with_addresses(late, addresses)  # in the order remind goes: 组人部, 学会部, 办公厅, 国际部
+    with serve(handler, monkeypatch):
+        result = run("remind", "-o", "催办", "--as-of", "2020-09-20", "--mail")
+    assert result.exit_code == 1 and "发送失败 组人部 <zuren@example.org>：SMTPServerDisconnected" in result.stdout
+    assert [r for r, _ in handler.messages] == [["xuehui@example.org"], ["bangong@example.org"], ["guoji@example.cn"]]
+
+
+def test_the_connection_is_closed_when_remind_stops_half_way(late: Path, monkeypatch: pytest.MonkeyPatch):
+    """A notice that cannot be written after the first mail went: the error, and a QUIT to the server."""
+    handler = Inbox()
+    (Path("催办") / "催办通知-国际部.md").mkdir(parents=True)
+    with serve(handler, monkeypatch):
+        result = run("remind", "-o", "催办", "--as-of", "2020-09-20", "--mail")
+    assert result.exit_code == 1 and "催办通知-国际部.md: 这是文件夹" in result.stderr
+    assert [r for r, _ in handler.messages] == [["xuehui@example.org"]] and handler.quits == 1

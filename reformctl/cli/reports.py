@@ -152,29 +152,37 @@ def remind(
     if not found:
         say(f"截至 {day} 没有逾期或临期的事项，无需催办")
         return
+    emails = {d.id: d.email for d in plan.departments}
     postman = post.Postman(setting) if setting else None
-    if postman is not None:
-        postman.open()  # a login in clear text is refused before anything is written
+    try:
+        if postman is not None:
+            postman.open()  # a login in clear text is refused before anything is written
+        _folder(output)
+        failed = 0
+        for reminder in found:
+            laid = reminder_document(plan, reminder, day)
+            stem = "催办通知-" + re.sub(r"[\\/:*?\"<>|\s]", "_", reminder.dept)
+            word = document(laid, f"（截至 {day}）")
+            for suffix, data in ((".md", document_md(laid).encode("utf-8")), (".docx", word)):
+                say(f"已写入 {files.write_output(output / f'{stem}{suffix}', data, [opened.path])}")
+            if mail:
+                subject = f"催办通知：{plan.document.title}（{reminder.dept}，{len(reminder.rows)} 项）"
+                failed += _mail(postman, reminder.dept, emails.get(reminder.dept), subject, document_md(laid),
+                                (f"{stem}.docx", word))  # fmt: skip
+    finally:
+        if postman is not None:
+            postman.close()
+    if failed:
+        raise typer.Exit(1)
+
+
+def _folder(output: Path) -> None:
+    from reformctl import files
+
     try:
         output.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UsageError(f"{output}: 无法创建文件夹：{files.reason(exc)}") from None
-    emails = {d.id: d.email for d in plan.departments}
-    failed = 0
-    for reminder in found:
-        laid = reminder_document(plan, reminder, day)
-        stem = "催办通知-" + re.sub(r"[\\/:*?\"<>|\s]", "_", reminder.dept)
-        word = document(laid, f"（截至 {day}）")
-        for suffix, data in ((".md", document_md(laid).encode("utf-8")), (".docx", word)):
-            say(f"已写入 {files.write_output(output / f'{stem}{suffix}', data, [opened.path])}")
-        if mail:
-            subject = f"催办通知：{plan.document.title}（{reminder.dept}，{len(reminder.rows)} 项）"
-            failed += _mail(postman, reminder.dept, emails.get(reminder.dept), subject, document_md(laid),
-                            (f"{stem}.docx", word))  # fmt: skip
-    if postman is not None:
-        postman.close()
-    if failed:
-        raise typer.Exit(1)
 
 
 def _mail(postman: Any, dept: str, to: str | None, subject: str, body: str, attachment: tuple[str, bytes]) -> bool:
