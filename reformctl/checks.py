@@ -14,7 +14,7 @@ import os
 import re
 from pathlib import Path
 
-from reformctl import loader, query
+from reformctl import addresses, loader, query
 from reformctl.errors import PlanInvalid, Problem, ReformctlError, Unreadable
 from reformctl.models import Item, Loc, Plan, Task
 from reformctl.plain import visible
@@ -70,7 +70,7 @@ class Checker:
         plan = self.plan(path)
         if plan is None:
             return self.problems[Path(os.path.abspath(path))]
-        return self.parent_problems(path, plan) + missing_evidence(path, plan)
+        return self.parent_problems(path, plan) + missing_evidence(path, plan) + bad_addresses(path, plan)
 
     def parent_problems(self, path: Path, plan: Plan) -> list[Problem]:
         """A unit plan against its parent: the parent must be usable and inside the repository,
@@ -136,6 +136,21 @@ def missing_evidence(path: Path, plan: Plan) -> list[Problem]:
         for n, record in enumerate(tracked.history or [])
         for k, link in enumerate(record.links or [])
         if (said := evidence_problem(link, root)) is not None
+    ]
+    if not wrong:
+        return []
+    from reformctl import reader
+
+    return reader.locate(path, wrong)
+
+
+def bad_addresses(path: Path, plan: Plan) -> list[Problem]:
+    """Departments' e-mail addresses that are not exactly one address, located at the address:
+    a problem of its own, not the model's, so that the plan stays usable for everything else."""
+    wrong = [
+        (("departments", n, "email"), said)
+        for n, dept in enumerate(plan.departments)
+        if dept.email is not None and (said := addresses.why_bad(dept.email)) is not None
     ]
     if not wrong:
         return []

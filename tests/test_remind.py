@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import email
 import email.policy
+import json
+import re
+import shutil
 import socket
+import ssl
+import subprocess
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import docx
 import pytest
@@ -19,10 +26,13 @@ REFUSED = "guoji@example.org"
 
 
 class Inbox:
-    """An SMTP server's handler: keeps every message, refuses one recipient."""
+    """An SMTP server's handler: keeps every message and whether it came over TLS, refuses one
+    recipient, drops the connection in the middle of a message to `drop`, and counts QUITs."""
 
-    def __init__(self) -> None:
+    def __init__(self, drop: str | None = None) -> None:
         self.messages: list[tuple[list[str], email.message.EmailMessage]] = []
+        self.tls: list[bool] = []
+        self.drop, self.quits = drop, 0
 
     async def handle_RCPT(self, server, session, envelope, address, options):  # type: ignore[no-untyped-def]
         if address == REFUSED:
@@ -31,23 +41,42 @@ class Inbox:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+        if self.drop in envelope.rcpt_tos:
+            server.transport.close()  # the line breaks: the client never hears back
+            return "421 4.4.2 connection dropped"
         parsed = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
         self.messages.append((list(envelope.rcpt_tos), parsed))
+        self.tls.append(server.transport.get_extra_info("ssl_object") is not None)
         return "250 Message accepted"
+
+    async def handle_QUIT(self, server, session, envelope):  # type: ignore[no-untyped-def]
+        self.quits += 1
+        return "221 Bye"
+
+
+@contextmanager
+def serve(handler: Inbox, monkeypatch: pytest.MonkeyPatch, scheme: str = "", **options: Any) -> Iterator[int]:
+    """An SMTP server on 127.0.0.1 for the test's duration, named in REFORMCTL_SMTP; its port."""
+    with socket.socket() as probe:  # a free port, for the server to take
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(handler, hostname="127.0.0.1", port=port, **options)
+    controller.start()
+    for name in ("REFORMCTL_SMTP_USER", "REFORMCTL_SMTP_PASSWORD", "REFORMCTL_SMTP_INSECURE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("REFORMCTL_SMTP", f"{scheme}127.0.0.1:{port}")
+    monkeypatch.setenv("REFORMCTL_SMTP_FROM", "改革办 <gaigeban@example.org>")
+    try:
+        yield port
+    finally:
+        controller.stop()
 
 
 @pytest.fixture
 def inbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[Inbox]:
-    with socket.socket() as probe:  # a free port, for the server to take
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     handler = Inbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    monkeypatch.setenv("REFORMCTL_SMTP", f"127.0.0.1:{port}")
-    monkeypatch.setenv("REFORMCTL_SMTP_FROM", "改革办 <gaigeban@example.org>")
-    yield handler
-    controller.stop()
+    with serve(handler, monkeypatch):
+        yield handler
 
 
 @pytest.fixture
@@ -108,29 +137,216 @@ def test_mail_needs_a_sender_and_dry_run_sends_nothing(late: Path, inbox: Inbox,
     assert not Path("别处").exists()
 
 
-@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS", "ignore:Session.login_data is deprecated")
-def test_the_login_comes_from_the_environment(late: Path, monkeypatch: pytest.MonkeyPatch):
-    """A server that wants a login: REFORMCTL_SMTP_USER and _PASSWORD, never an argument."""
-    from aiosmtpd.smtp import AuthResult
+class Logins:
+    """An authenticator that counts the logins it was offered (so a test sees a password never went)."""
 
-    def authenticator(server, session, envelope, mechanism, auth_data):  # type: ignore[no-untyped-def]
+    def __init__(self) -> None:
+        self.tried = 0
+
+    def __call__(self, server, session, envelope, mechanism, auth_data):  # type: ignore[no-untyped-def]
+        from aiosmtpd.smtp import AuthResult
+
+        self.tried += 1
         return AuthResult(success=(auth_data.login, auth_data.password) == (b"gaigeban", b"s3cret"))
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    handler = Inbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=port, authenticator=authenticator,
-                            auth_required=True, auth_require_tls=False)  # fmt: skip
-    controller.start()
-    try:
-        monkeypatch.setenv("REFORMCTL_SMTP", f"127.0.0.1:{port}")
-        monkeypatch.setenv("REFORMCTL_SMTP_FROM", "gaigeban@example.org")
+
+def log_in(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REFORMCTL_SMTP_USER", "gaigeban")
+    monkeypatch.setenv("REFORMCTL_SMTP_PASSWORD", "s3cret")
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS", "ignore:Session.login_data is deprecated")
+def test_the_login_comes_from_the_environment_and_never_goes_in_clear_text(late: Path, monkeypatch):
+    """A server that wants a login but offers no TLS: REFORMCTL_SMTP_USER and _PASSWORD, never an
+    argument; refused before any message goes unless REFORMCTL_SMTP_INSECURE=1 says so."""
+    handler, logins = Inbox(), Logins()
+    with serve(handler, monkeypatch, authenticator=logins, auth_required=True, auth_require_tls=False):
         refused = run("remind", "-o", "一", "--as-of", "2020-09-20", "--mail", "--dept", "学会部")
         assert refused.exit_code == 1 and "发送失败 学会部" in refused.stdout and "530" in refused.stdout  # no login
-        monkeypatch.setenv("REFORMCTL_SMTP_USER", "gaigeban")
-        monkeypatch.setenv("REFORMCTL_SMTP_PASSWORD", "s3cret")
-        ok("remind", "-o", "二", "--as-of", "2020-09-20", "--mail", "--dept", "学会部")
-        assert [recipients for recipients, _ in handler.messages] == [["xuehui@example.org"]]
-    finally:
-        controller.stop()
+        log_in(monkeypatch)
+        clear = run("remind", "-o", "二", "--as-of", "2020-09-20", "--mail")
+        assert clear.exit_code == 1 and "REFORMCTL_SMTP_INSECURE=1" in clear.stderr and "未发送任何邮件" in clear.stderr
+        assert "不加密" in clear.stderr and logins.tried == 0 and handler.messages == [] and not Path("二").exists()
+        monkeypatch.setenv("REFORMCTL_SMTP_INSECURE", "1")
+        ok("remind", "-o", "三", "--as-of", "2020-09-20", "--mail", "--dept", "学会部")
+        assert [recipients for recipients, _ in handler.messages] == [["xuehui@example.org"]] and logins.tried == 1
+
+
+@pytest.fixture(scope="session")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1 and localhost, and its key, made by openssl."""
+    if shutil.which("openssl") is None:
+        pytest.skip("the TLS tests need the openssl command to make a certificate")
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost",
+         "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return cert, key
+
+
+@pytest.fixture
+def tls(certificate: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> ssl.SSLContext:
+    """The server's TLS context; the client trusts the certificate the standard way (SSL_CERT_FILE),
+    so reformctl verifies it as it verifies any other."""
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(*certificate)
+    monkeypatch.setenv("SSL_CERT_FILE", str(certificate[0]))
+    return context
+
+
+def test_starttls_is_used_when_the_server_offers_it(late: Path, tls: ssl.SSLContext, monkeypatch):
+    """The server requires STARTTLS before anything, and the login only over TLS (aiosmtpd's default)."""
+    handler, logins = Inbox(), Logins()
+    with serve(handler, monkeypatch, tls_context=tls, require_starttls=True, authenticator=logins, auth_required=True):
+        log_in(monkeypatch)
+        ok("remind", "-o", "催办", "--as-of", "2020-09-20", "--mail", "--dept", "学会部")
+    assert [recipients for recipients, _ in handler.messages] == [["xuehui@example.org"]]
+    assert handler.tls == [True] and logins.tried == 1
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS", "ignore:Session.login_data is deprecated")
+def test_implicit_tls_with_smtps(late: Path, tls: ssl.SSLContext, monkeypatch):
+    """smtps://: TLS from the first byte (aiosmtpd knows no TLS it did not start, hence auth_require_tls)."""
+    handler, logins = Inbox(), Logins()
+    with serve(handler, monkeypatch, "smtps://", ssl_context=tls, authenticator=logins, auth_required=True,
+               auth_require_tls=False):  # fmt: skip
+        log_in(monkeypatch)
+        ok("remind", "-o", "催办", "--as-of", "2020-09-20", "--mail", "--dept", "学会部")
+        monkeypatch.delenv("SSL_CERT_FILE")  # a certificate nobody vouches for: nothing goes
+        untrusted = run("remind", "-o", "催办", "--as-of", "2020-09-20", "--mail", "--dept", "学会部")
+        assert (
+            untrusted.exit_code == 1
+            and "发送失败 学会部" in untrusted.stdout
+            and "CERTIFICATE_VERIFY_FAILED" in untrusted.stdout
+        )
+    assert handler.tls == [True] and logins.tried == 1
+
+
+def test_port_465_means_implicit_tls(monkeypatch: pytest.MonkeyPatch):
+    from reformctl import mail
+
+    monkeypatch.setenv("REFORMCTL_SMTP_FROM", "gaigeban@example.org")
+    for where, implicit in (("mail.example.org:465", True), ("smtps://mail.example.org:2465", True),
+                            ("smtp://mail.example.org:465", False), ("mail.example.org:587", False)):  # fmt: skip
+        monkeypatch.setenv("REFORMCTL_SMTP", where)
+        setting = mail.settings()
+        assert (setting.host, setting.implicit_tls) == ("mail.example.org", implicit), where
+
+
+# ---------------------------------------------------------------- addresses: mail goes only where the plan says
+
+BAD_ADDRESSES = {
+    "学会部": "ok@b.cn\r\nBcc: evil@x.cn",  # a header smuggled in: crashed remind --mail with exit 3
+    "办公厅": "a@b.cn, evil@x.cn",  # was mailed to both
+    "国际部": "<evil@x.cn> ok@b.cn",  # went only to evil@x.cn while the screen said ok@b.cn
+}
+
+
+def with_addresses(plan_file: Path, addresses: dict[str, str]) -> None:
+    """Give departments these e-mail addresses, written as YAML double-quoted strings (JSON's)."""
+    text = plan_file.read_text(encoding="utf-8")
+    for dept, address in addresses.items():
+        pattern = rf"(\{{id: {dept}, name: [^,}}]+)(, email: [^}}]+)?\}}"
+        text = re.sub(pattern, lambda m, a=address: f"{m.group(1)}, email: {json.dumps(a)}}}", text)
+    plan_file.write_text(text, encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["a@b.cn, evil@x.cn", "a@b.cn;c@d.cn", "a@b.cn，c@d.cn", "<evil@x.cn> ok@b.cn", "改革办 <a@b.cn>", '"a"@b.cn',
+     "ok@b.cn\r\nBcc: evil@x.cn", "a b@c.cn", "a@b.cn\t", "a\x1b@b.cn", "a@b\u202e.cn", "", "ab.cn", "a@@b.cn",
+     "a@b@c.cn", "@b.cn", "a@", "a＠b.cn", "a(x)@b.cn", "a.@b.cn", "a@b..cn"],
+)  # fmt: skip
+def test_an_address_is_exactly_one_addr_spec(address: str):
+    from reformctl.addresses import why_bad
+
+    why = why_bad(address)
+    assert why is not None and why.startswith("电子邮箱 ") and "email" not in why
+    assert "\r" not in why and "\n" not in why and "\x1b" not in why and "\u202e" not in why
+
+
+@pytest.mark.parametrize("address", ["xuehui@example.org", "gai.geban+2020@mail.example.org", "a@localhost"])
+def test_a_plain_address_is_good(address: str):
+    from reformctl.addresses import why_bad
+
+    assert why_bad(address) is None
+
+
+def test_validate_locates_every_bad_address(plan_file: Path):
+    with_addresses(plan_file, {**BAD_ADDRESSES, "调宣部": "tiaoxuan@example.org"})
+    result = run("validate")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    lines = result.stderr.splitlines()
+    assert len(lines) == 3 and "\r" not in result.stderr, result.stderr
+    assert lines[0].startswith("data/tasks-2020.yaml:24:35: departments[3].email: 电子邮箱 'ok@b.cn\\r\\nBcc: ")
+    assert lines[1].startswith("data/tasks-2020.yaml:25:33: departments[4].email: 电子邮箱 'a@b.cn, evil@x.cn' ")
+    assert lines[2].startswith("data/tasks-2020.yaml:26:35: departments[5].email: 电子邮箱 '<evil@x.cn> ok@b.cn' ")
+    assert "只能写一个地址" in lines[1] and "尖括号" in lines[2]
+    assert ok("list", "--dept", "学会部")  # one bad address does not make the plan unusable
+
+
+def test_a_bad_address_is_not_mailed_and_the_others_still_go(late: Path, inbox: Inbox):
+    with_addresses(late, {**BAD_ADDRESSES, "国际部": "guoji@example.cn"})  # 学会部, 办公厅 bad; 国际部 last
+    for args in (["--dry-run"], []):
+        result = run("remind", "-o", "催办", "--as-of", "2020-09-20", "--mail", *args)
+        assert result.exit_code == 1, result.output
+        assert "\r" not in result.stdout and not any(line.startswith("Bcc") for line in result.stdout.splitlines())
+        (xuehui,) = [line for line in result.stdout.splitlines() if line.startswith("未发送 学会部")]
+        assert xuehui == "未发送 学会部：电子邮箱 'ok@b.cn\\r\\nBcc: evil@x.cn' 含有空格、换行或控制字符"
+        assert "未发送 办公厅：电子邮箱 'a@b.cn, evil@x.cn' 只能写一个地址" in result.stdout
+        assert ("将发送 国际部 <guoji@example.cn>" if args else "已发送 国际部 <guoji@example.cn>") in result.stdout
+        assert (Path("催办") / "催办通知-国际部.docx").exists()
+    assert [recipients for recipients, _ in inbox.messages] == [["guoji@example.cn"]]
+
+
+@pytest.mark.parametrize(
+    "where", ["127.0.0.1:abc", "127.0.0.1", ":25", "127.0.0.1:0", "127.0.0.1:65536", "127.0.0.1:９９", "ftp://h:21",
+              "smtps://127.0.0.1", "127.0.0.1:2\n5", "mail\r\n.example.org:25"],
+)  # fmt: skip
+def test_the_server_needs_a_host_and_a_port(late: Path, inbox: Inbox, monkeypatch: pytest.MonkeyPatch, where: str):
+    monkeypatch.setenv("REFORMCTL_SMTP", where)
+    result = run("remind", "-o", "催办", "--as-of", "2020-09-20", "--mail")
+    assert result.exit_code == 2 and "REFORMCTL_SMTP=主机:端口" in result.stderr and inbox.messages == []
+    assert not Path("催办").exists() and len(result.stderr.splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    "sender", ["改革办 <gaigeban@example.org>\r\nBcc: evil@x.cn", "gaigeban@example.org, evil@x.cn",
+               "改革办 <gaigeban@example.org>, evil@x.cn", "改革办 <gaigeban@example.org> <evil@x.cn>",
+               "改革办 gaigeban@example.org", "gaigeban", "改革办 <gaige ban@example.org>", "all: a@b.cn, c@d.cn;"],
+)  # fmt: skip
+def test_the_sender_is_one_address(late: Path, inbox: Inbox, monkeypatch: pytest.MonkeyPatch, sender: str):
+    monkeypatch.setenv("REFORMCTL_SMTP_FROM", sender)
+    result = run("remind", "-o", "催办", "--as-of", "2020-09-20", "--mail")
+    assert result.exit_code == 2 and "REFORMCTL_SMTP_FROM" in result.stderr and "未发送任何邮件" in result.stderr
+    assert inbox.messages == [] and len(result.stderr.splitlines()) == 1 and "\r" not in result.stderr
+
+
+def test_a_sender_with_a_display_name(late: Path, inbox: Inbox, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("REFORMCTL_SMTP_FROM", "省科协改革办 <gaigeban@example.org>")
+    ok("remind", "-o", "催办", "--as-of", "2020-09-20", "--mail", "--dept", "学会部")
+    assert inbox.messages[0][1]["From"] == "省科协改革办 <gaigeban@example.org>"
+
+
+def test_a_broken_connection_is_not_reused(late: Path, monkeypatch: pytest.MonkeyPatch):
+    """The server drops the line in the middle of the first message: the later ones still arrive."""
+    handler = Inbox(drop="zuren@example.org")
+    addresses = {"组人部": "zuren@example.org", "办公厅": "bangong@example.org", "国际部": "guoji@example.cn"}
+    with_addresses(late, addresses)  # in the order remind goes: 组人部, 学会部, 办公厅, 国际部
+    with serve(handler, monkeypatch):
+        result = run("remind", "-o", "催办", "--as-of", "2020-09-20", "--mail")
+    assert result.exit_code == 1 and "发送失败 组人部 <zuren@example.org>：SMTPServerDisconnected" in result.stdout
+    assert [r for r, _ in handler.messages] == [["xuehui@example.org"], ["bangong@example.org"], ["guoji@example.cn"]]
+
+
+def test_the_connection_is_closed_when_remind_stops_half_way(late: Path, monkeypatch: pytest.MonkeyPatch):
+    """A notice that cannot be written after the first mail went: the error, and a QUIT to the server."""
+    handler = Inbox()
+    (Path("催办") / "催办通知-国际部.md").mkdir(parents=True)
+    with serve(handler, monkeypatch):
+        result = run("remind", "-o", "催办", "--as-of", "2020-09-20", "--mail")
+    assert result.exit_code == 1 and "催办通知-国际部.md: 这是文件夹" in result.stderr
+    assert [r for r, _ in handler.messages] == [["xuehui@example.org"]] and handler.quits == 1

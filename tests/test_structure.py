@@ -19,7 +19,7 @@ README = ROOT / "README.md"
 
 # Each layer may import its own and the layers before it, never a later one.
 LAYERS = {
-    "data": ["__init__", "errors", "models", "plain"],
+    "data": ["__init__", "errors", "models", "plain", "addresses"],
     "load": ["files", "cache", "loader", "messages", "reader", "notice", "sources"],
     "query/edit": [
         "query",

@@ -152,36 +152,52 @@ def remind(
     if not found:
         say(f"截至 {day} 没有逾期或临期的事项，无需催办")
         return
-    try:
-        output.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UsageError(f"{output}: 无法创建文件夹：{files.reason(exc)}") from None
-    postman = post.Postman(setting) if setting else None
     emails = {d.id: d.email for d in plan.departments}
-    failed = 0
-    for reminder in found:
-        laid = reminder_document(plan, reminder, day)
-        stem = "催办通知-" + re.sub(r"[\\/:*?\"<>|\s]", "_", reminder.dept)
-        word = document(laid, f"（截至 {day}）")
-        for suffix, data in ((".md", document_md(laid).encode("utf-8")), (".docx", word)):
-            say(f"已写入 {files.write_output(output / f'{stem}{suffix}', data, [opened.path])}")
-        if mail:
-            subject = f"催办通知：{plan.document.title}（{reminder.dept}，{len(reminder.rows)} 项）"
-            failed += _mail(postman, reminder.dept, emails.get(reminder.dept), subject, document_md(laid),
-                            (f"{stem}.docx", word))  # fmt: skip
-    if postman is not None:
-        postman.close()
+    postman = post.Postman(setting) if setting else None
+    try:
+        if postman is not None:
+            postman.open()  # a login in clear text is refused before anything is written
+        _folder(output)
+        failed = 0
+        for reminder in found:
+            laid = reminder_document(plan, reminder, day)
+            stem = "催办通知-" + re.sub(r"[\\/:*?\"<>|\s]", "_", reminder.dept)
+            word = document(laid, f"（截至 {day}）")
+            for suffix, data in ((".md", document_md(laid).encode("utf-8")), (".docx", word)):
+                say(f"已写入 {files.write_output(output / f'{stem}{suffix}', data, [opened.path])}")
+            if mail:
+                subject = f"催办通知：{plan.document.title}（{reminder.dept}，{len(reminder.rows)} 项）"
+                failed += _mail(postman, reminder.dept, emails.get(reminder.dept), subject, document_md(laid),
+                                (f"{stem}.docx", word))  # fmt: skip
+    finally:
+        if postman is not None:
+            postman.close()
     if failed:
         raise typer.Exit(1)
 
 
+def _folder(output: Path) -> None:
+    from reformctl import files
+
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"{output}: 无法创建文件夹：{files.reason(exc)}") from None
+
+
 def _mail(postman: Any, dept: str, to: str | None, subject: str, body: str, attachment: tuple[str, bytes]) -> bool:
-    """Send one department its notice (or, without a postman, say what would go); True if it failed."""
+    """Send one department its notice (or, without a postman, say what would go); True if it failed,
+    or if its address is not exactly one address (then nothing is sent to it)."""
+    from reformctl import addresses
     from reformctl import mail as post
 
     if not to:
         say(f"未发送 {dept}：departments 中没有它的 email")
         return False
+    bad = addresses.why_bad(to)
+    if bad is not None:
+        say(f"未发送 {dept}：{bad}")
+        return True
     if postman is None:
         say(f"将发送 {dept} <{to}>：{subject}，附件 {attachment[0]}")
         return False
