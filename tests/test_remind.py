@@ -116,7 +116,7 @@ def test_mail_goes_out_through_a_real_smtp_server(late: Path, inbox: Inbox):
     assert result.exit_code == 1, result.output  # one department refused
     assert "已发送 学会部 <xuehui@example.org>" in result.stdout
     assert f"发送失败 国际部 <{REFUSED}>：服务器拒收（550 5.1.1 no such mailbox）" in result.stdout
-    assert "未发送 办公厅：departments 中没有它的 email" in result.stdout
+    assert "未发送 办公厅：计划中没有它的电子邮箱" in result.stdout
     (recipients, mail) = inbox.messages[0]
     assert recipients == ["xuehui@example.org"] and len(inbox.messages) == 1
     assert mail["Subject"] == "催办通知：2020年科协系统深化改革重点任务（学会部，2 项）"

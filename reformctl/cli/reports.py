@@ -131,7 +131,7 @@ def remind(
     dept: DeptOption = None,
     as_of: AsOfOption = None,
     warn_days: WarnOption = query.WARN_DAYS,
-    mail: Annotated[bool, typer.Option("--mail", help="同时发邮件给各部门（地址见 departments 的 email）")] = False,
+    mail: Annotated[bool, typer.Option("--mail", help="同时发邮件给各部门（地址为计划中各部门的电子邮箱）")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只列出将发给谁、发什么，不发送")] = False,
     file: FileOption = None,
 ) -> None:
@@ -192,7 +192,7 @@ def _mail(postman: Any, dept: str, to: str | None, subject: str, body: str, atta
     from reformctl import mail as post
 
     if not to:
-        say(f"未发送 {dept}：departments 中没有它的 email")
+        say(f"未发送 {dept}：计划中没有它的电子邮箱")
         return False
     bad = addresses.why_bad(to)
     if bad is not None:
