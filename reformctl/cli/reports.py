@@ -114,7 +114,7 @@ def rollup_(
     for problem in problems:
         say(str(problem), err=True)
     if problems:
-        say(f"以上 {len(problems)} 个问题所在的计划未计入汇总", err=True)
+        say(f"以上 {len(problems)} 个问题，请在所在计划中修正；无法读取或校验不通过的计划未计入汇总", err=True)
     if item is not None:
         task, found = query.find(result.top, item)
         result = result.only((found or task).id)
