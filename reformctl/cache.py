@@ -32,7 +32,6 @@ from typing import Any
 import pydantic
 
 from reformctl import __version__, models
-from reformctl.errors import notice
 from reformctl.models import Plan
 
 # What an entry depends on: the model's code (hashed, so that an edited checkout is not served
@@ -49,6 +48,7 @@ class Cache:
     def __init__(self) -> None:
         self.verdicts: dict[Path, bool] = {}  # folder -> safe to use
         self.pruned = False
+        self.notices: list[str] = []  # what the user should hear about the cache: the CLI says it at the end
 
     def folder(self, create: bool) -> Path | None:
         """The cache folder if it is safe to use, else None (and a notice, once)."""
@@ -65,7 +65,9 @@ class Cache:
                 return None  # not there yet: decided when it is made
             unsafe = _unsafe(info)
             if unsafe:
-                notice(f"缓存文件夹 {where} {unsafe}，出于安全不使用缓存（可删除它，或设置 XDG_CACHE_HOME）")
+                self.notices.append(
+                    f"缓存文件夹 {where} {unsafe}，出于安全不使用缓存（可删除它，或设置 XDG_CACHE_HOME）"
+                )
             self.verdicts[where] = not unsafe
         return where if self.verdicts[where] else None
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from reformctl import reader, splice
-from reformctl.errors import Refused, UsageError, notice
+from reformctl.errors import Refused, UsageError
 from reformctl.models import ASSIGNED, NOT_APPLICABLE, Plan
 from reformctl.query import moved_words, typed
 from reformctl.rewrite import Change, Edit, Target, check_splice, rewrite, rewrite_all, row_loc, writable
@@ -47,7 +47,7 @@ def status_edit(
         before = values["status"]
         if before == status and not note and not links:
             return text, target, None
-        _check_date(source.plan, values, date)
+        said_date = _check_date(source.plan, values, date)
         record = {"date": date.isoformat(), "from": before, "status": status, **_said(note, by)}
         record.update({"links": links} if links else {})
         values["status"] = status
@@ -55,7 +55,7 @@ def status_edit(
         node = target.node
         splices = [splice.replace_scalar(splice.value_of(node, "status"), status)]
         splices.append(splice.append_record(text, node, record))
-        change = _change(source, ident, "status", before, status, date, note)
+        change = _change(source, ident, "status", before, status, date, note, notices=said_date)
         return splice.apply(text, splices), target, change
 
     return edit
@@ -79,7 +79,7 @@ def due_edit(ident: str, due: dt.date, date: dt.date, note: str | None, by: str 
         before, after = values.get("due"), due.isoformat()
         if before == after:
             return text, target, None
-        _check_date(source.plan, values, date)
+        said_date = _check_date(source.plan, values, date)
         record = {"date": date.isoformat(), "from_due": before, "due": after, **_said(note, by)}
         values["history"] = [*(values.get("history") or []), record]
         if before is None:
@@ -88,7 +88,7 @@ def due_edit(ident: str, due: dt.date, date: dt.date, note: str | None, by: str 
             splices = [splice.replace_scalar(splice.value_of(node, "due"), after)]
         splices.append(splice.append_record(text, node, record))
         values["due"] = after
-        change = _change(source, ident, "due", before, after, date, note)
+        change = _change(source, ident, "due", before, after, date, note, notices=said_date)
         return splice.apply(text, splices), target, change
 
     return edit
@@ -107,7 +107,7 @@ def assign(
         moved = {key: new for key, new in wanted.items() if new is not None and values.get(key) != new}
         if not moved:
             return text, target, None
-        _check_date(source.plan, values, date)
+        said_date = _check_date(source.plan, values, date)
         record: dict[str, Any] = {"date": date.isoformat()}
         splices, added = [], []
         for key, new in moved.items():
@@ -124,7 +124,7 @@ def assign(
         values["history"] = [*(values.get("history") or []), record]
         splices.append(splice.append_record(text, node, record))
         said = moved_words(((key, record[f"from_{key}"], new) for key, new in moved.items()))
-        change = _change(source, ident, "assign", None, said, date, note)
+        change = _change(source, ident, "assign", None, said, date, note, notices=said_date)
         return splice.apply(text, splices), target, change
 
     return rewrite(path, edit, commit)
@@ -203,15 +203,20 @@ def _change(
     date: dt.date,
     note: str | None,
     undone: bool = False,
+    notices: tuple[str, ...] = (),
 ) -> Change:
     """The change an edit makes; rewrite names the file it was written to."""
     unit = source.plan.unit.name if source.plan.unit else None
-    return Change(id=ident, kind=kind, before=before, after=after, date=date, note=note, undone=undone, unit=unit)
+    return Change(
+        id=ident, kind=kind, before=before, after=after, date=date, note=note, undone=undone, unit=unit,
+        notices=notices,
+    )  # fmt: skip
 
 
-def _check_date(plan: Plan, values: dict[str, Any], date: dt.date) -> None:
+def _check_date(plan: Plan, values: dict[str, Any], date: dt.date) -> tuple[str, ...]:
     """A record dated after today, or before the plan was signed, is no date a clerk meant.
-    One dated before the row's latest record is kept (late paperwork happens), with a word."""
+    One dated before the row's latest record is kept (late paperwork happens), with a word:
+    the notice returned, which the change carries to whoever shows it."""
     today = dt.date.today()
     if date > today:
         raise UsageError(f"记录日期 {date} 晚于今天（{today}），未写入")
@@ -220,4 +225,5 @@ def _check_date(plan: Plan, values: dict[str, Any], date: dt.date) -> None:
         raise UsageError(f"记录日期 {date} 早于计划的成文日期 {signed}，未写入")
     latest = max((str(r.get("date")) for r in values.get("history") or [] if isinstance(r, dict)), default=None)
     if latest is not None and date.isoformat() < latest:
-        notice(f"注意：记录日期 {date} 早于该事项最近一条记录（{latest}）；已照写，log 仍按日期排列")
+        return (f"注意：记录日期 {date} 早于该事项最近一条记录（{latest}）；已照写，log 仍按日期排列",)
+    return ()

@@ -79,13 +79,3 @@ def need(module: str, what: str) -> Any:
     except ImportError:
         package = "python-docx" if module == "docx" else module
         raise ReformctlError(f"{what}需要 {package}，请安装：{OPTIONAL[module]}") from None
-
-
-# Warnings for the user that do not stop the command (a back-dated record, an unsafe cache
-# folder): the core adds them here, and the command line prints them on stderr once it is done.
-NOTICES: list[str] = []
-
-
-def notice(message: str) -> None:
-    if message not in NOTICES:
-        NOTICES.append(message)

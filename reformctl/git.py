@@ -11,7 +11,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from reformctl.errors import ReformctlError, notice
+from reformctl.errors import ReformctlError
 from reformctl.files import display
 
 
@@ -21,10 +21,11 @@ class Committer:
     def __init__(self, path: Path):
         # Run git where the file is; a symlink is committed as the link git tracks.
         self.folder, self.name, self.shown = path.absolute().parent, path.name, display(path)
+        self.notices: list[str] = []  # for the clerk, with the change committed
         if self.run("rev-parse", "--is-inside-work-tree").stdout.strip() != b"true":
             raise ReformctlError(f"{self.shown} 不在 git 仓库中，无法 --commit；未修改")
         if self.run("symbolic-ref", "-q", "HEAD").returncode:
-            notice("注意：git 处于分离 HEAD 状态（detached HEAD），这次提交不在任何分支上")
+            self.notices.append("注意：git 处于分离 HEAD 状态（detached HEAD），这次提交不在任何分支上")
 
     def run(self, *args: str) -> subprocess.CompletedProcess[bytes]:
         try:

@@ -37,6 +37,7 @@ class Change:
     unit: str | None = None  # the plan's unit, named in the commit message
     file: str = ""  # the file written, as the user would type it
     committed: bool | None = None  # with --commit: False when there was nothing to commit
+    notices: tuple[str, ...] = ()  # words for the clerk that did not stop the change (a back-dated record)
 
     def message(self) -> str:
         """The commit message: 6.2: todo → done（试点城市已签约）, 武汉市科协 6.2: 期限 2020-10-01 → 2020-12-31（…）"""
@@ -141,7 +142,12 @@ def rewrite_all(path: Path, edits: list[Edit], commit: bool, message: Callable[[
             return changes
         if to_commit:
             committer.commit(message(changes))
-        return [replace(change, committed=to_commit) for change in changes]
+        said = tuple(committer.notices)  # a detached HEAD: said once, with the last change
+        last = len(changes) - 1
+        return [
+            replace(c, committed=to_commit, notices=c.notices + (said if n == last else ()))
+            for n, c in enumerate(changes)
+        ]
 
 
 def check_splice(name: str, old: Any, new_text: str, target: Target, nodes: bool = False) -> reader.Source | None:

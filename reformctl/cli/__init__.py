@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from reformctl import __version__, errors
+from reformctl import __version__
 from reformctl.cli import options
 from reformctl.errors import PlanInvalid, ReformctlError
 from reformctl.plain import has_bad_bytes, line, visible
@@ -110,7 +110,6 @@ class Commands(TyperGroup):
         sys.exit(code if isinstance(code, int) else 0)
 
     def invoke(self, ctx: typer.Context) -> Any:
-        errors.NOTICES.clear()
         try:
             return super().invoke(ctx)
         except ReformctlError as exc:
@@ -125,9 +124,9 @@ class Commands(TyperGroup):
             typer.echo("这是 reformctl 的缺陷，请报告；设置 REFORMCTL_DEBUG=1 可看到详细信息", err=True)
             raise typer.Exit(3) from None
         finally:
-            for message in errors.NOTICES:
+            cache = sys.modules.get("reformctl.cache")  # only a command that read a plan used it
+            for message in cache.CACHE.notices if cache else []:
                 typer.echo(line(message), err=True)
-            errors.NOTICES.clear()
 
 
 def tell(exc: ReformctlError) -> None:

@@ -84,5 +84,7 @@ def import_(
         say(f"将记录 {len(outcome.planned)} 条（--dry-run，未写入）")
     elif outcome.changes:
         say(f"已记录 {len(outcome.changes)} 条；写入 {loader.display(path)}")
+        for notice in dict.fromkeys(n for change in outcome.changes for n in change.notices):
+            say(notice, err=True)
     else:
         say(f"没有新的记录，{loader.display(path)} 未修改")

@@ -7,7 +7,7 @@ import datetime as dt
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperCommand, TyperGroup
@@ -17,6 +17,9 @@ from reformctl.errors import UsageError
 from reformctl.models import STATUS_HELP, Plan
 from reformctl.plain import line
 from reformctl.render import FORMATS, View
+
+if TYPE_CHECKING:
+    from reformctl.rewrite import Change
 
 NO_COLOR = False  # --no-color, set by the group's callback
 APPS: dict[str, typer.Typer] = {}  # each command (or group of subcommands) as an app of its own
@@ -60,6 +63,13 @@ def group(name: str, help: str) -> typer.Typer:
 def say(message: str, err: bool = False) -> None:
     """One line for the user, with nobody's control characters or line breaks in it."""
     typer.echo(line(message), err=err)
+
+
+def told(change: Change) -> None:
+    """A recorded change as the clerk hears of it, then what it noticed on the way (on stderr)."""
+    say(change.summary())
+    for notice in change.notices:
+        say(notice, err=True)
 
 
 def choice(name: str, choices: list[str], help: str) -> Any:

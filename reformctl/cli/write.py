@@ -24,6 +24,7 @@ from reformctl.cli.options import (
     group,
     parse_date,
     say,
+    told,
 )
 from reformctl.errors import ReformctlError, UsageError
 from reformctl.models import LEVELS, STATUS_LABELS, schema_text
@@ -64,7 +65,7 @@ def status_set(
     if change is None:
         say(f"{loader.display(path)} 中 {query.typed(ident)} 已是{STATUS_LABELS[key]}，未作修改")
     else:
-        say(change.summary())
+        told(change)
 
 
 @due_app.command("set", cls=ChineseCommand)
@@ -88,7 +89,7 @@ def due_set(
     when = parse_date(date, "--date") or dt.date.today()
     change = edit.set_due(path, ident, day, when, note, commit)
     same = f"{loader.display(path)} 中 {query.typed(ident)} 的期限已是 {day}，未作修改"
-    say(same if change is None else change.summary())
+    say(same) if change is None else told(change)
 
 
 @command("undo")
@@ -99,7 +100,7 @@ def undo(ident: IdArgument, commit: CommitOption = False, file: FileOption = Non
     """
     from reformctl import edit
 
-    say(edit.undo(loader.find_plan(file), ident, commit).summary())
+    told(edit.undo(loader.find_plan(file), ident, commit))
 
 
 @command("init")
@@ -257,4 +258,7 @@ def assign(
     wanted = {"owner": owner and owner.strip(), "contact": contact and contact.strip(), "participants": depts}
     when = parse_date(date, "--date") or dt.date.today()
     change = edit.assign(path, ident, wanted, when, note, commit)
-    say(f"{loader.display(path)} 中 {query.typed(ident)} 已是如此，未作修改" if change is None else change.summary())
+    if change is None:
+        say(f"{loader.display(path)} 中 {query.typed(ident)} 已是如此，未作修改")
+    else:
+        told(change)

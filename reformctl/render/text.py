@@ -111,22 +111,22 @@ def log_json(view: View, records: list[ItemRecord]) -> str:
 
 def _records(records: list[ItemRecord]) -> list[dict[str, object]]:
     return [
-            {
-                "id": found.id,
-                "date": found.date.isoformat(),
-                "from": found.record.from_,
-                "status": found.record.status,
-                "from_due": query.iso(found.record.from_due),
-                "due": query.iso(found.record.due),
-                "note": found.record.note,
-                "by": found.record.by,
-                "links": found.record.links,
-                **{key: getattr(found.record, key) for key in ("from_owner", "owner", "from_contact", "contact")},
-                "from_participants": found.record.from_participants,
-                "participants": found.record.participants,
-            }
-            for found in records
-        ]
+        {
+            "id": found.id,
+            "date": found.date.isoformat(),
+            "from": found.record.from_,
+            "status": found.record.status,
+            "from_due": query.iso(found.record.from_due),
+            "due": query.iso(found.record.due),
+            "note": found.record.note,
+            "by": found.record.by,
+            "links": found.record.links,
+            **{key: getattr(found.record, key) for key in ("from_owner", "owner", "from_contact", "contact")},
+            "from_participants": found.record.from_participants,
+            "participants": found.record.participants,
+        }
+        for found in records
+    ]
 
 
 def summary_json(view: View, result: Summary) -> str:
