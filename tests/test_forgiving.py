@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -83,3 +84,14 @@ def test_version_and_short_help():
 
     assert run("--version").stdout == f"reformctl {__version__}\n"
     assert "例：reformctl list --dept 学会部" in run("-h").stdout
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("args", [["show", "6"], ["summary"], ["list", "--task", "6"]])
+def test_no_color_reaches_every_screen(plan_file: Path, tmp_path: Path, args: list[str]):
+    """--no-color comes down in click's context (ctx.obj) to each command's view."""
+    assert run("status", "set", "6.2", "done", "--note", "试点城市已签约").exit_code == 0
+    colour = re.compile(r"\x1b\[(?:\d+;)*(?:3[0-8]|9[0-7])[;m]")  # a foreground colour; bold may stay
+    assert colour.search(reformctl(*args, env={"FORCE_COLOR": "1"}, cwd=tmp_path))
+    plain = reformctl("--no-color", *args, env={"FORCE_COLOR": "1"}, cwd=tmp_path)
+    assert not colour.search(plain) and "已完成" in plain

@@ -153,3 +153,23 @@ def test_each_command_imports_what_it_uses(plan_file: Path, tmp_path: Path):
     warm = families(loaded("list", "--dept", "学会部", cwd=tmp_path))  # the cache was filled just above
     assert "yaml" not in warm and "reformctl.reader" not in warm and "rich" in warm
     assert "rich" not in families(loaded("list", "--format", "json", cwd=tmp_path))
+
+
+def test_the_command_table_is_the_only_list_of_commands():
+    """cli.COMMANDS names every command once; each entry is a marked command (or a Typer group)
+    of the module it names, and no marked command or group is left out of it."""
+    import importlib
+
+    import typer
+
+    from reformctl.cli import COMMANDS
+
+    listed = set(COMMANDS.values())
+    defined = set()
+    for path in (p for p in (PACKAGE / "cli").glob("*.py") if p.stem != "__init__"):  # not the group itself
+        module = importlib.import_module(f"reformctl.cli.{path.stem}")
+        for attribute, value in vars(module).items():
+            if getattr(value, "reformctl_command", False) or isinstance(value, typer.Typer):
+                defined.add(f"{path.stem}:{attribute}")
+    assert defined == listed
+    assert len(COMMANDS) == 19 and {"list", "status", "import", "remind", "rollup"} <= set(COMMANDS)

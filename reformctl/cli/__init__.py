@@ -24,27 +24,29 @@ try:  # Typer 0.26 and later carry their own copy of click
 except ImportError:  # pragma: no cover
     from click.exceptions import ClickException, UsageError  # type: ignore[no-redef,import-not-found]
 
-# Each command, in the order of a clerk's day (as help lists them), and the module that defines it.
+# The one list of commands: each name, in the order of a clerk's day (as help lists them), and
+# where it is defined, "module:attribute" in this package: a function (a command) or a Typer app
+# (a command with subcommands). Nothing is imported until a command is run, helped or completed.
 COMMANDS = {
-    "list": "read",
-    "show": "read",
-    "status": "write",
-    "due": "write",
-    "assign": "write",
-    "log": "read",
-    "undo": "write",
-    "summary": "read",
-    "report": "reports",
-    "remind": "reports",
-    "export": "reports",
-    "form": "forms",
-    "import": "forms",
-    "rollup": "reports",
-    "init": "write",
-    "validate": "check",
-    "schema": "check",
-    "doc": "read",
-    "depts": "read",
+    "list": "read:list_",
+    "show": "read:show",
+    "status": "write:status_app",
+    "due": "write:due_app",
+    "assign": "write:assign",
+    "log": "read:log",
+    "undo": "write:undo",
+    "summary": "read:summary",
+    "report": "reports:report_",
+    "remind": "reports:remind",
+    "export": "reports:export",
+    "form": "forms:form",
+    "import": "forms:import_",
+    "rollup": "reports:rollup_",
+    "init": "write:init",
+    "validate": "check:validate",
+    "schema": "check:schema",
+    "doc": "read:doc",
+    "depts": "read:depts",
 }
 
 
@@ -59,8 +61,8 @@ class Commands(TyperGroup):
     def get_command(self, ctx: Any, name: str) -> Any:
         if name not in COMMANDS:
             return None
-        importlib.import_module(f"reformctl.cli.{COMMANDS[name]}")  # defines it in options.APPS
-        return typer.main.get_command(options.APPS[name])
+        module, attribute = COMMANDS[name].split(":")
+        return options.built(name, getattr(importlib.import_module(f"reformctl.cli.{module}"), attribute))
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
         from reformctl.cli.chinese import help_text
@@ -156,6 +158,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main_options(
+    ctx: typer.Context,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="显示版本号并退出")
     ] = False,
@@ -165,7 +168,7 @@ def main_options(
 
     例：reformctl list --dept 学会部 ；reformctl status set 6.2 done --note 试点城市已签约
     """
-    options.NO_COLOR = no_color
+    ctx.obj = options.Settings(no_color=no_color)  # each command's context inherits it
 
 
 def main() -> None:

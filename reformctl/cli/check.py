@@ -13,7 +13,7 @@ from reformctl.errors import PlanInvalid
 from reformctl.models import schema_text
 
 
-@command("validate")
+@command
 def validate(
     paths: Annotated[list[Path] | None, typer.Argument(metavar="[FILE]...", help="要检查的计划文件")] = None,
     file: FileOption = None,
@@ -34,7 +34,7 @@ def validate(
         raise PlanInvalid(problems)
 
 
-@command("schema")
+@command
 def schema() -> None:
     """输出计划文件的 JSON Schema（schemas/plan.schema.json 由它生成）。"""
     typer.echo(schema_text(), nl=False)

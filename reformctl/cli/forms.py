@@ -10,7 +10,6 @@ from typing import Annotated
 import typer
 
 from reformctl import loader, query
-from reformctl.cli import options
 from reformctl.cli.options import (
     AsOfOption,
     CommitOption,
@@ -20,13 +19,15 @@ from reformctl.cli.options import (
     command,
     emit,
     say,
+    view_of,
 )
 from reformctl.errors import PlanInvalid, UsageError
-from reformctl.render import View, render
+from reformctl.render import render
 
 
-@command("form")
+@command
 def form(
+    ctx: typer.Context,
     output: Annotated[Path, typer.Option("--output", "-o", help="填报表写到哪里，如 -o 学会部.xlsx")],
     dept: DeptOption = None,
     as_of: AsOfOption = None,
@@ -39,7 +40,7 @@ def form(
     from reformctl import files, forms
     from reformctl.render.xlsx import Form
 
-    opened = Opened.as_of(file, as_of)
+    opened = Opened.as_of(ctx, file, as_of)
     plan = opened.plan
     depts = [query.dept_name(plan, dept)] if dept else [d.id for d in plan.departments]
     sheets = [(d, forms.lines_for(plan, d)) for d in depts]
@@ -49,8 +50,9 @@ def form(
     emit(render("form", "xlsx", opened.view(), Form(identity, sheets)), output, opened.path)
 
 
-@command("import")
+@command
 def import_(
+    ctx: typer.Context,
     form: Annotated[Path, typer.Argument(metavar="FORM.xlsx", help="填回的填报表")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只列出将要记录的内容，不写文件")] = False,
     force: Annotated[bool, typer.Option("--force", help="填报表生成后事项已有新记录（冲突）时仍照录")] = False,
@@ -76,7 +78,7 @@ def import_(
     if returned.problems:
         raise PlanInvalid(returned.problems)
     outcome = intake.plan_answers(plan, returned, force)
-    view = View(plan, no_color=options.NO_COLOR)  # the plan just read: no second load
+    view = view_of(ctx, plan)  # the plan just read: no second load
     if not dry_run:
         intake.record(path, outcome, commit, name)
     render("import", "table", view, outcome)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -20,9 +21,6 @@ from reformctl.render import FORMATS, View
 
 if TYPE_CHECKING:
     from reformctl.rewrite import Change
-
-NO_COLOR = False  # --no-color, set by the group's callback
-APPS: dict[str, typer.Typer] = {}  # each command (or group of subcommands) as an app of its own
 
 
 class ChineseCommand(TyperCommand):
@@ -43,21 +41,33 @@ class ChineseGroup(TyperGroup):
         formatter.write(help_text(self, ctx))
 
 
-def command(name: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
-    """Define a command as an app of its own, so that running it builds no other command."""
-    APPS[name] = typer.Typer(add_completion=False)
-    return APPS[name].command(name, cls=ChineseCommand)
+def command(function: Callable[..., None]) -> Callable[..., None]:
+    """Mark a function as a command: cli.COMMANDS names it, and `built` makes it a click command
+    only when it runs (or help or completion asks), so that running it builds no other command."""
+    function.__dict__["reformctl_command"] = True
+    return function
 
 
-def group(name: str, help: str) -> typer.Typer:
-    """A command with subcommands (`status set`), defined like `command`."""
-    APPS[name] = typer.Typer(name=name, help=help, no_args_is_help=True, add_completion=False, cls=ChineseGroup)
+def group(help: str) -> typer.Typer:
+    """A command with subcommands (`status set`); its name is the one cli.COMMANDS gives it."""
+    app = typer.Typer(help=help, no_args_is_help=True, add_completion=False, cls=ChineseGroup)
 
-    @APPS[name].callback()
+    @app.callback()
     def subcommands() -> None:
         pass  # a callback makes Typer build a group even for one subcommand
 
-    return APPS[name]
+    return app
+
+
+def built(name: str, found: Callable[..., None] | typer.Typer) -> Any:
+    """The click command for a name of cli.COMMANDS and what it names."""
+    if isinstance(found, typer.Typer):
+        made = typer.main.get_command(found)
+        made.name = name
+        return made
+    app = typer.Typer(add_completion=False)
+    app.command(name, cls=ChineseCommand)(found)
+    return typer.main.get_command(app)
 
 
 def say(message: str, err: bool = False) -> None:
@@ -140,21 +150,38 @@ def period(since: str | None, until: str | None) -> tuple[dt.date | None, dt.dat
     return start, end
 
 
+@dataclass(frozen=True)
+class Settings:
+    """The group's own options, which every command's context carries down (click's ctx.obj)."""
+
+    no_color: bool = False
+
+
+def settings(ctx: typer.Context) -> Settings:
+    return ctx.find_object(Settings) or Settings()
+
+
+def view_of(ctx: typer.Context, plan: Plan, day: dt.date | None = None, warn_days: int = query.WARN_DAYS) -> View:
+    """A view of a plan for the renderers, with the group's options (--no-color) from `ctx`."""
+    return View(plan, day or dt.date.today(), warn_days, no_color=settings(ctx).no_color)
+
+
 class Opened:
     """A plan as a command reads it: the file, and the plan as it stood at the end of `day`."""
 
-    __slots__ = ("path", "plan", "day")
+    __slots__ = ("ctx", "path", "plan", "day")
 
-    def __init__(self, file: Path | None, day: dt.date | None = None):
+    def __init__(self, ctx: typer.Context, file: Path | None, day: dt.date | None = None):
+        self.ctx = ctx
         self.path = loader.find_plan(file)
         self.day = day or dt.date.today()
         # Rewound even to today: a hand-written record dated in the future is not yet in force.
         self.plan: Plan = query.rewind(loader.load(self.path), self.day)
 
     @classmethod
-    def as_of(cls, file: Path | None, as_of: str | None) -> Opened:
+    def as_of(cls, ctx: typer.Context, file: Path | None, as_of: str | None) -> Opened:
         """The plan as of --as-of (default today), the day lights are judged on."""
-        return cls(file, parse_date(as_of, "--as-of"))
+        return cls(ctx, file, parse_date(as_of, "--as-of"))
 
     def label(self) -> str:
         """Which plan this is, for a heading: the file, and its unit when it has one."""
@@ -166,7 +193,7 @@ class Opened:
     def view(self, warn_days: int = query.WARN_DAYS, bom: bool = True) -> View:
         return View(
             self.plan, self.day, warn_days, bom=bom, label=self.label(), file=loader.display(self.path),
-            no_color=NO_COLOR,
+            no_color=settings(self.ctx).no_color,
         )  # fmt: skip
 
 

@@ -7,7 +7,6 @@ from typing import Annotated
 import typer
 
 from reformctl import completion, loader, query
-from reformctl.cli import options
 from reformctl.cli.options import (
     DATE_HELP,
     AsOfOption,
@@ -21,18 +20,20 @@ from reformctl.cli.options import (
     emit,
     format_option,
     period,
+    view_of,
 )
 from reformctl.errors import UsageError
 from reformctl.models import STATUS_HELP
-from reformctl.render import View, render
+from reformctl.render import render
 
 TaskOrItemArgument = Annotated[
     str, typer.Argument(metavar="ID", help="任务或事项编号，如 6 或 6.2", autocompletion=completion.ids)
 ]
 
 
-@command("list")
+@command
 def list_(
+    ctx: typer.Context,
     dept: DeptOption = None,
     status: Annotated[
         str | None, typer.Option("--status", "-s", help=f"状态：{STATUS_HELP}", autocompletion=completion.statuses)
@@ -54,7 +55,7 @@ def list_(
 
     例：reformctl list --dept 学会部 ；reformctl list --status 推进中 --format json ；reformctl list --overdue
     """
-    opened = Opened.as_of(file, as_of)
+    opened = Opened.as_of(ctx, file, as_of)
     rows = query.select(opened.plan, dept=dept, status=status, task=task, search=search, owner=owner)
     wanted = "red" if overdue else light
     if wanted:
@@ -62,8 +63,9 @@ def list_(
     emit(render("list", fmt, opened.view(warn_days, bom), rows))
 
 
-@command("show")
+@command
 def show(
+    ctx: typer.Context,
     ident: TaskOrItemArgument,
     fmt: Annotated[str, format_option("show")] = "table",
     as_of: AsOfOption = None,
@@ -74,26 +76,27 @@ def show(
 
     例：reformctl show 6 ；reformctl show 6.2 --format json
     """
-    opened = Opened.as_of(file, as_of)
+    opened = Opened.as_of(ctx, file, as_of)
     emit(render("show", fmt, opened.view(warn_days), query.find(opened.plan, ident)))
 
 
-@command("doc")
-def doc(file: FileOption = None) -> None:
+@command
+def doc(ctx: typer.Context, file: FileOption = None) -> None:
     """显示文件本身：文号、发文机关、日期、总体要求、基本原则、组织保障。"""
-    opened = Opened(file)
+    opened = Opened(ctx, file)
     render("doc", "table", opened.view(), opened.plan)
 
 
-@command("depts")
-def depts(file: FileOption = None) -> None:
+@command
+def depts(ctx: typer.Context, file: FileOption = None) -> None:
     """列出各部门牵头的任务、事项及完成情况。"""
-    opened = Opened(file)
+    opened = Opened(ctx, file)
     render("depts", "table", opened.view(), opened.plan)
 
 
-@command("log")
+@command
 def log(
+    ctx: typer.Context,
     ident: Annotated[
         str | None, typer.Argument(metavar="[ID]", help="任务或事项编号；不填则为全部", autocompletion=completion.ids)
     ] = None,
@@ -118,11 +121,12 @@ def log(
     plan = loader.load(loader.find_plan(file))  # every record, a future-dated one too
     selected = query.select(plan, dept=dept, status=status, task=task, owner=owner)
     records = query.history(plan, ident, start, end, selected)
-    emit(render("log", fmt, View(plan, no_color=options.NO_COLOR), records))
+    emit(render("log", fmt, view_of(ctx, plan), records))
 
 
-@command("summary")
+@command
 def summary(
+    ctx: typer.Context,
     by: Annotated[str, choice("--by", ["task", "group", "dept"], "按任务、任务分组或部门汇总")] = "task",
     fmt: Annotated[str, format_option("summary")] = "table",
     as_of: AsOfOption = None,
@@ -135,7 +139,7 @@ def summary(
     """
     from reformctl import report
 
-    opened = Opened.as_of(file, as_of)
+    opened = Opened.as_of(ctx, file, as_of)
     if by == "group" and not opened.plan.groups:
         raise UsageError(f"{opened.label()} 的重点任务没有分组（groups）：请用 --by task 或 --by dept")
     result = report.summarize(opened.plan, query.rows(opened.plan), opened.day, warn_days, by)

@@ -12,7 +12,6 @@ import typer
 
 from reformctl import completion, query
 from reformctl import report as numbers
-from reformctl.cli import options
 from reformctl.cli.options import (
     AsOfOption,
     BomOption,
@@ -29,14 +28,16 @@ from reformctl.cli.options import (
     parse_date,
     period,
     say,
+    view_of,
 )
 from reformctl.errors import UsageError
 from reformctl.models import LEVELS
-from reformctl.render import View, render
+from reformctl.render import render
 
 
-@command("report")
+@command
 def report_(
+    ctx: typer.Context,
     since: Annotated[str | None, typer.Option("--since", help="区间起点（含），默认截止日前 6 天，即一周")] = None,
     until: Annotated[
         str | None, typer.Option("--until", "--as-of", help="区间终点（含），也是判断逾期的日子；默认今天")
@@ -61,14 +62,15 @@ def report_(
         raise UsageError(f"--since {start} 晚于 --until {end}：请对调两个日期")
     if fmt == "docx" and (output is None or str(output) == "-" and sys.stdout.isatty()):
         raise UsageError("docx 是二进制文件，请用 -o 指定文件名，如 -o 督办通报.docx")
-    opened = Opened(file, end)
+    opened = Opened(ctx, file, end)
     plan = opened.plan
     built = numbers.period(plan, start, end, dept and query.dept_name(plan, dept), warn_days, opened.label())
     emit(render("report", fmt, opened.view(warn_days), built), output, opened.path)
 
 
-@command("export")
+@command
 def export(
+    ctx: typer.Context,
     fmt: Annotated[str, format_option("export")] = "csv",
     output: OutputOption = None,
     as_of: AsOfOption = None,
@@ -80,15 +82,16 @@ def export(
 
     例：reformctl export -o 台账.csv ；reformctl export --format xlsx -o 台账.xlsx
     """
-    opened = Opened.as_of(file, as_of)
+    opened = Opened.as_of(ctx, file, as_of)
     if fmt == "xlsx" and (output is None or str(output) == "-" and sys.stdout.isatty()):
         raise UsageError("xlsx 是二进制文件，请用 -o 指定文件名，如 -o 台账.xlsx")
     say(f"台账来自 {opened.label()}，截至 {opened.day}", err=True)
     emit(render("export", fmt, opened.view(warn_days, bom), None), output, opened.path)
 
 
-@command("rollup")
+@command
 def rollup_(
+    ctx: typer.Context,
     paths: Annotated[list[Path] | None, typer.Argument(metavar="[PATH]...", help="单位计划文件或文件夹")] = None,
     item: Annotated[
         str | None, typer.Option("--item", help="只看顶层计划的这个事项，如 6.2：逐个单位列出，并列出逾期单位")
@@ -119,14 +122,15 @@ def rollup_(
         task, found = query.find(result.top, item)
         result = result.only((found or task).id)
     result.by = by
-    view = View(result.top, day, warn_days, no_color=options.NO_COLOR)
+    view = view_of(ctx, result.top, day, warn_days)
     emit(render("rollup", fmt, view, result), output, result.top_path)
     if problems:
         raise typer.Exit(1)
 
 
-@command("remind")
+@command
 def remind(
+    ctx: typer.Context,
     output: Annotated[Path, typer.Option("--output", "-o", help="催办通知写到这个文件夹（每个部门一份 .md 和 .docx）")],
     dept: DeptOption = None,
     as_of: AsOfOption = None,
@@ -145,7 +149,7 @@ def remind(
     from reformctl.render.layout import reminder_document
     from reformctl.render.text import document_md
 
-    opened = Opened.as_of(file, as_of)
+    opened = Opened.as_of(ctx, file, as_of)
     plan, day = opened.plan, opened.day
     setting = post.settings() if mail and not dry_run else None  # refuses before anything is written
     found = numbers.reminders(plan, day, warn_days, dept and query.dept_name(plan, dept))

@@ -30,8 +30,8 @@ from reformctl.errors import ReformctlError, UsageError
 from reformctl.models import LEVELS, STATUS_LABELS, schema_text
 from reformctl.plain import one_line
 
-status_app = group("status", "记录事项的进展状态。")
-due_app = group("due", "设置事项的完成期限。")
+status_app = group("记录事项的进展状态。")
+due_app = group("设置事项的完成期限。")
 
 DateOption = Annotated[str | None, typer.Option("--date", help=f"记录日期，{DATE_HELP}；默认今天")]
 
@@ -92,7 +92,7 @@ def due_set(
     say(same) if change is None else told(change)
 
 
-@command("undo")
+@command
 def undo(ident: IdArgument, commit: CommitOption = False, file: FileOption = None) -> None:
     """撤销一个事项的最后一条进展记录，恢复之前的状态（或期限）。
 
@@ -103,7 +103,7 @@ def undo(ident: IdArgument, commit: CommitOption = False, file: FileOption = Non
     told(edit.undo(loader.find_plan(file), ident, commit))
 
 
-@command("init")
+@command
 def init(
     force: Annotated[bool, typer.Option("--force", help="覆盖已有的文件")] = False,
     unit: Annotated[str | None, typer.Option("--unit", help="单位全称：由上级计划派生本单位的计划")] = None,
@@ -224,7 +224,7 @@ def _from_notice(path: Path, output: str | None, dry_run: bool) -> dict[Path, by
     return targets
 
 
-@command("assign")
+@command
 def assign(
     ident: IdArgument,
     owner: Annotated[str | None, typer.Option("--owner", help="责任人姓名")] = None,
