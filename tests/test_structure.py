@@ -36,6 +36,7 @@ LAYERS = {
         "mail",
     ],
     "render": ["render"],
+    "use cases": ["remind"],
     "cli": ["completion", "cli", "__main__"],
 }
 WRITERS = {"edit", "rewrite", "splice", "git", "derive"}  # what renderers never import

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -143,68 +142,34 @@ def remind(
 
     例：reformctl remind -o 催办 ；reformctl remind -o 催办 --mail（先设置 REFORMCTL_SMTP 和 REFORMCTL_SMTP_FROM）
     """
-    from reformctl import files
     from reformctl import mail as post
-    from reformctl.render.docx import document
-    from reformctl.render.layout import reminder_document
-    from reformctl.render.text import document_md
+    from reformctl import remind as use
 
     opened = Opened.as_of(ctx, file, as_of)
     plan, day = opened.plan, opened.day
     setting = post.settings() if mail and not dry_run else None  # refuses before anything is written
-    found = numbers.reminders(plan, day, warn_days, dept and query.dept_name(plan, dept))
+    asked = use.Asked(plan, opened.path, day, warn_days, dept and query.dept_name(plan, dept), output, setting,
+                      dry_mail=mail and dry_run)  # fmt: skip
+    found = use.due(asked)
     if not found:
         say(f"截至 {day} 没有逾期或临期的事项，无需催办")
         return
-    emails = {d.id: d.email for d in plan.departments}
-    postman = post.Postman(setting) if setting else None
-    try:
-        if postman is not None:
-            postman.open()  # a login in clear text is refused before anything is written
-        _folder(output)
-        failed = 0
-        for reminder in found:
-            laid = reminder_document(plan, reminder, day)
-            stem = "催办通知-" + re.sub(r"[\\/:*?\"<>|\s]", "_", reminder.dept)
-            word = document(laid, f"（截至 {day}）")
-            for suffix, data in ((".md", document_md(laid).encode("utf-8")), (".docx", word)):
-                say(f"已写入 {files.write_output(output / f'{stem}{suffix}', data, [opened.path])}")
-            if mail:
-                subject = f"催办通知：{plan.document.title}（{reminder.dept}，{len(reminder.rows)} 项）"
-                failed += _mail(postman, reminder.dept, emails.get(reminder.dept), subject, document_md(laid),
-                                (f"{stem}.docx", word))  # fmt: skip
-    finally:
-        if postman is not None:
-            postman.close()
+    failed = 0
+    for event in use.remind(asked, found):
+        say(_said(event))
+        failed += isinstance(event, use.Mailed) and event.failed
     if failed:
         raise typer.Exit(1)
 
 
-def _folder(output: Path) -> None:
-    from reformctl import files
+def _said(event: Any) -> str:
+    """A step of remind as the clerk hears it."""
+    from reformctl.remind import Written
 
-    try:
-        output.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UsageError(f"{output}: 无法创建文件夹：{files.reason(exc)}") from None
-
-
-def _mail(postman: Any, dept: str, to: str | None, subject: str, body: str, attachment: tuple[str, bytes]) -> bool:
-    """Send one department its notice (or, without a postman, say what would go); True if it failed,
-    or if its address is not exactly one address (then nothing is sent to it)."""
-    from reformctl import addresses
-    from reformctl import mail as post
-
-    if not to:
-        say(f"未发送 {dept}：计划中没有它的电子邮箱")
-        return False
-    bad = addresses.why_bad(to)
-    if bad is not None:
-        say(f"未发送 {dept}：{bad}")
-        return True
-    if postman is None:
-        say(f"将发送 {dept} <{to}>：{subject}，附件 {attachment[0]}")
-        return False
-    why = postman.send(post.message(postman.setting, to, subject, body, attachment))
-    say(f"已发送 {dept} <{to}>" if why is None else f"发送失败 {dept} <{to}>：{why}")
-    return why is not None
+    if isinstance(event, Written):
+        return f"已写入 {event.file}"
+    return {
+        "sent": f"已发送 {event.dept} <{event.to}>",
+        "would": f"将发送 {event.dept} <{event.to}>：{event.subject}，附件 {event.attachment}",
+        "failed": f"发送失败 {event.dept} <{event.to}>：{event.why}",
+    }.get(event.kind, f"未发送 {event.dept}：{event.why}")

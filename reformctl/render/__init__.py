@@ -34,6 +34,7 @@ FORMATS: dict[str, dict[str, str]] = {
     "export": {"csv": "text:ledger_csv", "xlsx": "xlsx:ledger", "json": "text:ledger_json"},
     "form": {"xlsx": "xlsx:form"},
     "import": {"table": "screens:recorded"},
+    "remind": {"md": "text:reminder_md", "docx": "docx:reminder"},
 }
 
 

@@ -17,8 +17,8 @@ from rich.cells import cell_len
 from reformctl.errors import need
 from reformctl.plain import xlsx_text
 from reformctl.render import View
-from reformctl.render.layout import Document, Section, period_document
-from reformctl.report import Period
+from reformctl.render.layout import Document, Section, period_document, reminder_document
+from reformctl.report import Period, Reminder
 
 TITLE, BODY, HEADING, SUBHEADING, LATIN = "方正小标宋简体", "仿宋_GB2312", "黑体", "楷体_GB2312", "Times New Roman"
 FALLBACKS = {TITLE: "宋体", BODY: "仿宋", SUBHEADING: "楷体", HEADING: "SimHei"}
@@ -35,6 +35,12 @@ def report(view: View, period: Period) -> bytes:
     return document(
         period_document(period), "（" + "，".join(filter(None, [unit, f"{period.since} 至 {period.until}"])) + "）"
     )
+
+
+def reminder(view: View, reminder: Reminder) -> bytes:
+    """催办通知 to one department, as a Word document."""
+    assert view.plan is not None
+    return document(reminder_document(view.plan, reminder, view.as_of), f"（截至 {view.as_of}）")
 
 
 def document(doc: Document, heading: str) -> bytes:

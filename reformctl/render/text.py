@@ -17,9 +17,9 @@ from reformctl.models import Item, Task
 from reformctl.plain import csv_cell, md, md_block
 from reformctl.query import ItemRecord, Row
 from reformctl.render import View
-from reformctl.render.layout import Document, period_document
+from reformctl.render.layout import Document, period_document, reminder_document
 from reformctl.render.words import LEDGER, LIST_HEADERS, ledger_cells, row_cells
-from reformctl.report import Period, Summary, ledger
+from reformctl.report import Period, Reminder, Summary, ledger
 from reformctl.rollup import Rollup
 
 
@@ -178,6 +178,12 @@ def document_md(document: Document) -> str:
         if section.table:
             blocks.append(md_table(section.headers, section.table).rstrip("\n"))
     return "\n\n".join(blocks) + "\n"
+
+
+def reminder_md(view: View, reminder: Reminder) -> str:
+    """催办通知 to one department, as Markdown."""
+    assert view.plan is not None
+    return document_md(reminder_document(view.plan, reminder, view.as_of))
 
 
 def report_md(view: View, period: Period) -> str:

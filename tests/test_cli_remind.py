@@ -350,3 +350,19 @@ def test_the_connection_is_closed_when_remind_stops_half_way(late: Path, monkeyp
         result = run("remind", "-o", "催办", "--as-of", "2020-09-20", "--mail")
     assert result.exit_code == 1 and "催办通知-国际部.md: 这是文件夹" in result.stderr
     assert [r for r, _ in handler.messages] == [["xuehui@example.org"]] and handler.quits == 1
+
+
+def test_the_use_case_says_each_step_and_prints_nothing(late: Path, tmp_path: Path, capsys: pytest.CaptureFixture):
+    """remind.remind, without the command line: plain values in, events out, no output of its own."""
+    import datetime as dt
+
+    from reformctl import loader
+    from reformctl import remind as use
+
+    asked = use.Asked(loader.load(late), late, dt.date(2020, 9, 20), 3, "学会部", tmp_path / "出", None, dry_mail=True)
+    found = use.due(asked)
+    assert [(r.dept, [row.id for row in r.rows]) for r in found] == [("学会部", ["6.1", "9.1"])]
+    events = list(use.remind(asked, found))
+    assert [type(e).__name__ for e in events] == ["Written", "Written", "Mailed"]
+    assert events[2].kind == "would" and events[2].to == "xuehui@example.org" and not events[2].failed
+    assert capsys.readouterr() == ("", "")
