@@ -10,9 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from reformctl import notice
+from reformctl.errors import ReformctlError, UsageError
+from reformctl.files import display
 from reformctl.models import Plan
 from reformctl.notice import Notice
 from reformctl.plain import one_line
@@ -94,6 +98,58 @@ def _department(ident: str, name: str | None) -> str:
 
 
 # ---------------------------------------------------------------- a plan from a notice
+
+
+@dataclass(frozen=True)
+class FromNotice:
+    """A new plan read from a notice's file: where it goes, its text, what was read, and the
+    warnings (paragraphs not placed, an encoding guessed) a clerk should check."""
+
+    out: Path
+    text: str
+    tasks: int
+    items: int
+    departments: int
+    warnings: list[str]
+
+
+def from_notice_file(path: Path, given: str | None) -> FromNotice:
+    """The plan a notice's file gives, written for `given` (-o: a file, a folder, or None for
+    data/tasks-YEAR.yaml), with the schema modeline relative to it; it always validates."""
+    from reformctl import reader, sources
+
+    name = display(path)
+    paragraphs, notes = sources.paragraphs(path)
+    try:
+        found = notice.read(paragraphs)
+    except ValueError as exc:
+        raise ReformctlError(f"{name}: {exc}") from None
+    title = found.document.get("title")
+    if not title:
+        raise ReformctlError(f"{name}: 找不到计划标题：通知标题中应有《计划名称》，或正文前单独一行写明")
+    year = re.search(r"(\d{4})", title) or re.search(r"(\d{4})", found.document.get("number", ""))
+    out = output_path(given, f"tasks-{year[1] if year else 'new'}.yaml")
+    modeline = Path(os.path.relpath(SCHEMA.resolve(), out.resolve().parent)).as_posix()
+    text = plan_from_notice(found, modeline)
+    reader.validate(text, str(out))  # what is written always validates
+    items = sum(len(task.items) for task in found.tasks)
+    return FromNotice(out, text, len(found.tasks), items, len(found.departments()), notes + found.warnings)
+
+
+SCHEMA = Path("schemas") / "plan.schema.json"  # where init puts the schema, beside data/
+
+
+def output_path(given: str | None, name: str) -> Path:
+    """Where init writes a plan: data/NAME by default; into a folder given as one (dir/, or a
+    folder that exists), under NAME; else the file given. `-` (the screen) is the caller's."""
+    if given is None:
+        return Path("data") / name
+    if given == "-":
+        raise UsageError("-o -（写到屏幕）只用于 --from；单位计划请给出文件名")
+    if given.endswith(("/", os.sep)) or Path(given).is_dir():
+        return Path(given) / name
+    return Path(given)
+
 
 DOCUMENT_KEYS = ("title", "notice", "number", "issuer", "signed", "printed", "published", "recipients", "body", "cc",
                  "attachment")  # fmt: skip

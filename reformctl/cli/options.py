@@ -144,10 +144,30 @@ def parse_date(value: str | None, option: str) -> dt.date | None:
 
 
 def period(since: str | None, until: str | None) -> tuple[dt.date | None, dt.date | None]:
+    """--since and --until as typed (either may be absent); refused when they are the wrong way round."""
     start, end = parse_date(since, "--since"), parse_date(until, "--until")
+    in_order(start, end)
+    return start, end
+
+
+def week(since: str | None, until: str | None) -> tuple[dt.date, dt.date]:
+    """A report's period: up to --until (default today), from --since (default six days before)."""
+    start, end = parse_date(since, "--since"), parse_date(until, "--until") or dt.date.today()
+    if start is None:
+        start = end - dt.timedelta(days=6) if end > dt.date.min + dt.timedelta(days=6) else dt.date.min
+    in_order(start, end)
+    return start, end
+
+
+def in_order(start: dt.date | None, end: dt.date | None) -> None:
     if start and end and start > end:
         raise UsageError(f"--since {start} 晚于 --until {end}：请对调两个日期")
-    return start, end
+
+
+def needs_file(fmt: str, output: Path | None, example: str) -> None:
+    """A binary format goes to a file: refused on the screen (no -o, or -o - on a terminal)."""
+    if output is None or str(output) == "-" and sys.stdout.isatty():
+        raise UsageError(f"{fmt} 是二进制文件，请用 -o 指定文件名，如 -o {example}")
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -24,12 +23,12 @@ from reformctl.cli.options import (
     emit,
     file_option,
     format_option,
+    needs_file,
     parse_date,
-    period,
     say,
     view_of,
+    week,
 )
-from reformctl.errors import UsageError
 from reformctl.models import LEVELS
 from reformctl.render import render
 
@@ -53,14 +52,9 @@ def report_(
 
     例：reformctl report --since 2020-09-01 --until 2020-09-30 ；reformctl report --format docx -o 督办通报.docx
     """
-    start, end = period(since, until)
-    end = end or dt.date.today()
-    if start is None:
-        start = end - dt.timedelta(days=6) if end > dt.date.min + dt.timedelta(days=6) else dt.date.min
-    if start > end:
-        raise UsageError(f"--since {start} 晚于 --until {end}：请对调两个日期")
-    if fmt == "docx" and (output is None or str(output) == "-" and sys.stdout.isatty()):
-        raise UsageError("docx 是二进制文件，请用 -o 指定文件名，如 -o 督办通报.docx")
+    start, end = week(since, until)
+    if fmt == "docx":
+        needs_file(fmt, output, "督办通报.docx")
     opened = Opened(ctx, file, end)
     plan = opened.plan
     built = numbers.period(plan, start, end, dept and query.dept_name(plan, dept), warn_days, opened.label())
@@ -82,8 +76,8 @@ def export(
     例：reformctl export -o 台账.csv ；reformctl export --format xlsx -o 台账.xlsx
     """
     opened = Opened.as_of(ctx, file, as_of)
-    if fmt == "xlsx" and (output is None or str(output) == "-" and sys.stdout.isatty()):
-        raise UsageError("xlsx 是二进制文件，请用 -o 指定文件名，如 -o 台账.xlsx")
+    if fmt == "xlsx":
+        needs_file(fmt, output, "台账.xlsx")
     say(f"台账来自 {opened.label()}，截至 {opened.day}", err=True)
     emit(render("export", fmt, opened.view(warn_days, bom), None), output, opened.path)
 

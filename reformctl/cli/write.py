@@ -4,7 +4,6 @@ and init (a copy of a plan, or a unit plan derived from its parent)."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 from typing import Annotated
 
@@ -159,18 +158,6 @@ def _copies(copied: Path) -> dict[Path, bytes]:
     }
 
 
-def _output(given: str | None, name: str) -> Path:
-    """Where init writes a plan: data/NAME by default; into a folder given as one (dir/, or a
-    folder that exists), under NAME; else the file given. `-` is the screen, handled before."""
-    if given is None:
-        return Path("data") / name
-    if given == "-":
-        raise UsageError("-o -（写到屏幕）只用于 --from；单位计划请给出文件名")
-    if given.endswith(("/", os.sep)) or Path(given).is_dir():
-        return Path(given) / name
-    return Path(given)
-
-
 def _unit_plan(unit: str, level: str | None, output: str | None, above: Path) -> dict[Path, bytes]:
     from reformctl import derive
 
@@ -180,7 +167,7 @@ def _unit_plan(unit: str, level: str | None, output: str | None, above: Path) ->
         raise UsageError("--unit 不能为空：请写单位全称，如 浙江省科协")
     if one_line(unit) != unit:
         raise UsageError(f"--unit {one_line(unit)!r} 含有换行、制表符或其他控制字符：请只写单位全称")
-    out = _output(output, "tasks-2020.yaml")
+    out = derive.output_path(output, "tasks-2020.yaml")
     if out.resolve() == above.resolve():
         raise UsageError(f"单位计划不能写在上级计划 {loader.display(above)} 上：请用 -o 指定另一个文件")
     text = derive.derive(loader.load(above), above, out, unit.strip(), level)
@@ -190,37 +177,19 @@ def _unit_plan(unit: str, level: str | None, output: str | None, above: Path) ->
 def _from_notice(path: Path, output: str | None, dry_run: bool) -> dict[Path, bytes]:
     """A new plan from a notice: its file (and the schema its modeline names, if not there yet);
     with dry_run, the plan printed and nothing written. The summary and warnings go to stderr."""
-    import re
+    from reformctl import derive
 
-    from reformctl import derive, notice, reader, sources
-
-    paragraphs, notes = sources.paragraphs(path)
-    try:
-        found = notice.read(paragraphs)
-    except ValueError as exc:
-        raise ReformctlError(f"{loader.display(path)}: {exc}") from None
-    title = found.document.get("title")
-    if not title:
-        raise ReformctlError(
-            f"{loader.display(path)}: 找不到计划标题：通知标题中应有《计划名称》，或正文前单独一行写明"
-        )
-    year = re.search(r"(\d{4})", title) or re.search(r"(\d{4})", found.document.get("number", ""))
-    out = _output(output, f"tasks-{year[1] if year else 'new'}.yaml")
-    schema = Path("schemas") / "plan.schema.json"
-    modeline = Path(os.path.relpath(schema.resolve(), out.resolve().parent)).as_posix()
-    text = derive.plan_from_notice(found, modeline)
-    reader.validate(text, str(out))  # what is written always validates
-    items = sum(len(task.items) for task in found.tasks)
+    made = derive.from_notice_file(path, output)
     said = dry_run  # the summary goes to stderr when stdout carries the plan
-    say(f"{len(found.tasks)} 项任务，{items} 个事项，{len(found.departments())} 个部门", err=said)
-    for warning in notes + found.warnings:
+    say(f"{made.tasks} 项任务，{made.items} 个事项，{made.departments} 个部门", err=said)
+    for warning in made.warnings:
         say(f"注意：{warning}", err=said)
     if dry_run:
-        typer.echo(text, nl=False)
+        typer.echo(made.text, nl=False)
         return {}
-    targets = {out: text.encode("utf-8")}
-    if not schema.exists():
-        targets[schema] = schema_text().encode("utf-8")
+    targets = {made.out: made.text.encode("utf-8")}
+    if not derive.SCHEMA.exists():
+        targets[derive.SCHEMA] = schema_text().encode("utf-8")
     return targets
 
 
