@@ -32,11 +32,11 @@ def clerk_message(err: Any, node: Any, loc: Loc) -> str:
         near = did_you_mean(str(field), allowed)
         return f"未知的键 '{field}'{'，' + near if near else ''}（可用的键：{', '.join(allowed)}）"
     misread = _misread(node, value)
-    if kind == "literal_error" and field == "status":
+    if kind == "enum" and field in ("status", "from"):
         return f"{misread + '，' if misread else repr(value) + ' '}不是有效状态，可选：{status_choices()}"
     if kind == "literal_error" and field == "version":
         return f"不支持的格式版本 {value!r}：本工具读取 version: 1"
-    if kind == "literal_error":
+    if kind in ("literal_error", "enum"):
         return f"{misread + '，' if misread else repr(value) + ' '}不是可选的值：{ctx.get('expected')}"
     if kind == "string_type":
         if misread:

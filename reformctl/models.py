@@ -10,30 +10,61 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
+from enum import Enum
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Strict as PydanticStrict
+
+
+class Word(str, Enum):
+    """A word of the file with the label a clerk reads (StrEnum's str(), on Python 3.10 too)."""
+
+    label: str
+
+    def __new__(cls, value: str, label: str) -> Word:
+        member = str.__new__(cls, value)
+        member._value_, member.label = value, label
+        return member
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    __format__ = str.__format__
+
 
 # The one definition of the statuses and the unit levels: the model, the schema, the options,
 # completion and every label are made from these.
-STATUS_LABELS: dict[str, str] = {
-    "todo": "未启动",
-    "doing": "推进中",
-    "done": "已完成",
-    "blocked": "受阻",
-    "na": "不适用",
-}
+class Status(Word):
+    """A row's status: the word the file writes, and its label."""
+
+    TODO = "todo", "未启动"
+    DOING = "doing", "推进中"
+    DONE = "done", "已完成"
+    BLOCKED = "blocked", "受阻"
+    NA = "na", "不适用"
+
+
+class Level(Word):
+    """A unit's level."""
+
+    NATIONAL = "全国", "全国"
+    PROVINCE = "省级", "省级"
+    CITY = "市级", "市级"
+    COUNTY = "县级", "县级"
+
+
+STATUS_LABELS: dict[str, str] = {status.value: status.label for status in Status}
 STATUS_ALIASES = {"不涉及": "na", "n/a": "na"}  # other words clerks type for a status
-NOT_APPLICABLE = "na"  # needs a reason (a record's note); counts neither as done nor as open
+NOT_APPLICABLE = Status.NA.value  # needs a reason (a record's note); counts neither as done nor as open
 ASSIGNED = ("owner", "contact", "participants")  # what `assign` sets, recorded as {from_x, x}
 RECORD_CHANGES = ("status", "due", *ASSIGNED)  # a record changes at least one of these
 ROW_ONLY = ("status", "due", "history", "implements", "owner", "contact")  # on items, never on a task with items
 CONTACT = re.compile(r"[0-9０-９+＋\-－ ()（）]{5,20}|[^@\s]+@[^@\s]+\.[^@\s]+")
-Status = Literal[tuple(STATUS_LABELS)]  # type: ignore[valid-type]
+AStatus = Annotated[Status, PydanticStrict(False)]  # the word as the file writes it, not only a Status
 STATUS_HELP = " / ".join(f"{key} {label}" for key, label in STATUS_LABELS.items())
-LEVELS = ("全国", "省级", "市级", "县级")
-Level = Literal[LEVELS]  # type: ignore[valid-type]
+LEVELS = tuple(level.value for level in Level)
 
 
 def status_choices() -> str:
@@ -85,8 +116,9 @@ DeptRefs = Annotated[list[str], Field(description="部门简称或全称，见 d
 
 
 class Strict(BaseModel):
-    # Built on first use: a read served from the cache never needs the validators.
-    model_config = ConfigDict(extra="forbid", strict=True, defer_build=True)
+    # Built on first use: a read served from the cache never needs the validators. A status or
+    # level is kept as its word (use_enum_values), as a plan from the cache has it too.
+    model_config = ConfigDict(extra="forbid", strict=True, defer_build=True, use_enum_values=True)
 
 
 class Document(Strict):
@@ -138,8 +170,8 @@ class Record(Strict):
     model_config = ConfigDict(json_schema_extra={"anyOf": [{"required": [key]} for key in RECORD_CHANGES]})
 
     date: Date
-    from_: Status | None = Field(None, alias="from", description="之前的状态（reformctl undo 据此恢复）")
-    status: Status | None = Field(None, description="新状态")
+    from_: AStatus | None = Field(None, alias="from", description="之前的状态（reformctl undo 据此恢复）")
+    status: AStatus | None = Field(None, description="新状态")
     from_due: Date | None = Field(None, description="调整前的期限")
     due: Date | None = Field(None, description="调整后的期限")
     note: str | None = Field(None, description="说明或原因")
@@ -158,7 +190,7 @@ class Item(Strict):
 
     id: str = Field(description='任务编号.序号，如 "6.2"（加引号）', json_schema_extra=ID_SCHEMA)
     text: str
-    status: Status = Field(description=STATUS_HELP)
+    status: AStatus = Field(description=STATUS_HELP)
     due: Date | None = Field(None, description="完成期限")
     lead: DeptRefs | None = Field(None, description="牵头部门，不填则同任务")
     participants: DeptRefs | None = Field(None, description="参与部门")
@@ -189,7 +221,7 @@ class Task(Strict):
     lead: DeptRefs = Field(description="牵头部门，按文件顺序")
     text: str | None = Field(None, description="没有编号事项时的任务内容")
     items: list[Item] | None = None
-    status: Status | None = Field(None, description=STATUS_HELP + "（仅限没有编号事项的任务）")
+    status: AStatus | None = Field(None, description=STATUS_HELP + "（仅限没有编号事项的任务）")
     due: Date | None = Field(None, description="完成期限（仅限没有编号事项的任务）")
     participants: DeptRefs | None = Field(None, description="参与部门")
     owner: str | None = Field(None, description="责任人（仅限没有编号事项的任务）")
@@ -202,7 +234,7 @@ class Unit(Strict):
     """单位计划：本单位，以及它落实的上级计划"""
 
     name: str = Field(description="单位全称，如 北京市朝阳区科协")
-    level: Level
+    level: Annotated[Level, PydanticStrict(False)]  # the word as the file writes it, not only a Level
     parent: str | None = Field(None, description="上级计划文件的路径，相对于本文件")
 
 
@@ -328,17 +360,3 @@ def _depts(plan: Plan, tracked: Task | Item, at: Loc, known: str) -> Iterator[tu
         for n, name in enumerate(getattr(tracked, key) or []):
             if plan.dept_id(name) is None:
                 yield (*at, key, n), f"'{name}' 不是已登记的部门（departments 中有：{known}）"
-
-
-def schema_text() -> str:
-    """schemas/plan.schema.json, as `reformctl schema` prints it and `reformctl init` writes it."""
-    import json
-
-    return json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
-
-
-def json_schema() -> dict[str, Any]:
-    """The model as JSON Schema draft 7, the newest that yaml-language-server reads."""
-    schema = Plan.model_json_schema(ref_template="#/definitions/{model}")
-    schema["definitions"] = schema.pop("$defs")
-    return {"$schema": "http://json-schema.org/draft-07/schema#", **schema}

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from conftest import DATA, run
 
-from reformctl.models import json_schema
+from reformctl.schema import json_schema
 
 
 def test_init_writes_a_writable_copy_and_its_schema(tmp_path: Path):

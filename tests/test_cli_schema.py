@@ -11,7 +11,7 @@ from conftest import DATA, EXAMPLES, ROOT, run
 
 from reformctl import loader, reader
 from reformctl.errors import PlanInvalid
-from reformctl.models import json_schema
+from reformctl.schema import json_schema
 
 SCHEMA = ROOT / "schemas" / "plan.schema.json"
 

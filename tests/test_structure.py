@@ -19,7 +19,7 @@ README = ROOT / "README.md"
 
 # Each layer may import its own and the layers before it, never a later one.
 LAYERS = {
-    "data": ["__init__", "errors", "models", "plain", "addresses"],
+    "data": ["__init__", "errors", "models", "schema", "plain", "addresses"],
     "load": ["files", "cache", "loader", "messages", "reader", "notice", "sources"],
     "query/edit": [
         "query",
@@ -116,10 +116,12 @@ def test_the_graph_stands_only_between_its_markers():
 
 
 def test_no_module_is_too_long():
-    """About 350 lines a module, 50 a function unless its docstring says why."""
+    """A tripwire, not a target: a module past 400 lines or a function past 50 is asked to show
+    that it still has one job. Jobs decide the splits (models.py lost its schema to schema.py,
+    edit.py its write path to rewrite.py); nothing is squeezed to fit a number."""
     for path in PACKAGE.rglob("*.py"):
         text = path.read_text(encoding="utf-8")
-        assert text.count("\n") <= 360, path
+        assert text.count("\n") <= 400, path
         for node in ast.walk(ast.parse(text)):
             if isinstance(node, ast.FunctionDef) and node.end_lineno is not None:
                 assert node.end_lineno - node.lineno < 50, f"{path}:{node.lineno} {node.name}"

@@ -10,7 +10,7 @@ import typer
 from reformctl import checks, loader, query
 from reformctl.cli.options import FileOption, command, say
 from reformctl.errors import PlanInvalid
-from reformctl.models import schema_text
+from reformctl.schema import schema_text
 
 
 @command

@@ -26,8 +26,9 @@ from reformctl.cli.options import (
     told,
 )
 from reformctl.errors import ReformctlError, UsageError
-from reformctl.models import LEVELS, STATUS_LABELS, schema_text
+from reformctl.models import LEVELS, STATUS_LABELS
 from reformctl.plain import one_line
+from reformctl.schema import schema_text
 
 status_app = group("记录事项的进展状态。")
 due_app = group("设置事项的完成期限。")
