@@ -184,7 +184,7 @@ def plan_from_notice(found: Notice, modeline: str | None) -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def _sections(key: str, sections: list[notice.Section]) -> list[str]:
+def _sections(key: str, sections: list[notice.NoticeSection]) -> list[str]:
     if not sections:
         return []
     lines = [f"{key}:"]
@@ -193,7 +193,7 @@ def _sections(key: str, sections: list[notice.Section]) -> list[str]:
     return [*lines, ""]
 
 
-def _task(task: notice.Task) -> list[str]:
+def _task(task: notice.NoticeTask) -> list[str]:
     lines = [f"  - id: {json.dumps(task.id)}", f"    title: {yaml_text(task.title)}"]
     lines += [f"    group: {json.dumps(task.group)}"] if task.group else []
     lines += [f"    lead: {_list(task.lead)}"]

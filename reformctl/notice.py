@@ -31,14 +31,14 @@ DATE = r"(\d{4})年(\d{1,2})月(\d{1,2})日"
 
 
 @dataclass
-class Section:
+class NoticeSection:
     id: str
     title: str
     text: str
 
 
 @dataclass
-class Item:
+class NoticeItem:
     id: str
     text: str
     lead: list[str] = field(default_factory=list)
@@ -46,14 +46,14 @@ class Item:
 
 
 @dataclass
-class Task:
+class NoticeTask:
     id: str
     title: str
     text: str | None = None
     lead: list[str] = field(default_factory=list)
     participants: list[str] = field(default_factory=list)
     group: str | None = None
-    items: list[Item] = field(default_factory=list)
+    items: list[NoticeItem] = field(default_factory=list)
 
 
 @dataclass
@@ -63,10 +63,10 @@ class Notice:
     document: dict[str, str] = field(default_factory=dict)
     preamble: list[str] = field(default_factory=list)
     texts: dict[str, list[str]] = field(default_factory=dict)  # requirements, goals
-    principles: list[Section] = field(default_factory=list)
-    safeguards: list[Section] = field(default_factory=list)
+    principles: list[NoticeSection] = field(default_factory=list)
+    safeguards: list[NoticeSection] = field(default_factory=list)
     groups: list[tuple[str, str]] = field(default_factory=list)
-    tasks: list[Task] = field(default_factory=list)
+    tasks: list[NoticeTask] = field(default_factory=list)
     tasks_note: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -286,7 +286,7 @@ class Reader:
         sections = getattr(self.notice, where)
         if found:
             title, _, rest = found[2].strip().partition("。")
-            sections.append(Section(found[1], title, rest.strip()))
+            sections.append(NoticeSection(found[1], title, rest.strip()))
         elif sections:
             sections[-1].text += text  # a paragraph more of the same principle
         else:
@@ -301,7 +301,7 @@ class Reader:
             if any(t.id == ident for t in tasks):  # numbering restarts in each group
                 ident = str(len(tasks) + 1)
             body, lead, part = departments_at_end(found[2].strip())
-            task = Task(ident, "", lead=lead, participants=part, group=self.group)
+            task = NoticeTask(ident, "", lead=lead, participants=part, group=self.group)
             task.title, _, rest = body.partition("。")
             tasks.append(task)
             self.task_body(n, task, rest.strip())
@@ -315,7 +315,7 @@ class Reader:
         else:
             self.notice.tasks_note.append(text)
 
-    def task_body(self, n: int, task: Task, rest: str) -> None:
+    def task_body(self, n: int, task: NoticeTask, rest: str) -> None:
         split = inline_items(rest)
         if split is None:
             task.text = rest or None
@@ -327,12 +327,12 @@ class Reader:
         for text in items:
             self.add_item(task, text)
 
-    def add_item(self, task: Task, text: str) -> None:
+    def add_item(self, task: NoticeTask, text: str) -> None:
         body, lead, part = departments_at_end(text)
         if task.text:  # a task that seemed item-less: its text was an introduction
             self.notice.warnings.append(f"任务 {task.id} 在事项之前的文字「{task.text[:24]}」未读入，请核对")
             task.text = None
-        task.items.append(Item(f"{task.id}.{len(task.items) + 1}", body, lead, part))
+        task.items.append(NoticeItem(f"{task.id}.{len(task.items) + 1}", body, lead, part))
 
     def finish(self) -> None:
         if not self.notice.tasks:

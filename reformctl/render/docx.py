@@ -17,7 +17,7 @@ from rich.cells import cell_len
 from reformctl.errors import need
 from reformctl.plain import xlsx_text
 from reformctl.render import View
-from reformctl.render.layout import Document, Section, period_document, reminder_document
+from reformctl.render.layout import Document, Part, period_document, reminder_document
 from reformctl.report import Period, Reminder
 
 TITLE, BODY, HEADING, SUBHEADING, LATIN = "方正小标宋简体", "仿宋_GB2312", "黑体", "楷体_GB2312", "Times New Roman"
@@ -67,7 +67,7 @@ def document(doc: Document, heading: str) -> bytes:
     return out.getvalue()
 
 
-def _section(word: Any, part: Section, numbers: dict[int, int]) -> None:
+def _section(word: Any, part: Part, numbers: dict[int, int]) -> None:
     """一、 for a section (黑体), （一） for a subsection (楷体), then its paragraphs and table."""
     numbers[part.level] += 1
     if part.level == 2:

@@ -15,7 +15,7 @@ from reformctl.report import groups as report_groups
 
 
 @dataclass
-class Section:
+class Part:
     """A heading with paragraphs and/or a table (and, for progress, a bar chart)."""
 
     title: str
@@ -30,7 +30,7 @@ class Section:
 class Document:
     title: str
     subtitle: str
-    sections: list[Section]
+    sections: list[Part]
 
 
 def period_document(period: Period) -> Document:
@@ -45,12 +45,12 @@ def period_document(period: Period) -> Document:
     return Document(f"{plan.document.title}进展报告", subtitle, sections)
 
 
-def _overview(period: Period) -> Section:
+def _overview(period: Period) -> Part:
     summary, since, until = period.summary, period.since, period.until
     scope = f"{period.dept}牵头事项 · " if period.dept else ""
     statuses = "，".join(f"{STATUS_LABELS[k]} {summary.by_status[k]} 项" for k in ("doing", "blocked", "todo"))
     na = summary.by_status.get("na", 0)
-    return Section(
+    return Part(
         "总体情况",
         [
             f"{scope}共 {summary.total} 项，已完成 {summary.done} 项（{summary.percent}%）；{statuses}。"
@@ -62,29 +62,27 @@ def _overview(period: Period) -> Section:
     )
 
 
-def _changes(period: Period) -> list[Section]:
+def _changes(period: Period) -> list[Part]:
     """The period's records, one table per lead: a row led by several departments appears once,
     under all its leads together, never once per department."""
     plan = period.plan
-    sections = [Section("本期进展（按牵头部门）", [] if period.changes else ["本期没有进展记录。"])]
+    sections = [Part("本期进展（按牵头部门）", [] if period.changes else ["本期没有进展记录。"])]
     order = {d.id: n for n, d in enumerate(plan.departments)}
     leads = sorted({tuple(r.lead(plan)) for _, r in period.changes}, key=lambda ids: [order.get(i, 99) for i in ids])
     for lead in leads:
         mine = [(e, r) for e, r in period.changes if tuple(r.lead(plan)) == lead]
         table = [[e.date.isoformat(), r.id, short(r.text), e.describe(), e.said()] for e, r in mine]
         sections.append(
-            Section(
-                depts_label(plan, list(lead)), headers=["日期", "编号", "事项", "变化", "说明"], table=table, level=3
-            )
+            Part(depts_label(plan, list(lead)), headers=["日期", "编号", "事项", "变化", "说明"], table=table, level=3)
         )
     return sections
 
 
-def _blocked(period: Period) -> Section:
+def _blocked(period: Period) -> Part:
     """受阻事项及原因: each blocked row with the note of the record that blocked it."""
     plan, blocked = period.plan, period.summary.blocked
     rows = [[r.id, short(r.text), listed(r.lead(plan)), blocked_reason(r)] for r in blocked]
-    return Section(
+    return Part(
         "受阻事项及原因",
         [] if blocked else [f"截至 {period.until.isoformat()} 没有受阻的事项。"],
         ["编号", "事项", "牵头部门", "受阻原因"],
@@ -92,10 +90,10 @@ def _blocked(period: Period) -> Section:
     )
 
 
-def _late(period: Period) -> Section:
+def _late(period: Period) -> Part:
     plan, until = period.plan, period.until
     late = period.summary.overdue + period.summary.close
-    return Section(
+    return Part(
         "逾期与临期",
         [] if late else [f"截至 {until.isoformat()} 没有逾期或临期的事项。"],
         ["编号", "事项", "牵头部门", "责任人", "状态", "期限", "提示"],
@@ -114,9 +112,9 @@ def _late(period: Period) -> Section:
     )
 
 
-def _completed(period: Period) -> Section:
+def _completed(period: Period) -> Part:
     plan = period.plan
-    return Section(
+    return Part(
         "本期完成",
         [] if period.completed else ["本期没有完成的事项。"],
         ["日期", "编号", "事项", "牵头部门", "说明"],
@@ -124,7 +122,7 @@ def _completed(period: Period) -> Section:
     )
 
 
-def _progress(period: Period) -> list[Section]:
+def _progress(period: Period) -> list[Part]:
     """各组进度 (when the tasks are grouped), then 各任务进度."""
     plan, groups = period.plan, period.summary.groups
     sections = []
@@ -132,9 +130,9 @@ def _progress(period: Period) -> list[Section]:
         rows = [r for r in rows_of(plan) if period.dept is None or period.dept in r.lead(plan)]
         shares = report_groups(plan, rows, "group")
         table = [[g.key, g.label, f"{g.done}/{g.total}", f"{g.percent}%"] for g in shares]
-        sections.append(Section("各组进度", headers=["分组", "标题", "完成", "进度"], table=table))
+        sections.append(Part("各组进度", headers=["分组", "标题", "完成", "进度"], table=table))
     return sections + [
-        Section(
+        Part(
             "各任务进度",
             headers=["任务", "标题", "完成", "进度"],
             table=[[g.key, g.label, f"{g.done}/{g.total}", f"{g.percent}%"] for g in groups],
@@ -152,7 +150,7 @@ def reminder_document(plan: Plan, reminder: Reminder, as_of: dt.date) -> Documen
         "已逾期或临近期限，请抓紧推进，并及时报送进展情况。"
     )
     table = [[r.id, short(r.text), r.owner or "", iso(r.due) or "", hint(r, as_of), _last(r)] for r in reminder.rows]
-    section = Section("需催办的事项", [ask], ["编号", "事项", "责任人", "期限", "提示", "最新进展"], table)
+    section = Part("需催办的事项", [ask], ["编号", "事项", "责任人", "期限", "提示", "最新进展"], table)
     return Document(f"催办通知（{reminder.dept}）", f"{plan.document.title} · 截至 {as_of}", [section])
 
 
