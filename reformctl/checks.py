@@ -147,7 +147,7 @@ def missing_evidence(path: Path, plan: Plan) -> list[Problem]:
 def bad_addresses(path: Path, plan: Plan) -> list[Problem]:
     """Departments' e-mail addresses that are not exactly one address, located at the address:
     a problem of its own, not the model's, so that the plan stays usable for everything else."""
-    wrong = [
+    wrong: list[tuple[Loc, str]] = [
         (("departments", n, "email"), said)
         for n, dept in enumerate(plan.departments)
         if dept.email is not None and (said := addresses.why_bad(dept.email)) is not None

@@ -77,7 +77,9 @@ def _schema_of(plan_path: Path) -> Path | None:
     return None
 
 
-def _tracked(due: dt.date | None, lead: list[str] | None, participants: list[str] | None, ident: str, indent: str):
+def _tracked(
+    due: dt.date | None, lead: list[str] | None, participants: list[str] | None, ident: str, indent: str
+) -> list[str]:
     lines = [f"{indent}due: {due.isoformat()}"] if due else []
     lines += [f"{indent}lead: {_list(lead)}"] if lead else []
     lines += [f"{indent}participants: {_list(participants)}"] if participants else []

@@ -72,12 +72,13 @@ def sender_problem(sender: str) -> str | None:
     if one_line(sender) != sender:
         return "含有换行或控制字符"
     from email.errors import HeaderParseError
-    from email.headerregistry import HeaderRegistry
+    from email.headerregistry import AddressHeader, HeaderRegistry
 
     try:
         header = HeaderRegistry()("From", sender)
     except (ValueError, IndexError, HeaderParseError):
         return "写法有误，应如 省科协改革办 <gaigeban@example.org>"
+    assert isinstance(header, AddressHeader)  # what the registry makes of a From header
     (group, *more) = header.groups or (None,)
     if len(header.addresses) != 1 or more or group is None or group.display_name is not None or header.defects:
         return "只能写一个地址，如 省科协改革办 <gaigeban@example.org>"

@@ -12,10 +12,13 @@ import re
 from collections.abc import Iterator
 from enum import Enum
 from functools import cached_property
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic import Strict as PydanticStrict
+
+if TYPE_CHECKING:
+    from pydantic.json_schema import JsonDict
 
 
 class Word(str, Enum):
@@ -31,7 +34,8 @@ class Word(str, Enum):
     def __str__(self) -> str:
         return str(self.value)
 
-    __format__ = str.__format__
+    def __format__(self, spec: str) -> str:
+        return format(str(self.value), spec)
 
 
 # The one definition of the statuses and the unit levels: the model, the schema, the options,
@@ -78,7 +82,7 @@ _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # Ids as the file spells them: ASCII digits and dots. `６.2` or `" 13"` would look like 6.2 and 13
 # to a person and to forgiving input, yet be another id to the file.
 ID = re.compile(r"[0-9]+(\.[0-9]+)*")
-ID_SCHEMA = {"pattern": "^[0-9]+(\\.[0-9]+)*$"}  # the same rule, for editors
+ID_SCHEMA: JsonDict = {"pattern": "^[0-9]+(\\.[0-9]+)*$"}  # the same rule, for editors
 
 
 def parse_day(value: str) -> dt.date:

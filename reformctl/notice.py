@@ -153,7 +153,8 @@ def _names(text: str) -> list[str]:
 def inline_items(text: str) -> tuple[str, list[str]] | None:
     """（1）…；（2）…。 run inline in one paragraph: the text before (1), and each item's text.
     Markers count 1, 2, 3 in order, so a (2020) or a lone (3) inside a sentence is left alone."""
-    starts, n = [], 1
+    starts: list[tuple[int, int]] = []
+    n = 1
     while True:
         marks = [f"（{n}）", CIRCLED[n - 1] if n <= len(CIRCLED) else "\0"]
         at = min((i for i in (text.find(mark, starts[-1][0] + 1 if starts else 0) for mark in marks) if i >= 0),

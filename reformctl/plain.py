@@ -30,14 +30,14 @@ def visible(text: str) -> str:
     return "\n".join(_UNSAFE.sub(_escape, line) for line in text.split("\n"))
 
 
-_BREAKS = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_BREAKS = str.maketrans({"\n": "\\n", "\r": "\\r", "\t": "\\t"})
 
 
 def line(text: str) -> str:
     """For a message: one line whatever it quotes. Line breaks and tabs too become visible
     escapes (\\n, as git quotes a path), so a name or note typed with a line break can never
     forge a second line of the message; controls and bidi marks as visible() shows them."""
-    return visible(text).translate(str.maketrans(_BREAKS))
+    return visible(text).translate(_BREAKS)
 
 
 def one_line(text: str) -> str:

@@ -232,8 +232,8 @@ class ItemRecord:
         if r.due is not None:
             if r.from_due is None:
                 return f"设定期限 {r.due.isoformat()}"
-            moved = "延期" if r.due > r.from_due else "期限提前"
-            return f"{moved} {r.from_due.isoformat()} → {r.due.isoformat()}"
+            which = "延期" if r.due > r.from_due else "期限提前"
+            return f"{which} {r.from_due.isoformat()} → {r.due.isoformat()}"
         status = STATUS_LABELS[r.status or "todo"]
         return f"{STATUS_LABELS[r.from_]} → {status}" if r.from_ and r.from_ != r.status else status
 

@@ -23,13 +23,13 @@ from reformctl.models import Loc, Plan, check
 MAX_DEPTH = 64
 
 
-def make_loader(base: type) -> type:
+def make_loader(base: type[yaml.SafeLoader]) -> type[yaml.SafeLoader]:
     """A safe loader that keeps dates as text, so that pydantic reports a bad one at its line."""
     resolvers = {
         first: [(tag, regexp) for tag, regexp in pairs if tag != "tag:yaml.org,2002:timestamp"]
         for first, pairs in base.yaml_implicit_resolvers.items()
     }
-    return type("PlanLoader", (base,), {"yaml_implicit_resolvers": resolvers})
+    return type("PlanLoader", (base,), {"yaml_implicit_resolvers": resolvers})  # the same loader, less dates
 
 
 PARSERS = {"c": getattr(yaml, "CSafeLoader", None), "pure": yaml.SafeLoader}
@@ -88,13 +88,20 @@ def _validated(text: str, name: str, nodes: bool) -> tuple[Any, yaml.Node | None
         try:
             plan = Plan.model_validate(data)
         except ValidationError as exc:
-            root = root or Reader(name, nodes=True).read(text)[1]  # an invalid file: locate its problems
-            raise PlanInvalid([_problem(name, root, err) for err in exc.errors()]) from None
+            raise PlanInvalid([_problem(name, _nodes(root, name, text), err) for err in exc.errors()]) from None
         problems = list(check(plan))
         if problems:
-            root = root or Reader(name, nodes=True).read(text)[1]
+            root = _nodes(root, name, text)
             raise PlanInvalid([Problem(name, *position(root, loc), f"{dotted(loc)}: {msg}") for loc, msg in problems])
     return data, root, plan
+
+
+def _nodes(root: yaml.Node | None, name: str, text: str) -> yaml.Node:
+    """The node tree, read now if the text was read without one: an invalid file, to locate its problems."""
+    if root is None:
+        root = Reader(name, nodes=True).read(text)[1]
+    assert root is not None  # read with nodes
+    return root
 
 
 def locate(path: Path, found: list[tuple[Loc, str]]) -> list[Problem]:

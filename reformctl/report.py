@@ -117,7 +117,7 @@ def period(
 
 def ledger(plan: Plan, as_of: dt.date, warn_days: int = WARN_DAYS) -> list[dict[str, object]]:
     """One record per row, keyed by JSON names (render.words.LEDGER gives their column labels)."""
-    out = []
+    out: list[dict[str, object]] = []
     for row in rows(plan):
         noted = [r for r in row.history if r.note]
         last = max(reversed(noted), key=lambda r: r.date) if noted else None  # ties: the later record

@@ -15,6 +15,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
+import yaml
+
 from reformctl import files, loader, reader
 from reformctl.errors import PlanInvalid, Refused
 from reformctl.models import STATUS_LABELS, Loc, Plan
@@ -76,7 +78,9 @@ class Target:
     def __init__(self, source: reader.Source, ident: str):
         self.ident = ident
         self.loc = row_loc(source.plan, ident)
-        self.node = reader.find_node(source.root, self.loc)
+        node = reader.find_node(source.root, self.loc)
+        assert isinstance(node, yaml.MappingNode)  # a row validated as a mapping
+        self.node = node
         found = source.data
         for part in self.loc:
             found = found[part]

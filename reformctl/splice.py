@@ -46,8 +46,9 @@ def replace_value(node: yaml.Node, value: str) -> Splice:
 
 
 def replace_scalar(node: yaml.Node, value: str) -> Splice:
-    quote = {'"': '"', "'": "'"}.get(node.style or "", "")
-    if not isinstance(node, yaml.ScalarNode) or (node.style and not quote):
+    style = node.style if isinstance(node, yaml.ScalarNode) else None
+    quote = {'"': '"', "'": "'"}.get(style or "", "")
+    if not isinstance(node, yaml.ScalarNode) or (style and not quote):
         raise Refused(f"第 {node.start_mark.line + 1} 行的写法无法精确修改，请手工编辑")
     return node.start_mark.index, node.end_mark.index, f"{quote}{value}{quote}"
 
@@ -111,7 +112,7 @@ def value_text(key: str, value: object) -> str | None:
     return yaml_text(str(value))
 
 
-def append_record(text: str, mapping: yaml.Node, given: dict[str, object]) -> Splice:
+def append_record(text: str, mapping: yaml.MappingNode, given: dict[str, object]) -> Splice:
     """Add a history record in the style the item already uses."""
     record = {key: value_text(key, value) for key, value in given.items()}
     nl = newline(text)
@@ -146,7 +147,7 @@ def append_record(text: str, mapping: yaml.Node, given: dict[str, object]) -> Sp
     return at, at, f"{lead}{dash}- {flow}{nl}"
 
 
-def insert_after(text: str, mapping: yaml.Node, after: str, pairs: list[tuple[str, str]]) -> Splice:
+def insert_after(text: str, mapping: yaml.MappingNode, after: str, pairs: list[tuple[str, str]]) -> Splice:
     """New `key: value` lines, in order, right after the line of `after` (block) or after its
     value (flow): one splice, so that several keys keep their order."""
     _, anchor = key_value(mapping, after) or (None, mapping.value[-1][1])
@@ -159,7 +160,7 @@ def insert_after(text: str, mapping: yaml.Node, after: str, pairs: list[tuple[st
     return at, at, lead + "".join(f"{indent}{key}: {value}{newline(text)}" for key, value in pairs)
 
 
-def remove_key(text: str, mapping: yaml.Node, key: str) -> Splice:
+def remove_key(text: str, mapping: yaml.MappingNode, key: str) -> Splice:
     """Take `key: value` out of a mapping, with its line (block) or its comma (flow)."""
     pairs = [k for k, _ in mapping.value]
     found = key_value(mapping, key)
@@ -175,7 +176,7 @@ def remove_key(text: str, mapping: yaml.Node, key: str) -> Splice:
     return start, after_line(text, end_of(value)), ""
 
 
-def remove_last_record(text: str, mapping: yaml.Node) -> Splice:
+def remove_last_record(text: str, mapping: yaml.MappingNode) -> Splice:
     key, history = key_value(mapping, "history") or (None, None)
     if key is None or not isinstance(history, yaml.SequenceNode) or not history.value:
         raise Refused("没有可撤销的进展记录")

@@ -64,4 +64,4 @@ def status_text(status: str) -> Text:
 
 def light_text(value: str | None) -> Text:
     """● 逾期 in red: the word carries the meaning without colour (NO_COLOR, GBK consoles)."""
-    return Text(light_label(value), style=LIGHT_STYLES.get(value or ""))
+    return Text(light_label(value), style=LIGHT_STYLES.get(value or "", ""))
