@@ -13,6 +13,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from reformctl import completion, files, loader, query
+from reformctl.cli import chinese
 from reformctl.errors import UsageError
 from reformctl.models import STATUS_HELP, Plan
 from reformctl.plain import line
@@ -23,32 +24,44 @@ APPS: dict[str, typer.Typer] = {}  # each command (or group of subcommands) as a
 
 
 class ChineseCommand(TyperCommand):
-    """A command whose help is in Chinese and wrapped at the screen (cli.chinese)."""
+    """A command whose help is in Chinese and wrapped at the screen, and whose usage errors carry
+    what cli.chinese needs to say them in Chinese."""
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
-        from reformctl.cli.chinese import help_text
+        formatter.write(chinese.help_text(self, ctx))
 
-        formatter.write(help_text(self, ctx))
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        return chinese.parsed(super().parse_args, ctx, args)
 
 
 class ChineseGroup(TyperGroup):
-    """A group of subcommands (`status set`), its help as ChineseCommand's."""
+    """A group of commands (`status set`, and reformctl itself), its help and errors as ChineseCommand's."""
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
-        from reformctl.cli.chinese import help_text
+        formatter.write(chinese.help_text(self, ctx))
 
-        formatter.write(help_text(self, ctx))
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        return chinese.parsed(super().parse_args, ctx, args)
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        return chinese.resolved(super().resolve_command, self, ctx, args)
+
+    def invoke(self, ctx: Any) -> Any:
+        return chinese.invoked(super().invoke, ctx)
 
 
 def command(name: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
     """Define a command as an app of its own, so that running it builds no other command."""
-    APPS[name] = typer.Typer(add_completion=False)
+    APPS[name] = typer.Typer(add_completion=False, options_metavar=chinese.OPTIONS)
     return APPS[name].command(name, cls=ChineseCommand)
 
 
 def group(name: str, help: str) -> typer.Typer:
     """A command with subcommands (`status set`), defined like `command`."""
-    APPS[name] = typer.Typer(name=name, help=help, no_args_is_help=True, add_completion=False, cls=ChineseGroup)
+    APPS[name] = typer.Typer(
+        name=name, help=help, no_args_is_help=True, add_completion=False, cls=ChineseGroup,
+        options_metavar=chinese.OPTIONS, subcommand_metavar=chinese.SUBCOMMAND,
+    )  # fmt: skip
 
     @APPS[name].callback()
     def subcommands() -> None:
