@@ -31,11 +31,13 @@ SUBCOMMAND = "命令 [参数]..."  # a group's command there (subcommand_metavar
 CHINESE = re.compile("[\u3400-\u9fff]")
 
 
+# What click says with a bare UsageError, as classes of ours, said in Chinese as they are raised.
 class NoSuchCommand(UsageError):
-    """A group has no command of that name (click says so with a bare UsageError)."""
+    """A group has no command of that name."""
 
     def __init__(self, name: str, possibilities: list[str], ctx: Any):
-        super().__init__(f"No such command {name!r}.", ctx)
+        near = "、".join(f"'{line(name)}'" for name in possibilities)
+        super().__init__(f"没有这个命令 '{line(name)}'" + (f"，是不是 {near}？" if near else "。"), ctx)
         self.name, self.possibilities = name, possibilities
 
 
@@ -43,14 +45,14 @@ class MissingCommand(UsageError):
     """A group was given options but no command."""
 
     def __init__(self, ctx: Any):
-        super().__init__("Missing command.", ctx)
+        super().__init__("缺少命令。", ctx)
 
 
 class ExtraArguments(UsageError):
     """More arguments than the command takes."""
 
     def __init__(self, extra: list[str], ctx: Any):
-        super().__init__(f"Got unexpected extra arguments ({' '.join(extra)})", ctx)
+        super().__init__(f"多余的参数：{' '.join(map(line, extra))}", ctx)
         self.extra = extra
 
 
@@ -157,22 +159,6 @@ def _failed(exc: Any) -> str:
 @says(UsageError)
 def _misused(exc: Any) -> str:
     return _ours(exc.message) or "命令行写得不对"
-
-
-@says(NoSuchCommand)
-def _no_such_command(exc: Any) -> str:
-    near = "、".join(f"'{line(name)}'" for name in exc.possibilities)
-    return f"没有这个命令 '{line(exc.name)}'" + (f"，是不是 {near}？" if near else "。")
-
-
-@says(MissingCommand)
-def _missing_command(exc: Any) -> str:
-    return "缺少命令。"
-
-
-@says(ExtraArguments)
-def _extra(exc: Any) -> str:
-    return f"多余的参数：{' '.join(map(line, exc.extra))}"
 
 
 @says("NoSuchOption")
