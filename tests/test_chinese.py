@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import errno
 import re
+import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Any
@@ -208,14 +210,19 @@ def classes() -> list[type]:
     return list(dict.fromkeys(c for c in found if isinstance(c, type) and issubclass(c, ERRORS.ClickException)))
 
 
+def defined(monkeypatch: pytest.MonkeyPatch) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Define `reformctl boom` for one test, as the command modules define theirs."""
+    monkeypatch.setitem(COMMANDS, "boom", "read")
+    monkeypatch.setitem(options.APPS, "boom", typer.Typer())
+    return options.command("boom")
+
+
 @pytest.mark.parametrize("cls", classes(), ids=lambda cls: cls.__name__)
 @pytest.mark.parametrize("cause", [None, PermissionError(errno.EACCES, "Permission denied")], ids=["", "OSError"])
 def test_every_error_click_defines_is_said_in_chinese(monkeypatch: pytest.MonkeyPatch, cls: type, cause: Any):
     """Raised inside a command of reformctl's: a class a new Typer adds fails here until it is said."""
-    monkeypatch.setitem(COMMANDS, "boom", "read")
-    monkeypatch.setitem(options.APPS, "boom", typer.Typer())
 
-    @options.command("boom")
+    @defined(monkeypatch)
     def boom(ctx: typer.Context, name: Annotated[str, typer.Option("--name", help="名字")] = "x") -> None:
         """抛出一个错误。"""
         raise example(cls, ctx) from cause
@@ -226,3 +233,43 @@ def test_every_error_click_defines_is_said_in_chinese(monkeypatch: pytest.Monkey
     assert result.exit_code == cls.exit_code and result.stderr.endswith("\n"), result.output
     assert "错误：" in result.stderr or result.stderr.startswith("用法："), result.stderr
     assert english(result.stderr, ["boom", "--nmae", "--name", "plan.yaml", "lst", "extra"]) == [], result.stderr
+
+
+def test_help_names_each_kind_of_value_in_chinese_and_hides_what_is_hidden(monkeypatch: pytest.MonkeyPatch):
+    @defined(monkeypatch)
+    def boom(
+        days: Annotated[int, typer.Option("--days", min=0, help="天数")] = 1,
+        rate: Annotated[float, typer.Option("--rate", help="比例")] = 0.5,
+        where: Annotated[Path | None, typer.Option("--where", help="位置")] = None,
+        link: Annotated[list[str] | None, typer.Option("--link", help="链接")] = None,
+        when: Annotated[dt.datetime | None, typer.Option("--when", help="时间")] = None,
+        key: Annotated[uuid.UUID | None, typer.Option("--key", help="一种没有中文名的值")] = None,
+        sheet: Annotated[str, typer.Option("--sheet", metavar="FORM.xlsx", help="表")] = "",
+        quiet: Annotated[bool, typer.Option("--quiet/--loud", help="安静")] = False,
+        secret: Annotated[str, typer.Option("--secret", hidden=True)] = "",
+    ) -> None:
+        """试一试。"""
+
+    shown = run("boom", "-h")
+    assert shown.exit_code == 0, shown.output
+    rows = [row for row in shown.stdout.splitlines() if row.startswith("  -")]
+    assert rows == [
+        "  --days 整数",
+        "  --rate 数字",
+        "  --where 路径",
+        "  --link 文字",
+        "  --when 日期时间",
+        "  --key 值",
+        "  --sheet FORM.xlsx",
+        "  --quiet, --loud",
+        "  -h, --help",
+    ]
+
+
+def test_a_path_refused_before_the_command_runs_is_said_in_chinese(monkeypatch: pytest.MonkeyPatch):
+    @defined(monkeypatch)
+    def boom(where: Annotated[Path, typer.Option("--where", exists=True, help="位置")]) -> None:
+        """试一试。"""
+
+    result = run("boom", "--where", "nowhere")
+    assert result.exit_code == 2 and "错误：'--where' 的值无效：请检查这个路径是否存在、能否读写" in result.stderr

@@ -242,6 +242,8 @@ def _why(exc: Any) -> str:
         return f"{rule.format_map({k: line(str(v)) for k, v in error.get('ctx', {}).items()})}，不是 {typed}"
     if _ours(exc.message):
         return _ours(exc.message)
+    if exc.param is not None and _kind(exc.param, exc.ctx) == "路径":
+        return "请检查这个路径是否存在、能否读写"
     return "无法识别"
 
 
@@ -255,7 +257,21 @@ def _file(exc: Any) -> str:
 
 # ---------------------------------------------------------------- help, written by us
 
-TYPES = {"str": "文字", "int": "整数", "Path": "路径", "float": "数字", "list": "文字"}
+# The kinds of value Typer names in a help row (`--warn-days <int range>`), in Chinese; a kind
+# not here is a 值.
+TYPES = {
+    **{"str": "文字", "int": "整数", "float": "数字", "datetime": "日期时间"},
+    **{"path": "路径", "file": "路径", "dir": "文件夹", "Path": "路径"},
+}
+
+
+def _kind(param: Any, ctx: Any) -> str:
+    """The kind of value a parameter takes, in Chinese, as Typer names it in its help record."""
+    record = param.get_help_record(ctx) if ctx is not None else None
+    shown = re.search(r"<([^<>]*)>$", record[0]) if record else None
+    kind = shown.group(1).removesuffix(" range") if shown else ""
+    listed = re.fullmatch(r"list\[(.*)\]", kind)
+    return TYPES.get(listed.group(1) if listed else kind, "值")
 
 
 def screen_width() -> int:
@@ -286,13 +302,13 @@ def help_text(command: Any, ctx: Any) -> str:
     lines = [usage_line(command, ctx), ""]
     if command.help:
         lines += [*wrapped(command.help, 2, width), ""]
-    params = command.get_params(ctx)
-    for title, chosen in (("参数", [p for p in params if p.param_type_name == "argument"]),
-                          ("选项", [p for p in params if p.param_type_name == "option" and not p.hidden])):  # fmt: skip
+    shown = [p for p in command.get_params(ctx) if p.get_help_record(ctx) is not None]  # not hidden
+    for title, kind in (("参数", "argument"), ("选项", "option")):
+        chosen = [p for p in shown if p.param_type_name == kind]
         if chosen:
             lines.append(f"{title}：")
             for param in chosen:
-                lines += _param(param, width)
+                lines += _param(param, ctx, width)
             lines.append("")
     names = command.list_commands(ctx) if hasattr(command, "list_commands") else []
     if names:
@@ -306,14 +322,13 @@ def help_text(command: Any, ctx: Any) -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def _param(param: Any, width: int) -> list[str]:
-    names = ", ".join(sorted(param.opts, key=len) + param.secondary_opts)
-    annotation = param.type_descriptor.annotation
-    kind = getattr(annotation, "__name__", "") or str(annotation)
+def _param(param: Any, ctx: Any, width: int) -> list[str]:
     if param.param_type_name == "argument":
         names = param.metavar or param.name.upper()
-    elif not getattr(param, "is_flag", False) and kind:
-        names += f" {TYPES.get(kind, '值')}"
+    else:
+        names = ", ".join(sorted(param.opts, key=len) + param.secondary_opts)
+        if not (getattr(param, "is_flag", False) or getattr(param, "count", False)):  # a flag takes no value
+            names += f" {param.metavar or _kind(param, ctx)}"
     said = getattr(param, "help", None) or ""
     if param.name == "help":
         said = "显示帮助并退出"
@@ -321,8 +336,8 @@ def _param(param: Any, width: int) -> list[str]:
         said = "为当前 shell 安装命令补全"
     elif param.name == "show_completion":
         said = "显示当前 shell 的命令补全脚本，可复制或自行安装"
-    if getattr(param, "required", False):
+    if param.required:
         said += "（必填）"
-    if getattr(param, "envvar", None):
+    if param.envvar:
         said += f"（也可用环境变量 {param.envvar}）"
     return [f"  {names}", *wrapped(said, 6, width)]
