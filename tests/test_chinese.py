@@ -273,3 +273,15 @@ def test_a_path_refused_before_the_command_runs_is_said_in_chinese(monkeypatch: 
 
     result = run("boom", "--where", "nowhere")
     assert result.exit_code == 2 and "错误：'--where' 的值无效：请检查这个路径是否存在、能否读写" in result.stderr
+
+
+def test_an_abort_is_said_in_chinese(monkeypatch: pytest.MonkeyPatch):
+    """typer.Abort is no ClickException (click raises it when a prompt is cut short)."""
+
+    @defined(monkeypatch)
+    def boom() -> None:
+        """试一试。"""
+        raise typer.Abort()
+
+    result = run("boom")
+    assert result.exit_code == 130 and result.stderr == "\n已中断\n"
