@@ -6,23 +6,17 @@ help or completion asks for it): `status set` never loads the renderers, nor `li
 from __future__ import annotations
 
 import importlib
-import io
 import os
 import sys
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
 
 from reformctl import __version__
-from reformctl.cli import options
+from reformctl.cli import chinese, options
+from reformctl.cli.chinese import ClickException
 from reformctl.errors import PlanInvalid, ReformctlError
 from reformctl.plain import has_bad_bytes, line, visible
-
-try:  # Typer 0.26 and later carry their own copy of click
-    from typer._click.exceptions import ClickException, UsageError
-except ImportError:  # pragma: no cover
-    from click.exceptions import ClickException, UsageError  # type: ignore[no-redef,import-not-found]
 
 # The one list of commands: each name, in the order of a clerk's day (as help lists them), and
 # where it is defined, "module:attribute" in this package: a function (a command) or a Typer app
@@ -50,7 +44,7 @@ COMMANDS = {
 }
 
 
-class Commands(TyperGroup):
+class Commands(options.ChineseGroup):
     """The reformctl group: commands loaded on demand, and every error ending here as a clear
     message and an exit code, never a traceback; nothing typed by anybody reaches the terminal
     raw (see plain.visible)."""
@@ -63,23 +57,6 @@ class Commands(TyperGroup):
             return None
         module, attribute = COMMANDS[name].split(":")
         return options.built(name, getattr(importlib.import_module(f"reformctl.cli.{module}"), attribute))
-
-    def format_help(self, ctx: Any, formatter: Any) -> None:
-        from reformctl.cli.chinese import help_text
-
-        formatter.write(help_text(self, ctx))
-
-    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
-        """Typer suggests from the commands it has built, and it has built none here."""
-        try:
-            return super().resolve_command(ctx, args)
-        except UsageError as exc:
-            import difflib
-
-            near = difflib.get_close_matches(args[0], self.list_commands(ctx)) if args else []
-            if near and "Did you mean" not in exc.message:  # said in Chinese by cli.chinese
-                exc.message = f"{exc.message.rstrip('.')}. Did you mean {', '.join(map(repr, near))}?"
-            raise
 
     def main(
         self,
@@ -100,11 +77,7 @@ class Commands(TyperGroup):
         try:
             code = super().main(argv, prog_name, complete_var, False, **extra)
         except ClickException as exc:  # click's own usage errors: in Chinese, echoing what was typed
-            from reformctl.cli.chinese import translated
-
-            said = io.StringIO()
-            exc.show(file=said)
-            sys.stderr.write(visible(translated(said.getvalue())))
+            sys.stderr.write(visible(chinese.said(exc)))
             sys.exit(exc.exit_code)
         except (typer.Abort, KeyboardInterrupt):
             typer.echo("\n已中断", err=True)
@@ -144,6 +117,8 @@ def tell(exc: ReformctlError) -> None:
 
 app = typer.Typer(
     cls=Commands,
+    options_metavar=chinese.OPTIONS,
+    subcommand_metavar=chinese.SUBCOMMAND,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},

@@ -14,6 +14,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from reformctl import completion, files, loader, query
+from reformctl.cli import chinese
 from reformctl.errors import UsageError
 from reformctl.models import STATUS_HELP, Plan
 from reformctl.plain import line
@@ -24,21 +25,30 @@ if TYPE_CHECKING:
 
 
 class ChineseCommand(TyperCommand):
-    """A command whose help is in Chinese and wrapped at the screen (cli.chinese)."""
+    """A command whose help is in Chinese and wrapped at the screen, and whose usage errors carry
+    what cli.chinese needs to say them in Chinese."""
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
-        from reformctl.cli.chinese import help_text
+        formatter.write(chinese.help_text(self, ctx))
 
-        formatter.write(help_text(self, ctx))
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        return chinese.parsed(super().parse_args, ctx, args)
 
 
 class ChineseGroup(TyperGroup):
-    """A group of subcommands (`status set`), its help as ChineseCommand's."""
+    """A group of commands (`status set`, and reformctl itself), its help and errors as ChineseCommand's."""
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
-        from reformctl.cli.chinese import help_text
+        formatter.write(chinese.help_text(self, ctx))
 
-        formatter.write(help_text(self, ctx))
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        return chinese.parsed(super().parse_args, ctx, args)
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        return chinese.resolved(super().resolve_command, self, ctx, args)
+
+    def invoke(self, ctx: Any) -> Any:
+        return chinese.invoked(super().invoke, ctx)
 
 
 def command(function: Callable[..., None]) -> Callable[..., None]:
@@ -50,7 +60,10 @@ def command(function: Callable[..., None]) -> Callable[..., None]:
 
 def group(help: str) -> typer.Typer:
     """A command with subcommands (`status set`); its name is the one cli.COMMANDS gives it."""
-    app = typer.Typer(help=help, no_args_is_help=True, add_completion=False, cls=ChineseGroup)
+    app = typer.Typer(
+        help=help, no_args_is_help=True, add_completion=False, cls=ChineseGroup,
+        options_metavar=chinese.OPTIONS, subcommand_metavar=chinese.SUBCOMMAND,
+    )  # fmt: skip
 
     @app.callback()
     def subcommands() -> None:
@@ -65,7 +78,7 @@ def built(name: str, found: Callable[..., None] | typer.Typer) -> Any:
         made = typer.main.get_command(found)
         made.name = name
         return made
-    app = typer.Typer(add_completion=False)
+    app = typer.Typer(add_completion=False, options_metavar=chinese.OPTIONS)
     app.command(name, cls=ChineseCommand)(found)
     return typer.main.get_command(app)
 
