@@ -8,9 +8,13 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-from typing import Annotated, Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+
+if TYPE_CHECKING:
+    from typer._click import Context as click_Context
 
 from reformctl import __version__
 from reformctl.cli import chinese, options
@@ -60,10 +64,11 @@ class Commands(options.ChineseGroup):
 
     def main(
         self,
-        args: Any = None,
-        prog_name: Any = None,
-        complete_var: Any = None,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
         standalone_mode: bool = True,
+        windows_expand_args: bool = True,
         **extra: Any,
     ) -> Any:
         argv = list(sys.argv[1:] if args is None else args)
@@ -73,9 +78,9 @@ class Commands(options.ChineseGroup):
             typer.echo(f"错误：命令行参数不是有效的 UTF-8 文字：{shown}；请检查终端的编码设置", err=True)
             sys.exit(2)
         if not standalone_mode:
-            return super().main(argv, prog_name, complete_var, standalone_mode, **extra)
+            return super().main(argv, prog_name, complete_var, standalone_mode, windows_expand_args, **extra)
         try:
-            code = super().main(argv, prog_name, complete_var, False, **extra)
+            code = super().main(argv, prog_name, complete_var, False, windows_expand_args, **extra)
         except ClickException as exc:  # click's own usage errors: in Chinese, echoing what was typed
             sys.stderr.write(visible(chinese.said(exc)))
             sys.exit(exc.exit_code)
@@ -84,7 +89,7 @@ class Commands(options.ChineseGroup):
             sys.exit(130)
         sys.exit(code if isinstance(code, int) else 0)
 
-    def invoke(self, ctx: typer.Context) -> Any:
+    def invoke(self, ctx: click_Context) -> Any:
         try:
             return super().invoke(ctx)
         except ReformctlError as exc:

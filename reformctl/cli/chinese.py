@@ -13,7 +13,7 @@ from __future__ import annotations
 import importlib
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -22,7 +22,10 @@ from reformctl.plain import line
 # click's exceptions, as Typer raises them. Typer re-exports only BadParameter; the module it comes
 # from holds the others: typer._click.exceptions since 0.26 (Typer's own copy of click: the classes
 # of a click installed beside it are others, which nothing Typer raises is an instance of).
-exceptions = importlib.import_module(typer.BadParameter.__module__)
+if TYPE_CHECKING:  # the same module, named for the type checker (Typer's own copy of click)
+    from typer._click import exceptions
+else:
+    exceptions = importlib.import_module(typer.BadParameter.__module__)
 ClickException = exceptions.ClickException
 UsageError = exceptions.UsageError
 
@@ -96,7 +99,7 @@ def invoked(invoke: Callable[[Any], Any], ctx: Any) -> Any:
     try:
         return invoke(ctx)
     except UsageError as exc:
-        if type(exc) is UsageError and exc.ctx is ctx and ctx.invoked_subcommand is None:
+        if type(exc) is UsageError and exc.ctx is not None and exc.ctx is ctx and ctx.invoked_subcommand is None:
             raise MissingCommand(ctx) from None
         raise
 
@@ -122,8 +125,9 @@ def says(cls: type | str) -> Callable[[Callable[[Any], str]], Callable[[Any], st
 def said(exc: Any) -> str:
     """A click exception as the user sees it: the usage line and where help is (when the error
     knows its command), then 错误：and what was wrong, in Chinese."""
-    if isinstance(exc, getattr(exceptions, "NoArgsIsHelpError", ())):
-        return exc.ctx.get_help() + "\n"
+    no_args = getattr(exceptions, "NoArgsIsHelpError", None)  # click 8.2 and later
+    if no_args is not None and isinstance(exc, no_args):
+        return str(exc.ctx.get_help()) + "\n"
     ctx = getattr(exc, "ctx", None)
     head = ""
     if ctx is not None:
