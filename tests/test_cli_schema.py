@@ -71,7 +71,7 @@ def test_committed_schema_agrees_with_the_model(path: Path):
         assert schema_accepts == model_accepts(path), list(validator.iter_errors(data))[:1]
 
 
-def test_readme_lists_the_rules_only_the_model_checks():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+def test_the_plan_file_page_lists_the_rules_only_the_model_checks():
+    page = (ROOT / "docs" / "plan-file.md").read_text(encoding="utf-8")
     for words in ("ids that repeat", "start with their task's id", "listed department"):
-        assert words in readme.split("### JSON Schema for editors")[1]
+        assert words in page.split("## JSON Schema for editors")[1]

@@ -1,4 +1,6 @@
-"""The README is the user's first contact: its commands are the ones CI runs, and every command has help."""
+"""The README is the user's first contact: its commands are the ones CI runs. Every command has help,
+and docs/commands.md shows that help as the command prints it (a generated region: after a change of
+help, regenerate it with  REFORMCTL_UPDATE_DOCS=1 pytest tests/test_docs.py)."""
 
 from __future__ import annotations
 
@@ -10,10 +12,14 @@ import sys
 import pytest
 import typer
 from conftest import ROOT, WROTE, run
+from regions import region, replaced
+from typer.testing import CliRunner
 
 from reformctl.cli import app
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+COMMANDS = ROOT / "docs" / "commands.md"
+PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 
 
 def test_readme_test_command_is_what_ci_runs():
@@ -37,14 +43,47 @@ def commands() -> list[tuple[str, object]]:
 
 
 @pytest.mark.parametrize(("name", "callback"), commands(), ids=[name for name, _ in commands()])
-def test_every_command_has_help_and_is_in_the_readme(name: str, callback: object):
+def test_every_command_has_help_and_is_in_the_reference(name: str, callback: object):
     summary = (getattr(callback, "__doc__", None) or "").strip().splitlines()
     assert summary, f"{name} has no docstring, so no --help"
     result = run(*name.split(), "-h")
     assert result.exit_code == 0, result.output
     assert summary[0] in "".join(line.strip() for line in result.stdout.splitlines())  # wrapped at the screen
     assert "例：" in result.stdout or name in ("doc", "depts", "schema")
-    assert f"reformctl {name}" in README
+    reference = COMMANDS.read_text(encoding="utf-8")
+    assert f"`reformctl {name}" in reference.split("<!-- begin commands -->")[0], "in the table of commands"
+    assert f"### reformctl {name}\n" in region(reference, "commands")
+
+
+def helps() -> str:
+    """Each command's `--help` as `reformctl NAME --help` prints it, a section each, in the group's order."""
+    sections = []
+    for name, _ in commands():
+        shown = CliRunner().invoke(app, [*name.split(), "--help"], prog_name="reformctl", catch_exceptions=False)
+        assert shown.exit_code == 0, shown.output
+        sections.append(f"### reformctl {name}\n\n```text\n{shown.stdout.rstrip()}\n```\n")
+    return "\n".join(sections)
+
+
+def test_the_reference_shows_each_command_s_own_help(monkeypatch: pytest.MonkeyPatch):
+    """At a fixed width, so the page does not change with the terminal it was made in."""
+    monkeypatch.setenv("COLUMNS", "100")
+    text = COMMANDS.read_text(encoding="utf-8")
+    drawn = helps()
+    if os.environ.get("REFORMCTL_UPDATE_DOCS"):
+        COMMANDS.write_text(replaced(text, "commands", drawn), encoding="utf-8")
+        return
+    assert region(text, "commands") == drawn, "stale: run REFORMCTL_UPDATE_DOCS=1 pytest tests/test_docs.py"
+
+
+def test_every_command_the_docs_run_is_a_command():
+    """A `$ reformctl ...` line in any page names a command that exists (a renamed one would linger)."""
+    names = {name for name, _ in commands()}
+    for page in PAGES:
+        for line in page.read_text(encoding="utf-8").splitlines():
+            if line.startswith("$ reformctl ") and not line.startswith("$ reformctl -"):
+                words = line.split()[2:4]
+                assert words[0] in names or " ".join(words) in names, f"{page.name}: {line}"
 
 
 @pytest.mark.slow

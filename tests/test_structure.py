@@ -1,5 +1,5 @@
 """The package's shape holds: imports run one way (data → load → query/edit → render → cli), the
-README's import graph is the code's, and each command imports only what it uses."""
+import graph in docs/development.md is the code's, and each command imports only what it uses."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from conftest import ROOT
 from regions import region, replaced
 
 PACKAGE = ROOT / "reformctl"
-README = ROOT / "README.md"
+DEVELOPMENT = ROOT / "docs" / "development.md"
 
 # Each layer may import its own and the layers before it, never a later one.
 LAYERS = {
@@ -93,20 +93,20 @@ def graph_text() -> str:
     return "\n".join(lines)
 
 
-def test_the_readme_draws_the_import_graph_of_the_code():
-    text = README.read_text(encoding="utf-8")
+def test_the_development_page_draws_the_import_graph_of_the_code():
+    text = DEVELOPMENT.read_text(encoding="utf-8")
     drawn = f"```text\n{graph_text()}\n```\n"
-    if os.environ.get("REFORMCTL_UPDATE_README"):
-        README.write_text(replaced(text, "imports", drawn), encoding="utf-8")
+    if os.environ.get("REFORMCTL_UPDATE_DOCS"):
+        DEVELOPMENT.write_text(replaced(text, "imports", drawn), encoding="utf-8")
         return
-    assert region(text, "imports") == drawn, "run REFORMCTL_UPDATE_README=1 pytest tests/test_structure.py"
+    assert region(text, "imports") == drawn, "stale: run REFORMCTL_UPDATE_DOCS=1 pytest tests/test_structure.py"
 
 
 def test_the_graph_stands_only_between_its_markers():
     """The generator once replaced every occurrence of the old block's text, and the graph landed
     inside sentences ("paragraph" held the word "graph"): it must appear once, and no sentence
     around it may change when it is redrawn."""
-    text = README.read_text(encoding="utf-8")
+    text = DEVELOPMENT.read_text(encoding="utf-8")
     assert text.count("__main__     → cli") == 1 and "paradata:" not in text
     page = "a paragraph, a graph.\n<!-- begin imports -->\ngraph\n<!-- end imports -->\ngraph again\n"
     assert replaced(page, "imports", "new\n") == page.replace("\ngraph\n<!--", "\nnew\n<!--")
