@@ -82,11 +82,11 @@ def open_regular(path: Path, name: str) -> int:
     limit = max_bytes()
     if info.st_size > limit:
         os.close(fd)
-        raise Unreadable(name, _too_big(limit, f"文件有 {info.st_size / 1024 / 1024:.0f} MiB，"))
+        raise Unreadable(name, too_big(limit, f"文件有 {info.st_size / 1024 / 1024:.0f} MiB，"))
     return fd
 
 
-def _too_big(limit: int, size: str = "") -> str:
+def too_big(limit: int, size: str = "") -> str:
     return (
         f"{size}超过 {limit // 1024 // 1024} MiB 的上限"
         f"（确需读取，请设置环境变量 {MAX_MB_VARIABLE}，如 {MAX_MB_VARIABLE}=256）"
@@ -104,7 +104,7 @@ def read_bytes(path: Path, name: str | None = None) -> bytes:
             chunks.append(chunk)
             size += len(chunk)
             if size > limit:  # grew while we read
-                raise Unreadable(name, _too_big(limit))
+                raise Unreadable(name, too_big(limit))
         return b"".join(chunks)
     except OSError as exc:
         raise Unreadable(name, reason(exc)) from None

@@ -85,11 +85,14 @@ def read(path: Path, name: str, plan: Plan, today: dt.date) -> Returned:
     load_workbook = need("openpyxl", "读取填报表").load_workbook
     import io
 
+    from reformctl import zipped
     from reformctl.files import read_bytes
 
+    raw = read_bytes(path, name)
+    zipped.check(raw, name)
     try:
         # Formulas as their text: what a department typed is recorded as typed, never evaluated.
-        book = load_workbook(io.BytesIO(read_bytes(path, name)), data_only=False)
+        book = load_workbook(io.BytesIO(raw), data_only=False)
     except Exception as exc:  # not a workbook, or a broken one
         raise ReformctlError(f"{name}: 不是可以读取的 xlsx 填报表（{type(exc).__name__}）") from None
     if IDENTITY not in book.sheetnames:

@@ -10,6 +10,7 @@ from pathlib import Path
 from reformctl.errors import ReformctlError, need
 from reformctl.files import display, read_bytes
 from reformctl.notice import CIRCLED, CN_DIGITS
+from reformctl.zipped import check
 
 KINDS = (".docx", ".txt", ".md")
 
@@ -51,6 +52,7 @@ def _plain(line: str) -> str:
 
 def _docx(raw: bytes, name: str) -> tuple[list[str], list[str]]:
     docx = need("docx", "读取 .docx ")
+    check(raw, name)
     try:
         document = docx.Document(io.BytesIO(raw))
     except Exception as exc:  # a zip that is no Word document, or a broken one

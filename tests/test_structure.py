@@ -20,7 +20,7 @@ README = ROOT / "README.md"
 # Each layer may import its own and the layers before it, never a later one.
 LAYERS = {
     "data": ["__init__", "errors", "models", "plain"],
-    "load": ["files", "cache", "loader", "messages", "reader", "notice", "sources"],
+    "load": ["files", "zipped", "cache", "loader", "messages", "reader", "notice", "sources"],
     "query/edit": ["query", "checks", "report", "rollup", "forms", "splice", "derive", "git", "edit", "intake", "mail"],
     "render": ["render"],
     "cli": ["completion", "cli", "__main__"],
