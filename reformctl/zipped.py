@@ -59,11 +59,11 @@ def _declared(members: list[zipfile.ZipInfo], name: str) -> None:
         if info.flag_bits & 0x1:
             raise Unreadable(name, f"其中的 {info.filename} 设了密码，请去掉密码后再试")
         if info.file_size > limit:
-            raise Unreadable(name, too_big(limit, f"其中的 {info.filename} 解压后有 {_mib(info.file_size)} MiB，"))
+            raise Unreadable(name, too_big(limit, f"其中的 {info.filename} 解压后有 {mib(info.file_size)} MiB，"))
     total = sum(info.file_size for info in members)
     if total > limit:
         biggest = max(members, key=lambda info: info.file_size).filename
-        raise Unreadable(name, too_big(limit, f"解压后合计 {_mib(total)} MiB（最大的是其中的 {biggest}），"))
+        raise Unreadable(name, too_big(limit, f"解压后合计 {mib(total)} MiB（最大的是其中的 {biggest}），"))
 
 
 def _unpacked(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, room: int) -> int:
@@ -86,5 +86,6 @@ def _unpacked(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, room: 
     return size
 
 
-def _mib(size: int) -> str:
-    return f"{size / 1024 / 1024:.0f}"  # as files.py says a file's size
+def mib(size: int) -> str:
+    """A size in MiB, to a tenth when that says it is over a cap of 64: 64.2 MiB, 300 MiB."""
+    return f"{size / 1024 / 1024:.1f}".removesuffix(".0")

@@ -5,9 +5,11 @@ memory, or refused in one clear line; never a traceback, never the machine's mem
 from __future__ import annotations
 
 import bz2
+import datetime as dt
 import io
 import json
 import os
+import re
 import struct
 import subprocess
 import sys
@@ -18,6 +20,9 @@ from pathlib import Path
 import docx
 import pytest
 from conftest import ok
+from openpyxl import load_workbook
+
+from reformctl import loader, query
 
 pytestmark = pytest.mark.slow  # each runs reformctl as a process of its own, to measure it
 
@@ -66,12 +71,12 @@ def deflated(data: bytes) -> bytes:
     return packer.compress(data) + packer.flush()
 
 
-def inflating(head: bytes, mib: int, tail: bytes) -> tuple[bytes, int, int]:
-    """head, `mib` MiB of the letter A, tail: deflated, with its size and CRC-32, in a second even
-    for gigabytes. After a full flush the compressor starts afresh, so each MiB deflates to the
-    same kilobyte of bytes, written once and repeated."""
+def inflating(head: bytes, mib: int, tail: bytes, fill: bytes = b"A") -> tuple[bytes, int, int]:
+    """head, `mib` MiB of `fill` repeated, tail: deflated, with its size and CRC-32, in a second
+    even for gigabytes. After a full flush the compressor starts afresh, so each MiB deflates to
+    the same kilobyte of bytes, written once and repeated."""
     packer = zlib.compressobj(9, zlib.DEFLATED, -15)
-    block = b"A" * (1 << 20)
+    block = fill * ((1 << 20) // len(fill))
     start = packer.compress(head) + packer.flush(zlib.Z_FULL_FLUSH)
     one = packer.compress(block) + packer.flush(zlib.Z_FULL_FLUSH)
     end = packer.compress(tail) + packer.flush()
@@ -132,6 +137,22 @@ def notice(tmp_path: Path) -> Path:
 # ---------------------------------------------------------------- forms
 
 
+def test_a_stray_cell_at_the_last_row_of_excel_imports_its_real_answers(plan_file: Path, tmp_path: Path):
+    """Reproduced: a 50 KB form with one stray cell at M1048576 ran 86 s and past 2.3 GB, then exit 3."""
+    book = load_workbook(make_form(tmp_path))
+    sheet = book["学会部"]
+    sheet["I4"], sheet["J4"], sheet["K4"] = "推进中", dt.date(2020, 9, 4), "已召开推进会"
+    sheet["I5"] = "已完成"
+    sheet["M1048576"] = " "  # a space typed far down, as real returned files have
+    book.save(tmp_path / "填好.xlsx")
+    said = measured("import", "填好.xlsx", cwd=tmp_path)
+    assert said["code"] == 0 and "已记录 2 条" in said["stdout"], said["stderr"]
+    assert said["peak"] < PEAK_MIB and said["seconds"] < SECONDS
+    rows = {row.id: row for row in query.rows(loader.load(plan_file))}
+    assert (rows["6.1"].status, rows["6.1"].history[-1].note) == ("doing", "已召开推进会")
+    assert rows["6.2"].status == "done"
+
+
 def test_a_form_whose_shared_string_unpacks_to_300_mib_is_refused(plan_file: Path, tmp_path: Path):
     """Reproduced: a 315 KB form whose one shared string unpacks to 300 MiB: 649 MiB to import it."""
     form = make_form(tmp_path)
@@ -177,6 +198,33 @@ def test_a_form_of_a_million_rows_is_refused(plan_file: Path, tmp_path: Path):
     million_rows(make_form(tmp_path), tmp_path / "百万行.xlsx", 16)
     said = refused(measured("import", "百万行.xlsx", cwd=tmp_path))
     assert said.startswith("错误：百万行.xlsx: 无法读取：其中的 xl/worksheets/sheet1.xml 解压后有 118 MiB，超过")
+
+
+def test_a_million_rows_under_a_raised_cap_are_never_read(plan_file: Path, tmp_path: Path):
+    """With the cap raised to let it in, only the form's own rows are read: the answers, quickly."""
+    form = make_form(tmp_path)
+    book = load_workbook(form)
+    book["学会部"]["I4"] = "推进中"
+    book.save(form)
+    million_rows(form, tmp_path / "百万行.xlsx", 1000)
+    said = measured("import", "百万行.xlsx", cwd=tmp_path, max_mb=256)
+    assert said["code"] == 0 and "已记录 1 条" in said["stdout"], said["stderr"]
+    assert said["peak"] < PEAK_MIB and said["seconds"] < SECONDS
+
+
+def test_a_sheet_of_millions_of_rows_that_does_not_say_its_size_is_refused(plan_file: Path, tmp_path: Path):
+    """Reproduced: openpyxl parses a sheet without a <dimension> to its end when it opens it, and
+    keeps every row it passes: 9 million empty rows, 54 MiB in a 93 KB form, took 842 MiB and 22 s."""
+    form = make_form(tmp_path)
+    with zipfile.ZipFile(form) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml")
+    sheet = re.sub(rb"<dimension [^>]*/>", b"", sheet)
+    at = sheet.index(b"</sheetData>")
+    rows = ("xl/worksheets/sheet1.xml", *inflating(sheet[:at], 54, sheet[at:], fill=b"<row/>"))
+    others = [member for member in members_of(form) if member[0] != "xl/worksheets/sheet1.xml"]
+    write_zip(tmp_path / "无范围.xlsx", [*others, rows])
+    said = refused(measured("import", "无范围.xlsx", cwd=tmp_path))
+    assert said.startswith("错误：无范围.xlsx: 无法读取：其中的工作表 xl/worksheets/sheet1.xml 有 54 MiB，却没有写明")
 
 
 # ---------------------------------------------------------------- notices

@@ -6,6 +6,7 @@ import datetime as dt
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import ok, run
@@ -165,3 +166,44 @@ def test_without_openpyxl_form_and_import_say_so(plan_file: Path, tmp_path: Path
     for args in (["form", "-o", "x.xlsx"], ["import", str(filled)]):
         result = run(*args)
         assert result.exit_code == 1 and "pip install 'reformctl[xlsx]'" in result.stderr, args
+
+
+def unprotected(form: Path, to: Path) -> tuple[Path, Any]:
+    """The form opened to be changed as a person could, its sheet's guard taken off."""
+    book = load_workbook(form)
+    book["学会部"].protection.sheet = False
+    return to, book
+
+
+def test_a_sheet_titled_with_braces_is_located(plan_file: Path, tmp_path: Path):
+    """Reproduced: a sheet titled x{} ended in an internal error (exit 3): its title was formatted."""
+    to, book = unprotected(make_form(tmp_path), tmp_path / "括号.xlsx")
+    book["学会部"].title = "x{}"
+    for row in book["填报表信息"].iter_rows(min_row=8):
+        row[0].value = "x{}"
+    book["x{}"]["A8"], book["x{}"]["I8"] = "99.9", "推进中"
+    book.save(to)
+    before = plan_file.read_bytes()
+    result = run("import", str(to))
+    assert result.exit_code == 1 and result.stderr == "括号.xlsx: x{}!A8: 编号 '99.9' 不在计划中\n"
+    assert plan_file.read_bytes() == before
+
+
+def test_a_row_added_below_or_a_sheet_renamed_is_said_not_left_out(plan_file: Path, tmp_path: Path):
+    """Only the rows the form was made with are read: what is filled in beyond them is said."""
+    to, book = unprotected(make_form(tmp_path), tmp_path / "加行.xlsx")
+    book["学会部"]["A16"], book["学会部"]["I16"] = "6.1", "推进中"
+    book.save(to)
+    result = run("import", str(to))
+    assert result.exit_code == 1 and result.stderr == (
+        "加行.xlsx: 学会部!A16: 这一行不是 reformctl form 生成的：本页在「填报表信息」中只列了 12 行；"
+        "请勿增加行或修改工作表名\n"
+    )
+    to, book = unprotected(make_form(tmp_path), tmp_path / "改名.xlsx")
+    book["学会部"].title = "学会"
+    book["学会"]["I4"] = "推进中"
+    book.save(to)
+    result = run("import", str(to))
+    assert result.exit_code == 1 and result.stderr.startswith(
+        "改名.xlsx: 学会!A4: 这一行不是 reformctl form 生成的：「填报表信息」中没有这一页"
+    )
