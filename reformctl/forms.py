@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from reformctl import query
-from reformctl.errors import Problem, ReformctlError, Unreadable, UsageError, need
+from reformctl.errors import PlanInvalid, Problem, ReformctlError, Unreadable, UsageError, need
 from reformctl.models import NOT_APPLICABLE, STATUS_LABELS, Plan, status_choices
 
 READ_ONLY = ["编号", "任务", "内容", "角色", "责任人", "当前状态", "期限", "最新进展"]
@@ -142,12 +142,8 @@ def _sized(raw: bytes, name: str) -> None:
 def _book(book: Any, name: str, plan: Plan, today: dt.date) -> Returned:
     if IDENTITY not in book.sheetnames:
         raise UsageError(f"{name}: 不是 reformctl form 生成的填报表（没有「{IDENTITY}」工作表）")
-    info = book[IDENTITY]
-    found = {str(k): str(v or "") for k, v in info.iter_rows(min_row=1, max_row=5, max_col=2, values_only=True) if k}
-    most = len(query.rows(plan)) * len(book.sheetnames)  # a sheet lists each row of the plan at most once
-    rows = info.iter_rows(min_row=8, max_row=7 + most, max_col=3, values_only=True)
-    counts = [(str(s), str(i), n) for s, i, n in rows if s]
-    known = {(s, i): int(n or 0) for s, i, n in counts}
+    found, counts = _listed(book, name, len(query.rows(plan)))
+    known = {(s, i): n for s, i, n in counts}
     returned = Returned(name, found)
     for sheet in book.worksheets:
         if sheet.title != IDENTITY:
@@ -156,19 +152,85 @@ def _book(book: Any, name: str, plan: Plan, today: dt.date) -> Returned:
     return returned
 
 
+COUNTS = ["工作表", "编号", "已有记录数"]  # row 7 of the identity sheet, the rows it lists below
+
+
+def _listed(book: Any, name: str, rows: int) -> tuple[dict[str, str], list[tuple[str, str, int]]]:
+    """The identity sheet: the plan it names (rows 1–5), and each row a sheet lists, with the
+    records it had (from row 8; each sheet lists a row of the plan at most once). Each thing
+    wrong in it is a problem at its cell, and the form is not read further."""
+    info, problems = book[IDENTITY], []
+
+    def problem(place: str, message: str) -> None:
+        problems.append(Problem(f"{name}: {IDENTITY}!{place}", None, None, message))
+
+    top = _rows(info, name, 1, 7, len(COUNTS))
+    found = {str(k): str(v or "") for k, v, _ in top[:5] if k}
+    if not found.get("计划标题"):
+        problem("B1", "缺少计划标题，无法核对填报表由哪份计划生成")
+    if len(top) < 7 or list(top[6]) != COUNTS:
+        problem("A7", f"表头应为 {'、'.join(COUNTS)}，请勿增删或移动列")
+        raise PlanInvalid(problems)
+    counts: list[tuple[str, str, int]] = []
+    missing: set[str] = set()
+    for number, (sheet, ident, count) in enumerate(_rows(info, name, 8, 7 + rows * len(book.sheetnames), 3), 8):
+        n = _count(count)
+        blank = [value in (None, "") for value in (sheet, ident, count)]
+        if all(blank):
+            continue
+        if any(blank):
+            which = blank.index(True)
+            problem(f"{'ABC'[which]}{number}", f"缺少{COUNTS[which]}")
+        elif n is None:
+            problem(f"C{number}", f"已有记录数 {_shown(count)}不是整数")
+        elif str(sheet) not in book.sheetnames:
+            if str(sheet) not in missing:  # once, not for each of its rows
+                problem(f"A{number}", f"工作表「{sheet}」不在填报表中（改过名或删掉了？）")
+            missing.add(str(sheet))
+        else:
+            counts.append((str(sheet), str(ident), n))
+    if problems:
+        raise PlanInvalid(problems)
+    return found, counts
+
+
+def _count(value: Any) -> int | None:
+    """A count of records: a whole number, as a number or as digits typed (never bool)."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit() and len(value.strip()) < 10:
+        value = int(value)
+    return value if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 10**9 else None
+
+
+def _shown(value: Any) -> str:
+    text = str(value)
+    return f"'{text[:20]}…'（共 {len(text)} 个字符）" if len(text) > 20 else f"'{text}' "
+
+
+def _rows(sheet: Any, name: str, first: int, last: int, width: int) -> list[tuple[Any, ...]]:
+    """Rows `first` to `last`, columns A to `width`, as values. A read-only sheet is parsed as it
+    is read, so a broken cell (a number of 5,000 digits, a missing shared string) shows here."""
+    try:
+        return list(sheet.iter_rows(min_row=first, max_row=last, max_col=width, values_only=True))
+    except Exception as exc:
+        raise ReformctlError(
+            f"{name}: {sheet.title}: 有无法读取的单元格（{type(exc).__name__}），请用 Excel 或 WPS 打开后另存再试"
+        ) from None
+
+
 def _sheet(returned: Returned, sheet: Any, plan: Plan, today: dt.date, known: dict[tuple[str, str], int],
            lines: int) -> None:  # fmt: skip
-    """The header and the form's `lines` rows, and one more: a row added below (or a sheet
-    renamed, so that none of its rows are listed) is said, not silently left out."""
+    """The header and the form's `lines` rows, and one more: a row added below, or a sheet that
+    lists no rows (a copy of one), is said, not silently left out."""
     width = len(READ_ONLY + FILL_IN)
-    headers = next(sheet.iter_rows(min_row=HEADER_ROW, max_row=HEADER_ROW, max_col=width, values_only=True), ())
-    if list(headers) != READ_ONLY + FILL_IN:
+    headers = _rows(sheet, returned.name, HEADER_ROW, HEADER_ROW, width)
+    if not headers or list(headers[0]) != READ_ONLY + FILL_IN:
         returned.problem(f"{sheet.title}!A{HEADER_ROW}", "表头与 reformctl form 生成的不同，请勿增删或移动列")
         return
     ids = {row.id for row in query.rows(plan)}
     first, last = len(READ_ONLY), HEADER_ROW + lines
-    cells = sheet.iter_rows(min_row=HEADER_ROW + 1, max_row=last + 1, max_col=width, values_only=True)
-    for number, values in enumerate(cells, HEADER_ROW + 1):
+    for number, values in enumerate(_rows(sheet, returned.name, HEADER_ROW + 1, last + 1, width), HEADER_ROW + 1):
         ident = str(values[0] or "").strip()
         filled = list(values[first:])
         if not ident or all(value in (None, "") for value in filled):
