@@ -64,9 +64,10 @@ def reason(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
-def open_regular(path: Path, name: str) -> int:
-    """A read-only descriptor of a regular file, or a clear error. O_NONBLOCK: opening a FIFO
-    returns at once instead of waiting for a writer; fstat then refuses it."""
+def open_regular(path: Path, name: str, kind: str = "计划文件") -> int:
+    """A read-only descriptor of a regular file, or a clear error that says a folder is not the
+    `kind` of file wanted. O_NONBLOCK: opening a FIFO returns at once instead of waiting for a
+    writer; fstat then refuses it."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
@@ -77,7 +78,7 @@ def open_regular(path: Path, name: str) -> int:
     if not stat.S_ISREG(info.st_mode):
         os.close(fd)
         raise Unreadable(
-            name, "这是文件夹，不是计划文件" if stat.S_ISDIR(info.st_mode) else "不是普通文件（设备、管道等）"
+            name, f"这是文件夹，不是{kind}" if stat.S_ISDIR(info.st_mode) else "不是普通文件（设备、管道等）"
         )
     limit = max_bytes()
     if info.st_size > limit:
@@ -93,10 +94,11 @@ def too_big(limit: int, size: str = "") -> str:
     )
 
 
-def read_bytes(path: Path, name: str | None = None) -> bytes:
-    """The bytes of a regular file of at most MAX_BYTES, or one clear ReformctlError."""
+def read_bytes(path: Path, name: str | None = None, kind: str = "计划文件") -> bytes:
+    """The bytes of a regular file of at most MAX_BYTES, or one clear ReformctlError; `kind` is
+    what the file is to the user (a plan file unless said), for when it is a folder."""
     name = name or display(path)
-    fd = open_regular(path, name)
+    fd = open_regular(path, name, kind)
     try:
         limit = max_bytes()
         chunks, size = [], 0

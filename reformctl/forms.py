@@ -93,7 +93,7 @@ def read(path: Path, name: str, plan: Plan, today: dt.date) -> Returned:
     from reformctl import zipped
     from reformctl.files import read_bytes
 
-    raw = read_bytes(path, name)
+    raw = read_bytes(path, name, "填报表")
     zipped.check(raw, name)
     try:
         _sized(raw, name)

@@ -21,7 +21,7 @@ def paragraphs(path: Path) -> tuple[list[str], list[str]]:
     kind = path.suffix.lower()
     if kind not in KINDS:
         raise ReformctlError(f"{name}: 只能读取 {'、'.join(KINDS)} 格式的通知；其他格式请先另存为 .docx 或 .txt")
-    raw = read_bytes(path, name)
+    raw = read_bytes(path, name, "通知文件")
     if kind == ".docx":
         return _docx(raw, name)
     text, notes = _decode(raw, name)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import subprocess
 import zipfile
@@ -255,5 +256,26 @@ def test_a_malformed_identity_sheet_is_located(plan_file: Path, tmp_path: Path, 
         book.save(bad)
     before = plan_file.read_bytes()
     result = run("import", str(bad))
+    assert (result.exit_code, result.stderr) == (1, said)
+    assert plan_file.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("make", "said"),
+    [
+        ("missing", "错误：填报表.xlsx: 无法读取：找不到文件\n"),
+        ("folder", "错误：填报表.xlsx: 无法读取：这是文件夹，不是填报表\n"),
+        ("fifo", "错误：填报表.xlsx: 无法读取：不是普通文件（设备、管道等）\n"),
+    ],
+)
+def test_a_form_that_is_not_a_file_is_said_so_by_its_name(plan_file: Path, tmp_path: Path, make: str, said: str):
+    """Reproduced: each was "不是可以读取的 xlsx 填报表（Unreadable）", and a folder a "计划文件"."""
+    target = tmp_path / "填报表.xlsx"
+    if make == "folder":
+        target.mkdir()
+    elif make == "fifo":
+        os.mkfifo(target)
+    before = plan_file.read_bytes()
+    result = run("import", str(target))
     assert (result.exit_code, result.stderr) == (1, said)
     assert plan_file.read_bytes() == before

@@ -165,3 +165,9 @@ def test_only_notice_formats_are_read(tmp_path: Path):
     (tmp_path / "n.pdf").write_bytes(b"%PDF")
     result = run("init", "--from", "n.pdf")
     assert result.exit_code == 1 and "只能读取 .docx、.txt、.md 格式的通知" in result.stderr
+
+
+def test_a_notice_that_is_a_folder_is_not_called_a_plan(tmp_path: Path):
+    (tmp_path / "通知.docx").mkdir()
+    result = run("init", "--from", "通知.docx")
+    assert (result.exit_code, result.stderr) == (1, "错误：通知.docx: 无法读取：这是文件夹，不是通知文件\n")
