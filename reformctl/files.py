@@ -64,9 +64,10 @@ def reason(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
-def open_regular(path: Path, name: str) -> int:
-    """A read-only descriptor of a regular file, or a clear error. O_NONBLOCK: opening a FIFO
-    returns at once instead of waiting for a writer; fstat then refuses it."""
+def open_regular(path: Path, name: str, kind: str = "计划文件") -> int:
+    """A read-only descriptor of a regular file, or a clear error that says a folder is not the
+    `kind` of file wanted. O_NONBLOCK: opening a FIFO returns at once instead of waiting for a
+    writer; fstat then refuses it."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
@@ -77,26 +78,27 @@ def open_regular(path: Path, name: str) -> int:
     if not stat.S_ISREG(info.st_mode):
         os.close(fd)
         raise Unreadable(
-            name, "这是文件夹，不是计划文件" if stat.S_ISDIR(info.st_mode) else "不是普通文件（设备、管道等）"
+            name, f"这是文件夹，不是{kind}" if stat.S_ISDIR(info.st_mode) else "不是普通文件（设备、管道等）"
         )
     limit = max_bytes()
     if info.st_size > limit:
         os.close(fd)
-        raise Unreadable(name, _too_big(limit, f"文件有 {info.st_size / 1024 / 1024:.0f} MiB，"))
+        raise Unreadable(name, too_big(limit, f"文件有 {info.st_size / 1024 / 1024:.0f} MiB，"))
     return fd
 
 
-def _too_big(limit: int, size: str = "") -> str:
+def too_big(limit: int, size: str = "") -> str:
     return (
         f"{size}超过 {limit // 1024 // 1024} MiB 的上限"
         f"（确需读取，请设置环境变量 {MAX_MB_VARIABLE}，如 {MAX_MB_VARIABLE}=256）"
     )
 
 
-def read_bytes(path: Path, name: str | None = None) -> bytes:
-    """The bytes of a regular file of at most MAX_BYTES, or one clear ReformctlError."""
+def read_bytes(path: Path, name: str | None = None, kind: str = "计划文件") -> bytes:
+    """The bytes of a regular file of at most MAX_BYTES, or one clear ReformctlError; `kind` is
+    what the file is to the user (a plan file unless said), for when it is a folder."""
     name = name or display(path)
-    fd = open_regular(path, name)
+    fd = open_regular(path, name, kind)
     try:
         limit = max_bytes()
         chunks, size = [], 0
@@ -104,7 +106,7 @@ def read_bytes(path: Path, name: str | None = None) -> bytes:
             chunks.append(chunk)
             size += len(chunk)
             if size > limit:  # grew while we read
-                raise Unreadable(name, _too_big(limit))
+                raise Unreadable(name, too_big(limit))
         return b"".join(chunks)
     except OSError as exc:
         raise Unreadable(name, reason(exc)) from None

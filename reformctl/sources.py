@@ -10,6 +10,7 @@ from pathlib import Path
 from reformctl.errors import ReformctlError, need
 from reformctl.files import display, read_bytes
 from reformctl.notice import CIRCLED, CN_DIGITS
+from reformctl.zipped import check
 
 KINDS = (".docx", ".txt", ".md")
 
@@ -20,7 +21,7 @@ def paragraphs(path: Path) -> tuple[list[str], list[str]]:
     kind = path.suffix.lower()
     if kind not in KINDS:
         raise ReformctlError(f"{name}: 只能读取 {'、'.join(KINDS)} 格式的通知；其他格式请先另存为 .docx 或 .txt")
-    raw = read_bytes(path, name)
+    raw = read_bytes(path, name, "通知文件")
     if kind == ".docx":
         return _docx(raw, name)
     text, notes = _decode(raw, name)
@@ -51,6 +52,7 @@ def _plain(line: str) -> str:
 
 def _docx(raw: bytes, name: str) -> tuple[list[str], list[str]]:
     docx = need("docx", "读取 .docx ")
+    check(raw, name)
     try:
         document = docx.Document(io.BytesIO(raw))
     except Exception as exc:  # a zip that is no Word document, or a broken one

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import ok, run
@@ -165,3 +168,114 @@ def test_without_openpyxl_form_and_import_say_so(plan_file: Path, tmp_path: Path
     for args in (["form", "-o", "x.xlsx"], ["import", str(filled)]):
         result = run(*args)
         assert result.exit_code == 1 and "pip install 'reformctl[xlsx]'" in result.stderr, args
+
+
+def unprotected(form: Path, to: Path) -> tuple[Path, Any]:
+    """The form opened to be changed as a person could, its sheet's guard taken off."""
+    book = load_workbook(form)
+    book["学会部"].protection.sheet = False
+    return to, book
+
+
+def test_a_sheet_titled_with_braces_is_located(plan_file: Path, tmp_path: Path):
+    """Reproduced: a sheet titled x{} ended in an internal error (exit 3): its title was formatted."""
+    to, book = unprotected(make_form(tmp_path), tmp_path / "括号.xlsx")
+    book["学会部"].title = "x{}"
+    for row in book["填报表信息"].iter_rows(min_row=8):
+        row[0].value = "x{}"
+    book["x{}"]["A8"], book["x{}"]["I8"] = "99.9", "推进中"
+    book.save(to)
+    before = plan_file.read_bytes()
+    result = run("import", str(to))
+    assert result.exit_code == 1 and result.stderr == "括号.xlsx: x{}!A8: 编号 '99.9' 不在计划中\n"
+    assert plan_file.read_bytes() == before
+
+
+def test_a_row_added_below_or_a_sheet_renamed_is_said_not_left_out(plan_file: Path, tmp_path: Path):
+    """Only the rows the form was made with are read: what is filled in beyond them is said."""
+    to, book = unprotected(make_form(tmp_path), tmp_path / "加行.xlsx")
+    book["学会部"]["A16"], book["学会部"]["I16"] = "6.1", "推进中"
+    book.save(to)
+    result = run("import", str(to))
+    assert result.exit_code == 1 and result.stderr == (
+        "加行.xlsx: 学会部!A16: 这一行不是 reformctl form 生成的：本页在「填报表信息」中只列了 12 行；"
+        "请勿增加行或修改工作表名\n"
+    )
+    to, book = unprotected(make_form(tmp_path), tmp_path / "改名.xlsx")
+    book["学会部"].title = "学会"
+    book["学会"]["I4"] = "推进中"
+    book.save(to)
+    result = run("import", str(to))
+    assert result.exit_code == 1
+    assert result.stderr == "改名.xlsx: 填报表信息!A8: 工作表「学会部」不在填报表中（改过名或删掉了？）\n"
+    to, book = unprotected(make_form(tmp_path), tmp_path / "复制.xlsx")
+    book.copy_worksheet(book["学会部"])["I4"] = "推进中"  # 学会部 Copy, which no row lists
+    book.save(to)
+    result = run("import", str(to))
+    assert result.exit_code == 1 and result.stderr == (
+        "复制.xlsx: 学会部 Copy!A4: 这一行不是 reformctl form 生成的：「填报表信息」中没有这一页；"
+        "请勿增加行或修改工作表名\n"
+    )
+
+
+def _numbered(form: Path, to: Path) -> None:
+    """The identity sheet's first count as a number of 5,000 digits, as only an edited file has."""
+    with zipfile.ZipFile(form) as archive, zipfile.ZipFile(to, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in archive.infolist():
+            data = archive.read(info)
+            if info.filename == "xl/worksheets/sheet2.xml":
+                data = data.replace(b'<c r="C8" t="n"><v>0</v></c>', b'<c r="C8" t="n"><v>' + b"9" * 5000 + b"</v></c>")
+            out.writestr(info, data)
+
+
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        ("columns", "坏.xlsx: 填报表信息!B1: 缺少计划标题，无法核对填报表由哪份计划生成\n"
+                    "坏.xlsx: 填报表信息!A7: 表头应为 工作表、编号、已有记录数，请勿增删或移动列\n"),
+        ("many", "坏.xlsx: 填报表信息!C8: 已有记录数 'many' 不是整数\n"),
+        ("text", "坏.xlsx: 填报表信息!C9: 已有记录数 '99999999999999999999…'（共 5000 个字符）不是整数\n"),
+        ("number", "错误：坏.xlsx: 填报表信息: 有无法读取的单元格（ValueError），请用 Excel 或 WPS 打开后另存再试\n"),
+        ("no id", "坏.xlsx: 填报表信息!B10: 缺少编号\n"),
+        ("sheet", "坏.xlsx: 填报表信息!A8: 工作表「学会」不在填报表中（改过名或删掉了？）\n"),
+    ],
+)  # fmt: skip
+def test_a_malformed_identity_sheet_is_located(plan_file: Path, tmp_path: Path, change: str, said: str):
+    """Reproduced: columns deleted, a count of `many` or of 5,000 digits each ended in exit 3."""
+    form, bad = make_form(tmp_path), tmp_path / "坏.xlsx"
+    if change == "number":
+        _numbered(form, bad)
+    else:
+        book = load_workbook(form)
+        info = book["填报表信息"]
+        if change == "columns":
+            info.delete_cols(2, 2)
+        else:
+            cell = {"many": "C8", "text": "C9", "no id": "B10", "sheet": "A8"}[change]
+            info[cell] = {"many": "many", "text": "9" * 5000, "no id": None, "sheet": "学会"}[change]
+        book.save(bad)
+    before = plan_file.read_bytes()
+    result = run("import", str(bad))
+    assert (result.exit_code, result.stderr) == (1, said)
+    assert plan_file.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("make", "said"),
+    [
+        ("missing", "错误：填报表.xlsx: 无法读取：找不到文件\n"),
+        ("folder", "错误：填报表.xlsx: 无法读取：这是文件夹，不是填报表\n"),
+        ("fifo", "错误：填报表.xlsx: 无法读取：不是普通文件（设备、管道等）\n"),
+    ],
+)
+def test_a_form_that_is_not_a_file_is_said_so_by_its_name(plan_file: Path, tmp_path: Path, make: str, said: str):
+    """Reproduced: each was "不是可以读取的 xlsx 填报表（Unreadable）", and a folder a "计划文件"."""
+    target = tmp_path / "填报表.xlsx"
+    if make == "folder":
+        target.mkdir()
+    elif make == "fifo":
+        os.mkfifo(target)
+    before = plan_file.read_bytes()
+    result = run("import", str(target))
+    assert (result.exit_code, result.stderr) == (1, said)
+    assert plan_file.read_bytes() == before

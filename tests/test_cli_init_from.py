@@ -201,3 +201,61 @@ def test_output_dash_is_the_screen_and_a_folder_gets_the_plan_inside(tmp_path: P
         loader.load(tmp_path / folder / "tasks-2021.yaml")
     unit = run("init", "--unit", "武汉市科协", "--level", "市级", "-o", "-")
     assert unit.exit_code == 2 and "只用于 --from" in unit.stderr
+
+
+def test_a_notice_that_is_a_folder_is_not_called_a_plan(tmp_path: Path):
+    (tmp_path / "通知.docx").mkdir()
+    result = run("init", "--from", "通知.docx")
+    assert (result.exit_code, result.stderr) == (1, "错误：通知.docx: 无法读取：这是文件夹，不是通知文件\n")
+
+
+@pytest.mark.parametrize("suffix", [".TXT", ".DOCX"])
+def test_an_upper_case_suffix_is_the_same_kind_of_notice(tmp_path: Path, suffix: str):
+    """As Windows and old scanners name files: 通知.TXT, 通知.DOCX."""
+    source = tmp_path / f"通知{suffix}"
+    if suffix == ".TXT":
+        source.write_text(WEB, encoding="utf-8")
+    else:
+        document = docx.Document()
+        for line in WEB.splitlines():
+            document.add_paragraph(line.strip())
+        document.save(source)
+    assert shape(made(tmp_path, source)[0]) == shape(real_plan())
+
+
+def test_a_byte_order_mark_is_not_part_of_the_first_paragraph(tmp_path: Path):
+    """Notepad saves UTF-8 with a BOM: it is not text, and the notice reads as without it."""
+    (tmp_path / "通知.txt").write_bytes("\ufeff".encode() + WEB.encode("utf-8"))
+    plan, said = made(tmp_path, tmp_path / "通知.txt")
+    assert shape(plan) == shape(real_plan()) and "注意" not in said
+    assert plan.document.notice == "中国科协办公厅关于印发《2020年科协系统深化改革重点任务》的通知"  # no U+FEFF
+
+
+def numbered(document: docx.document.Document, levels: list[tuple[str, str]]) -> str:
+    """A list of Word's own numbering with these levels (format, text), added to the document's
+    numbering part: the id paragraphs refer to."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    root = document.part.numbering_part.element
+    lvls = "".join(
+        f'<w:lvl w:ilvl="{n}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/><w:lvlText w:val="{text}"/></w:lvl>'
+        for n, (fmt, text) in enumerate(levels)
+    )
+    root.insert(0, parse_xml(f'<w:abstractNum {nsdecls("w")} w:abstractNumId="90">{lvls}</w:abstractNum>'))
+    root.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+    return "90"
+
+
+def test_word_sub_numbering_restarts_under_each_new_item(tmp_path: Path):
+    from reformctl import sources
+
+    document = docx.Document()
+    num = numbered(document, [("decimal", "%1."), ("decimal", "（%2）")])
+    for level, text in [(0, "任务甲"), (1, "事项一"), (1, "事项二"), (0, "任务乙"), (1, "事项三"), (1, "事项四")]:
+        props = document.add_paragraph(text)._p.get_or_add_pPr().get_or_add_numPr()
+        props.get_or_add_numId().val, props.get_or_add_ilvl().val = int(num), level
+    document.save(tmp_path / "通知.docx")
+    found, notes = sources.paragraphs(tmp_path / "通知.docx")
+    assert found == ["1.任务甲", "（1）事项一", "（2）事项二", "2.任务乙", "（1）事项三", "（2）事项四"]
+    assert any("自动编号" in note for note in notes)

@@ -20,7 +20,7 @@ DEVELOPMENT = ROOT / "docs" / "development.md"
 # Each layer may import its own and the layers before it, never a later one.
 LAYERS = {
     "data": ["__init__", "errors", "models", "schema", "plain", "addresses"],
-    "load": ["files", "cache", "loader", "messages", "reader", "notice", "sources"],
+    "load": ["files", "zipped", "cache", "loader", "messages", "reader", "notice", "sources"],
     "query/edit": [
         "query",
         "checks",

@@ -403,7 +403,7 @@ def test_a_plan_we_may_not_read_is_said_in_chinese(plan_file: Path, monkeypatch:
     assert "无法读取：没有读取权限" in result.stderr
 
 
-def _refused(path: Path, name: str) -> int:
+def _refused(path: Path, name: str, *kind: str) -> int:
     from reformctl.errors import Unreadable
 
     raise Unreadable(name, "没有读取权限")
