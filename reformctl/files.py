@@ -22,8 +22,8 @@ __all__ = ["Unreadable"]
 
 try:
     import fcntl
-except ImportError:  # Windows: no advisory locks; see README
-    fcntl = None  # type: ignore[assignment]
+except ImportError:  # Windows: no advisory locks; see docs/commands.md
+    fcntl = None  # type: ignore[assignment]  # the module, or None where the platform has none
 
 MAX_MB_VARIABLE = "REFORMCTL_MAX_MB"
 LOCK_TIMEOUT = 30.0

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 from pathlib import Path
+from typing import Any
 
 from reformctl.errors import ReformctlError, need
 from reformctl.files import display, read_bytes
@@ -71,12 +72,12 @@ class Numbering:
     """Word's automatic list numbering, rendered as the text it shows: 1. （一） ①, counted in
     document order per list and level."""
 
-    def __init__(self, document: object):
+    def __init__(self, document: Any):  # python-docx's Document: its numbering part is oxml, untyped
         self.levels: dict[tuple[str, int], tuple[str, str]] = {}  # (numId, level) -> numFmt, lvlText
         self.counts: dict[tuple[str, int], int] = {}
         self.used = False
         try:
-            root = document.part.numbering_part.element  # type: ignore[attr-defined]
+            root = document.part.numbering_part.element
         except (AttributeError, KeyError, NotImplementedError):
             return
         w = root.nsmap.get("w") or "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -91,9 +92,9 @@ class Numbering:
                 self.levels[key] = (fmt.get(f"{q}val") if fmt is not None else "decimal",
                                     text.get(f"{q}val") if text is not None else "%1.")  # fmt: skip
 
-    def text(self, paragraph: object) -> str:
-        text = paragraph.text  # type: ignore[attr-defined]
-        num = _num_props(paragraph._p.pPr, paragraph.style)  # type: ignore[attr-defined]
+    def text(self, paragraph: Any) -> str:
+        text = paragraph.text
+        num = _num_props(paragraph._p.pPr, paragraph.style)
         if num is None or num.numId is None:
             return text
         key = (str(num.numId.val), int(num.ilvl.val) if num.ilvl is not None else 0)
@@ -107,15 +108,15 @@ class Numbering:
         return pattern.replace(f"%{key[1] + 1}", _numeral(self.counts[key], fmt)) + text
 
 
-def _num_props(props: object, style: object) -> object:
+def _num_props(props: Any, style: Any) -> Any:
     """The paragraph's list numbering: its own, or its style's (List Number), or a base style's."""
-    if props is not None and props.numPr is not None:  # type: ignore[attr-defined]
-        return props.numPr  # type: ignore[attr-defined]
+    if props is not None and props.numPr is not None:
+        return props.numPr
     while style is not None:
-        own = style.element.pPr  # type: ignore[attr-defined]
+        own = style.element.pPr
         if own is not None and own.numPr is not None:
             return own.numPr
-        style = style.base_style  # type: ignore[attr-defined]
+        style = style.base_style
     return None
 
 

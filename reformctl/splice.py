@@ -105,8 +105,10 @@ PLAIN = ("date", "from", "status", "from_due", "due")  # dates and status words:
 
 def value_text(key: str, value: object) -> str | None:
     """A value as the file writes it: a list in flow style, people's text quoted when it must be."""
-    if value is None or key in PLAIN:
-        return value  # type: ignore[return-value]
+    if value is None:
+        return None
+    if key in PLAIN:
+        return str(value)
     if isinstance(value, list):
         return "[" + ", ".join(yaml_text(str(v)) for v in value) + "]"
     return yaml_text(str(value))
