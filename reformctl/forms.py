@@ -246,19 +246,24 @@ def _sheet(returned: Returned, sheet: Any, plan: Plan, today: dt.date, known: di
             returned.problem(at("A"), f"编号 '{ident}' 不在计划中")
         else:
             answer = Answer(at(LETTER["新状态"]), sheet.title, ident, known=known.get((sheet.title, ident), 0))
-            _fill(returned, answer, filled, at, today)
+            _fill(returned, answer, filled, at, (plan.document.signed, today))
             returned.answers.append(answer)
 
 
-def _fill(returned: Returned, answer: Answer, filled: list[Any], at: Callable[[str], str], today: dt.date) -> None:
+Span = tuple[dt.date | None, dt.date | None]  # the first and last day a date may be, where it has ends
+
+
+def _fill(returned: Returned, answer: Answer, filled: list[Any], at: Callable[[str], str], span: Span) -> None:
+    """One filled row checked, cell by cell; `span` is when a record may be dated: from the day
+    the plan was signed (if it says) to today."""
     status, day, note, due, reason = (value.strip() if isinstance(value, str) else value for value in filled)
     if status:
         try:
             answer.status = query.status_name(str(status))
         except UsageError:
             returned.problem(at(LETTER["新状态"]), f"新状态 '{status}' 不认识；可选：{status_choices()}")
-    answer.date = _date(returned, at(LETTER["进展日期"]), "进展日期", day, today) if day else today
-    answer.due = _date(returned, at(LETTER["新期限"]), "新期限", due, None) if due else None
+    answer.date = _date(returned, at(LETTER["进展日期"]), "进展日期", day, span) if day else span[1]
+    answer.due = _date(returned, at(LETTER["新期限"]), "新期限", due, (None, None)) if due else None
     answer.note = str(note) if note else None
     answer.reason = str(reason) if reason else None
     if answer.status == NOT_APPLICABLE and not answer.note:
@@ -267,8 +272,10 @@ def _fill(returned: Returned, answer: Answer, filled: list[Any], at: Callable[[s
         returned.problem(at(LETTER["新状态"]), "有进展日期或说明，但没有新状态：请选择新状态（状态不变也请选当前状态）")
 
 
-def _date(returned: Returned, place: str, what: str, value: Any, latest: dt.date | None) -> dt.date | None:
-    """A date cell: a real date, or a date typed as text (2020-9-4, 2020年9月4日)."""
+def _date(returned: Returned, place: str, what: str, value: Any, span: Span) -> dt.date | None:
+    """A date cell: a real date, or a date typed as text (2020-9-4, 2020年9月4日), within `span`
+    where it has ends (a record: not before the plan's 成文日期, not after today)."""
+    earliest, latest = span
     if isinstance(value, dt.datetime):
         day = value.date()
     elif isinstance(value, dt.date):
@@ -281,5 +288,8 @@ def _date(returned: Returned, place: str, what: str, value: Any, latest: dt.date
             return None
     if latest is not None and day > latest:
         returned.problem(place, f"{what} {day} 晚于今天（{latest}）")
+        return None
+    if earliest is not None and day < earliest:
+        returned.problem(place, f"{what} {day} 早于计划的成文日期（{earliest}）")
         return None
     return day

@@ -18,6 +18,7 @@ from conftest import ok, run
 from openpyxl import load_workbook
 
 from reformctl import loader, query, rewrite
+from reformctl.models import status_choices
 
 LEADS = ["6.1", "6.2", "9.1"]  # the first rows of 学会部's sheet
 
@@ -162,3 +163,22 @@ def test_only_the_same_status_date_and_note_counts_as_already_recorded(plan_file
         assert n in ok("import", "填好.xlsx", "--force"), status
     history = {row.id: row for row in query.rows(loader.load(plan_file))}["6.1"].history
     assert [(r.status, r.note) for r in history] == [("doing", "推进会已召开"), ("done", "推进会已召开")]
+
+
+def test_dates_before_the_plan_was_signed_are_located_with_the_rest(plan_file: Path, tmp_path: Path):
+    ok("form", "--dept", "学会部", "-o", "学会部.xlsx")
+    book = load_workbook(tmp_path / "学会部.xlsx")
+    sheet = book["学会部"]
+    sheet["I4"], sheet["J4"], sheet["K4"] = "推进中", dt.date(2019, 12, 1), "提前谋划"
+    sheet["I5"], sheet["J5"] = "已完成", dt.date(2030, 1, 1)
+    sheet["I6"], sheet["J6"] = "完成了", dt.date(2020, 9, 4)
+    book.save(tmp_path / "填好.xlsx")
+    before = plan_file.read_bytes()
+    result = run("import", "填好.xlsx")
+    assert result.exit_code == 1, result.output
+    assert result.stderr.splitlines()[:3] == [
+        "填好.xlsx: 学会部!J4: 进展日期 2019-12-01 早于计划的成文日期（2020-07-03）",
+        f"填好.xlsx: 学会部!J5: 进展日期 2030-01-01 晚于今天（{dt.date.today()}）",
+        f"填好.xlsx: 学会部!I6: 新状态 '完成了' 不认识；可选：{status_choices()}",
+    ]
+    assert plan_file.read_bytes() == before
