@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -102,8 +103,8 @@ def read(path: Path, name: str, plan: Plan, today: dt.date) -> Returned:
         book = load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
     except ReformctlError:
         raise
-    except Exception as exc:  # not a workbook, or a broken one
-        raise ReformctlError(f"{name}: 不是可以读取的 xlsx 填报表（{type(exc).__name__}）") from None
+    except Exception:  # not a workbook, or a broken one
+        raise ReformctlError(f"{name}: 不是可以读取的 xlsx 填报表（文件已损坏，或不是 Excel 工作簿）") from None
     try:
         return _book(book, name, plan, today)
     finally:
@@ -185,13 +186,20 @@ def _listed(book: Any, name: str, rows: int) -> tuple[dict[str, str], list[tuple
             problem(f"C{number}", f"已有记录数 {_shown(count)}不是整数")
         elif str(sheet) not in book.sheetnames:
             if str(sheet) not in missing:  # once, not for each of its rows
-                problem(f"A{number}", f"工作表「{sheet}」不在填报表中（改过名或删掉了？）")
+                problem(f"A{number}", f"工作表「{sheet}」不在填报表中（改过名或删掉了？）{_others(book, rows)}")
             missing.add(str(sheet))
         else:
             counts.append((str(sheet), str(ident), n))
     if problems:
         raise PlanInvalid(problems)
     return found, counts
+
+
+def _others(book: Any, rows: int) -> str:
+    """The sheets a form has that its identity sheet does not list: where a renamed one went."""
+    listed = {str(r[0]) for r in _rows(book[IDENTITY], "", 8, 7 + rows * len(book.sheetnames), 1) if r[0]}
+    others = [f"「{s}」" for s in book.sheetnames if s != IDENTITY and s not in listed]
+    return f"；填报表中另有工作表{'、'.join(others)}" if others else ""
 
 
 def _count(value: Any) -> int | None:
@@ -213,10 +221,8 @@ def _rows(sheet: Any, name: str, first: int, last: int, width: int) -> list[tupl
     is read, so a broken cell (a number of 5,000 digits, a missing shared string) shows here."""
     try:
         return list(sheet.iter_rows(min_row=first, max_row=last, max_col=width, values_only=True))
-    except Exception as exc:
-        raise ReformctlError(
-            f"{name}: {sheet.title}: 有无法读取的单元格（{type(exc).__name__}），请用 Excel 或 WPS 打开后另存再试"
-        ) from None
+    except Exception:
+        raise ReformctlError(f"{name}: {sheet.title}: 有无法读取的单元格，请用 Excel 或 WPS 打开后另存再试") from None
 
 
 def _sheet(returned: Returned, sheet: Any, plan: Plan, today: dt.date, known: dict[tuple[str, str], int],
@@ -225,8 +231,14 @@ def _sheet(returned: Returned, sheet: Any, plan: Plan, today: dt.date, known: di
     lists no rows (a copy of one), is said, not silently left out."""
     width = len(READ_ONLY + FILL_IN)
     headers = _rows(sheet, returned.name, HEADER_ROW, HEADER_ROW, width)
-    if not headers or list(headers[0]) != READ_ONLY + FILL_IN:
-        returned.problem(f"{sheet.title}!A{HEADER_ROW}", "表头与 reformctl form 生成的不同，请勿增删或移动列")
+    found = list(headers[0]) if headers else []
+    if found != READ_ONLY + FILL_IN:
+        n = next((n for n, want in enumerate(READ_ONLY + FILL_IN) if n >= len(found) or found[n] != want), 0)
+        there = f"这里是「{found[n]}」" if n < len(found) and found[n] not in (None, "") else "这里是空的"
+        returned.problem(
+            f"{sheet.title}!{chr(ord('A') + n)}{HEADER_ROW}",
+            f"表头应为「{(READ_ONLY + FILL_IN)[n]}」，{there}：与 reformctl form 生成的不同，请勿增删或移动列",
+        )
         return
     ids = {row.id for row in query.rows(plan)}
     first, last = len(READ_ONLY), HEADER_ROW + lines
@@ -250,13 +262,24 @@ def _sheet(returned: Returned, sheet: Any, plan: Plan, today: dt.date, known: di
             returned.answers.append(answer)
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def _typed(text: str) -> str:
+    """A cell's text as the department saw it: Excel's _x001B_ escapes decoded, and what no one
+    can see or type into a cell (controls other than line breaks and tabs) left out."""
+    from openpyxl.utils.escape import unescape
+
+    return _CONTROL.sub("", unescape(text)).strip()
+
+
 Span = tuple[dt.date | None, dt.date | None]  # the first and last day a date may be, where it has ends
 
 
 def _fill(returned: Returned, answer: Answer, filled: list[Any], at: Callable[[str], str], span: Span) -> None:
     """One filled row checked, cell by cell; `span` is when a record may be dated: from the day
     the plan was signed (if it says) to today."""
-    status, day, note, due, reason = (value.strip() if isinstance(value, str) else value for value in filled)
+    status, day, note, due, reason = (_typed(value) if isinstance(value, str) else value for value in filled)
     if status:
         try:
             answer.status = query.status_name(str(status))

@@ -56,8 +56,8 @@ def _docx(raw: bytes, name: str) -> tuple[list[str], list[str]]:
     check(raw, name)
     try:
         document = docx.Document(io.BytesIO(raw))
-    except Exception as exc:  # a zip that is no Word document, or a broken one
-        raise ReformctlError(f"{name}: 不是可以读取的 Word 文件（{type(exc).__name__}）") from None
+    except Exception:  # a zip that is no Word document, or a broken one
+        raise ReformctlError(f"{name}: 不是可以读取的 Word 文件（文件已损坏，或不是 .docx）") from None
     numbers = Numbering(document)
     found = [numbers.text(paragraph) for paragraph in document.paragraphs]
     notes = []
