@@ -207,7 +207,10 @@ def test_a_row_added_below_or_a_sheet_renamed_is_said_not_left_out(plan_file: Pa
     book.save(to)
     result = run("import", str(to))
     assert result.exit_code == 1
-    assert result.stderr == "改名.xlsx: 填报表信息!A8: 工作表「学会部」不在填报表中（改过名或删掉了？）\n"
+    assert (
+        result.stderr
+        == "改名.xlsx: 填报表信息!A8: 工作表「学会部」不在填报表中（改过名或删掉了？）；填报表中另有工作表「学会」\n"
+    )
     to, book = unprotected(make_form(tmp_path), tmp_path / "复制.xlsx")
     book.copy_worksheet(book["学会部"])["I4"] = "推进中"  # 学会部 Copy, which no row lists
     book.save(to)
@@ -235,7 +238,7 @@ def _numbered(form: Path, to: Path) -> None:
                     "坏.xlsx: 填报表信息!A7: 表头应为 工作表、编号、已有记录数，请勿增删或移动列\n"),
         ("many", "坏.xlsx: 填报表信息!C8: 已有记录数 'many' 不是整数\n"),
         ("text", "坏.xlsx: 填报表信息!C9: 已有记录数 '99999999999999999999…'（共 5000 个字符）不是整数\n"),
-        ("number", "错误：坏.xlsx: 填报表信息: 有无法读取的单元格（ValueError），请用 Excel 或 WPS 打开后另存再试\n"),
+        ("number", "错误：坏.xlsx: 填报表信息: 有无法读取的单元格，请用 Excel 或 WPS 打开后另存再试\n"),
         ("no id", "坏.xlsx: 填报表信息!B10: 缺少编号\n"),
         ("sheet", "坏.xlsx: 填报表信息!A8: 工作表「学会」不在填报表中（改过名或删掉了？）\n"),
     ],
