@@ -11,8 +11,9 @@ from typing import Any, Literal
 
 from reformctl import reader, splice
 from reformctl.errors import Refused, UsageError
+from reformctl.inputs import typed
 from reformctl.models import ASSIGNED, NOT_APPLICABLE, Plan
-from reformctl.query import moved_words, typed
+from reformctl.query import moved_words
 from reformctl.rewrite import Change, Edit, Target, check_splice, rewrite, rewrite_all, row_loc, writable
 
 __all__ = ["Change", "Edit", "Refused", "Target", "check_splice", "rewrite", "rewrite_all", "row_loc", "writable"]

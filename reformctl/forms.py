@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reformctl import query
+from reformctl import inputs, query
 from reformctl.errors import PlanInvalid, Problem, ReformctlError, Unreadable, UsageError, need
 from reformctl.models import NOT_APPLICABLE, STATUS_LABELS, Plan, status_choices
 
@@ -282,7 +282,7 @@ def _fill(returned: Returned, answer: Answer, filled: list[Any], at: Callable[[s
     status, day, note, due, reason = (_typed(value) if isinstance(value, str) else value for value in filled)
     if status:
         try:
-            answer.status = query.status_name(str(status))
+            answer.status = inputs.status_name(str(status))
         except UsageError:
             returned.problem(at(LETTER["新状态"]), f"新状态 '{status}' 不认识；可选：{status_choices()}")
     answer.date = _date(returned, at(LETTER["进展日期"]), "进展日期", day, span) if day else span[1]
@@ -305,7 +305,7 @@ def _date(returned: Returned, place: str, what: str, value: Any, span: Span) -> 
         day = value
     else:
         try:
-            day = query.typed_date(str(value))
+            day = inputs.typed_date(str(value))
         except ValueError as exc:
             returned.problem(place, f"{what} {exc}")
             return None

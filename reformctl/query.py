@@ -1,25 +1,23 @@
-"""Pure look-ups over a validated plan: rows, filters, progress. Nothing here prints."""
+"""Pure look-ups over a validated plan: rows, filters, progress, lights, history. Nothing here
+prints; what people type is read by inputs.py."""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
 from collections.abc import Iterable
 from typing import TypeVar
 
 from reformctl.errors import UsageError
+from reformctl.inputs import dept_name, near, status_name, typed
 from reformctl.models import (
     ASSIGNED,
     NOT_APPLICABLE,
-    STATUS_ALIASES,
     STATUS_LABELS,
     Item,
     Plan,
     Record,
     Task,
     na_reason,
-    status_choices,
 )
 
 Tracked = TypeVar("Tracked", Item, Task)
@@ -111,50 +109,6 @@ def listed(names: Iterable[str]) -> str:
     return "、".join(names)
 
 
-def typed(value: str) -> str:
-    """What a user typed with a Chinese input method, as the file spells it: full-width
-    digits, letters and dots become ASCII (NFKC), and the ideographic 。 becomes a dot."""
-    return unicodedata.normalize("NFKC", value).replace("。", ".").strip()
-
-
-_DAY = re.compile(r"([0-9]{4})(?:([-/.])([0-9]{1,2})\2([0-9]{1,2})|年([0-9]{1,2})月([0-9]{1,2})日)")
-DATE_FORMS = "2020-09-04、2020-9-4、2020/9/4、2020.9.4 或 2020年9月4日"
-
-
-def typed_date(value: str) -> dt.date:
-    """A date as a clerk types it: 2020-09-04, 2020-9-4, 2020/9/4, 2020.9.4, 2020年9月4日, in
-    ASCII or full-width digits. Anything else is a ValueError that shows the accepted forms."""
-    found = _DAY.fullmatch(unicodedata.normalize("NFKC", value).strip())
-    if found is None:
-        raise ValueError(f"{value!r} 不是日期；可以写作 {DATE_FORMS}")
-    year, _, month, date, month_cn, date_cn = found.groups()
-    try:
-        return dt.date(int(year), int(month or month_cn), int(date or date_cn))
-    except ValueError:
-        raise ValueError(f"{value} 不是存在的日期") from None
-
-
-def status_name(value: str) -> str:
-    """English (any case) or Chinese status name -> the English key."""
-    wanted = typed(value)
-    for key, label in STATUS_LABELS.items():
-        if wanted.lower() == key or wanted == label:
-            return key
-    if wanted.lower() in STATUS_ALIASES:
-        return STATUS_ALIASES[wanted.lower()]
-    choices = [*STATUS_LABELS, *STATUS_LABELS.values(), *STATUS_ALIASES]
-    raise UsageError(f"未知状态 '{value}'{_near(wanted, choices)}可选：{status_choices()}")
-
-
-def dept_name(plan: Plan, value: str) -> str:
-    """A department given by short id or full name -> its short id."""
-    found = plan.dept_id(typed(value))
-    if found is None:
-        choices = [name for d in plan.departments for name in (d.id, d.name) if name]
-        raise UsageError(f"未知部门 '{value}'{_near(typed(value), choices)}已登记的部门：{depts_label(plan)}")
-    return found
-
-
 def find(plan: Plan, ident: str) -> tuple[Task, Item | None]:
     """A task or an item by its id (６．２ and 6。2 are 6.2)."""
     wanted = typed(ident)
@@ -167,8 +121,8 @@ def find(plan: Plan, ident: str) -> tuple[Task, Item | None]:
     ids = [i for t in plan.tasks for i in (t.id, *(item.id for item in t.items or []))]
     task_id = wanted.split(".")[0]
     same_task = [i for i in ids if i == task_id or i.startswith(task_id + ".")]
-    near = f"。是不是 {_some(same_task, 10)}？" if same_task else _near(wanted, ids)
-    raise UsageError(f"没有编号为 '{ident}' 的任务或事项{near}可用的编号：{_some(ids)}")
+    close = f"。是不是 {_some(same_task, 10)}？" if same_task else near(wanted, ids)
+    raise UsageError(f"没有编号为 '{ident}' 的任务或事项{close}可用的编号：{_some(ids)}")
 
 
 def select(
@@ -347,9 +301,3 @@ def iso(day: dt.date | None) -> str | None:
 def _some(choices: list[str], limit: int = 60) -> str:
     shown = "、".join(choices[:limit])
     return shown if len(choices) <= limit else f"{shown}……（共 {len(choices)} 个）"
-
-
-def _near(value: str, choices: list[str]) -> str:
-    from reformctl.messages import did_you_mean  # only when something is wrong
-
-    return f"。{did_you_mean(value, choices)}"

@@ -15,7 +15,7 @@ import typer
 from conftest import run
 from typer.testing import CliRunner
 
-from reformctl.cli import COMMANDS, app, chinese, options
+from reformctl.cli import COMMANDS, app, chinese, registry
 from reformctl.plain import line
 
 ENGLISH = re.compile(
@@ -215,7 +215,7 @@ def defined(monkeypatch: pytest.MonkeyPatch) -> Callable[[Callable[..., None]], 
     from reformctl.cli import read
 
     def define(function: Callable[..., None]) -> Callable[..., None]:
-        monkeypatch.setattr(read, "boom", options.command(function), raising=False)
+        monkeypatch.setattr(read, "boom", registry.command(function), raising=False)
         monkeypatch.setitem(COMMANDS, "boom", "read:boom")
         return function
 

@@ -22,6 +22,7 @@ LAYERS = {
     "data": ["__init__", "errors", "models", "schema", "plain", "addresses"],
     "load": ["files", "zipped", "cache", "loader", "messages", "reader", "notice", "sources"],
     "query/edit": [
+        "inputs",
         "query",
         "checks",
         "report",

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from typer._click import Context as click_Context
 
 from reformctl import __version__
-from reformctl.cli import chinese, options
+from reformctl.cli import chinese, opened, registry
 from reformctl.cli.chinese import ClickException
 from reformctl.errors import PlanInvalid, ReformctlError
 from reformctl.plain import has_bad_bytes, line, visible
@@ -48,7 +48,7 @@ COMMANDS = {
 }
 
 
-class Commands(options.ChineseGroup):
+class Commands(registry.ChineseGroup):
     """The reformctl group: commands loaded on demand, and every error ending here as a clear
     message and an exit code, never a traceback; nothing typed by anybody reaches the terminal
     raw (see plain.visible)."""
@@ -60,7 +60,7 @@ class Commands(options.ChineseGroup):
         if name not in COMMANDS:
             return None
         module, attribute = COMMANDS[name].split(":")
-        return options.built(name, getattr(importlib.import_module(f"reformctl.cli.{module}"), attribute))
+        return registry.built(name, getattr(importlib.import_module(f"reformctl.cli.{module}"), attribute))
 
     def main(
         self,
@@ -148,7 +148,7 @@ def main_options(
 
     例：reformctl list --dept 学会部 ；reformctl status set 6.2 done --note 试点城市已签约
     """
-    ctx.obj = options.Settings(no_color=no_color)  # each command's context inherits it
+    ctx.obj = opened.Settings(no_color=no_color)  # each command's context inherits it
 
 
 def main() -> None:

@@ -8,7 +8,9 @@ from typing import Annotated
 import typer
 
 from reformctl import checks, loader, query
-from reformctl.cli.options import FileOption, command, say
+from reformctl.cli.options import FileOption
+from reformctl.cli.output import say
+from reformctl.cli.registry import command
 from reformctl.errors import PlanInvalid
 from reformctl.schema import schema_text
 

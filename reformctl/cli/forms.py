@@ -9,18 +9,11 @@ from typing import Annotated
 
 import typer
 
-from reformctl import loader, query
-from reformctl.cli.options import (
-    AsOfOption,
-    CommitOption,
-    DeptOption,
-    FileOption,
-    Opened,
-    command,
-    emit,
-    say,
-    view_of,
-)
+from reformctl import inputs, loader
+from reformctl.cli.opened import Opened, view_of
+from reformctl.cli.options import AsOfOption, CommitOption, DeptOption, FileOption
+from reformctl.cli.output import emit, say
+from reformctl.cli.registry import command
 from reformctl.errors import PlanInvalid, UsageError
 from reformctl.render import render
 
@@ -42,7 +35,7 @@ def form(
 
     opened = Opened.as_of(ctx, file, as_of)
     plan = opened.plan
-    depts = [query.dept_name(plan, dept)] if dept else [d.id for d in plan.departments]
+    depts = [inputs.dept_name(plan, dept)] if dept else [d.id for d in plan.departments]
     sheets = [(d, forms.lines_for(plan, d)) for d in depts]
     sheets = [(d, lines) for d, lines in sheets if lines] or sheets
     raw = files.read_bytes(opened.path)

@@ -6,22 +6,20 @@ from typing import Annotated
 
 import typer
 
-from reformctl import completion, loader, query
+from reformctl import completion, inputs, loader, query
+from reformctl.cli.opened import Opened, view_of
 from reformctl.cli.options import (
     DATE_HELP,
     AsOfOption,
     BomOption,
     DeptOption,
     FileOption,
-    Opened,
     WarnOption,
     choice,
-    command,
-    emit,
     format_option,
-    period,
-    view_of,
 )
+from reformctl.cli.output import emit
+from reformctl.cli.registry import command
 from reformctl.errors import UsageError
 from reformctl.models import STATUS_HELP
 from reformctl.render import render
@@ -117,7 +115,7 @@ def log(
 
     例：reformctl log 6.2 ；reformctl log --since 2020-09-01
     """
-    start, end = period(since, until)
+    start, end = inputs.period(since, until)
     plan = loader.load(loader.find_plan(file))  # every record, a future-dated one too
     selected = query.select(plan, dept=dept, status=status, task=task, owner=owner)
     records = query.history(plan, ident, start, end, selected)

@@ -8,27 +8,22 @@ from typing import Annotated, Any
 
 import typer
 
-from reformctl import completion, query
+from reformctl import completion, inputs, query
 from reformctl import report as numbers
+from reformctl.cli.opened import Opened, view_of
 from reformctl.cli.options import (
     AsOfOption,
     BomOption,
     DeptOption,
     FileOption,
-    Opened,
     OutputOption,
     WarnOption,
     choice,
-    command,
-    emit,
     file_option,
     format_option,
-    needs_file,
-    parse_date,
-    say,
-    view_of,
-    week,
 )
+from reformctl.cli.output import emit, needs_file, say
+from reformctl.cli.registry import command
 from reformctl.models import LEVELS
 from reformctl.render import render
 
@@ -52,12 +47,12 @@ def report_(
 
     例：reformctl report --since 2020-09-01 --until 2020-09-30 ；reformctl report --format docx -o 督办通报.docx
     """
-    start, end = week(since, until)
+    start, end = inputs.week(since, until, dt.date.today())
     if fmt == "docx":
         needs_file(fmt, output, "督办通报.docx")
     opened = Opened(ctx, file, end)
     plan = opened.plan
-    built = numbers.period(plan, start, end, dept and query.dept_name(plan, dept), warn_days, opened.label())
+    built = numbers.period(plan, start, end, dept and inputs.dept_name(plan, dept), warn_days, opened.label())
     emit(render("report", fmt, opened.view(warn_days), built), output, opened.path)
 
 
@@ -105,7 +100,7 @@ def rollup_(
     """
     from reformctl import rollup
 
-    day = parse_date(as_of, "--as-of") or dt.date.today()
+    day = inputs.option_date(as_of, "--as-of") or dt.date.today()
     result, problems = rollup.rollup(paths or [Path("plans")], day, warn_days, level, file)
     for problem in problems:
         say(str(problem), err=True)
@@ -142,7 +137,7 @@ def remind(
     opened = Opened.as_of(ctx, file, as_of)
     plan, day = opened.plan, opened.day
     setting = post.settings() if mail and not dry_run else None  # refuses before anything is written
-    asked = use.Asked(plan, opened.path, day, warn_days, dept and query.dept_name(plan, dept), output, setting,
+    asked = use.Asked(plan, opened.path, day, warn_days, dept and inputs.dept_name(plan, dept), output, setting,
                       dry_mail=mail and dry_run)  # fmt: skip
     found = use.due(asked)
     if not found:

@@ -9,22 +9,10 @@ from typing import Annotated
 
 import typer
 
-from reformctl import files, loader, query
-from reformctl.cli.options import (
-    DATE_HELP,
-    ChineseCommand,
-    CommitOption,
-    FileOption,
-    IdArgument,
-    StatusArgument,
-    choice,
-    command,
-    file_option,
-    group,
-    parse_date,
-    say,
-    told,
-)
+from reformctl import files, inputs, loader
+from reformctl.cli.options import DATE_HELP, CommitOption, FileOption, IdArgument, StatusArgument, choice, file_option
+from reformctl.cli.output import say, told
+from reformctl.cli.registry import ChineseCommand, command, group
 from reformctl.errors import ReformctlError, UsageError
 from reformctl.models import LEVELS, STATUS_LABELS
 from reformctl.plain import one_line
@@ -56,14 +44,14 @@ def status_set(
     from reformctl.checks import evidence_problem, repository
 
     path = loader.find_plan(file)
-    key = query.status_name(status)
-    when = parse_date(date, "--date") or dt.date.today()
+    key = inputs.status_name(status)
+    when = inputs.option_date(date, "--date") or dt.date.today()
     for given in link or []:
         if (wrong := evidence_problem(given, repository(path))) is not None:
             raise UsageError(wrong)
     change = edit.set_status(path, ident, key, when, note, commit, links=link or None)
     if change is None:
-        say(f"{loader.display(path)} 中 {query.typed(ident)} 已是{STATUS_LABELS[key]}，未作修改")
+        say(f"{loader.display(path)} 中 {inputs.typed(ident)} 已是{STATUS_LABELS[key]}，未作修改")
     else:
         told(change)
 
@@ -84,11 +72,11 @@ def due_set(
     from reformctl import edit
 
     path = loader.find_plan(file)
-    day = parse_date(due, "期限")
+    day = inputs.option_date(due, "期限")
     assert day is not None
-    when = parse_date(date, "--date") or dt.date.today()
+    when = inputs.option_date(date, "--date") or dt.date.today()
     change = edit.set_due(path, ident, day, when, note, commit)
-    same = f"{loader.display(path)} 中 {query.typed(ident)} 的期限已是 {day}，未作修改"
+    same = f"{loader.display(path)} 中 {inputs.typed(ident)} 的期限已是 {day}，未作修改"
     say(same) if change is None else told(change)
 
 
@@ -224,11 +212,11 @@ def assign(
     plan = loader.load(path)
     depts = None
     if participants is not None:
-        depts = [query.dept_name(plan, name) for name in re.split("[,，、 ]+", participants.strip()) if name]
+        depts = [inputs.dept_name(plan, name) for name in re.split("[,，、 ]+", participants.strip()) if name]
     wanted = {"owner": owner and owner.strip(), "contact": contact and contact.strip(), "participants": depts}
-    when = parse_date(date, "--date") or dt.date.today()
+    when = inputs.option_date(date, "--date") or dt.date.today()
     change = edit.assign(path, ident, wanted, when, note, commit)
     if change is None:
-        say(f"{loader.display(path)} 中 {query.typed(ident)} 已是如此，未作修改")
+        say(f"{loader.display(path)} 中 {inputs.typed(ident)} 已是如此，未作修改")
     else:
         told(change)
