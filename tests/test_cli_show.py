@@ -52,7 +52,7 @@ def test_show_unknown_id(plan_file: Path):
 def test_no_wrapped_line_starts_with_closing_punctuation(plan_file, monkeypatch):
     """避头尾: at 80 columns, in show and doc."""
     from reformctl import loader, query
-    from reformctl.render.console import CLOSING
+    from reformctl.render.lines import CLOSING
 
     monkeypatch.setenv("COLUMNS", "80")
     plan = loader.load(plan_file)

@@ -291,7 +291,7 @@ def screen_width() -> int:
 def wrapped(text: str, indent: int, width: int) -> list[str]:
     """Text wrapped by display width (a Chinese character takes two cells), 避头尾 kept."""
     from reformctl.plain import one_line
-    from reformctl.render.console import kinsoku
+    from reformctl.render.lines import kinsoku
 
     lines = []
     for paragraph in (p.strip() for p in text.split("\n\n")):

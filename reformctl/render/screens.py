@@ -15,7 +15,8 @@ from reformctl.models import STATUS_LABELS, Item, Plan, Task
 from reformctl.plain import one_line
 from reformctl.query import ItemRecord, Row, listed
 from reformctl.render import View
-from reformctl.render.console import fills_screen, kinsoku, light_text, status_text
+from reformctl.render.console import fills_screen, light_text, status_text
+from reformctl.render.lines import kinsoku
 from reformctl.render.table import draw
 from reformctl.render.words import LIGHT_AND_NONE, bar, counts, hint
 

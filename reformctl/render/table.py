@@ -17,12 +17,9 @@ from reformctl.models import STATUS_LABELS
 from reformctl.plain import one_line
 from reformctl.query import Row, listed
 from reformctl.render import View
-from reformctl.render.words import LIST_HEADERS, light_label
+from reformctl.render.words import LIGHT_STYLES, LIST_HEADERS, STATUS_STYLES, light_label
 
 PIPE_WIDTH = 100_000  # piped without COLUMNS: no row is cut
-# 推进中 in blue: yellow is the light for 临期, and the two must not be mistaken for each other.
-STATUS_STYLES = {"todo": "dim", "doing": "blue", "done": "green", "blocked": "bold red", "na": "bright_black"}
-LIGHT_STYLES = {"red": "bold red", "yellow": "yellow", "green": "green"}
 Cell = tuple[str, "str | None"]  # text and rich style
 
 

@@ -1,4 +1,4 @@
-"""How numbers and states are said, the same in every format."""
+"""How numbers and states are said, the same in every format, and how a terminal colours them."""
 
 from __future__ import annotations
 
@@ -8,6 +8,9 @@ from reformctl.models import STATUS_LABELS, Plan
 from reformctl.query import LIGHTS, NO_LIGHT, Row, days_left, listed
 
 LIGHT_AND_NONE = {**LIGHTS, NO_LIGHT: "未设期限"}
+# rich styles on a terminal. 推进中 in blue: yellow is the light for 临期, and the two must not be mistaken.
+STATUS_STYLES = {"todo": "dim", "doing": "blue", "done": "green", "blocked": "bold red", "na": "bright_black"}
+LIGHT_STYLES = {"red": "bold red", "yellow": "yellow", "green": "green"}
 
 LEDGER = {
     "task": "任务编号",

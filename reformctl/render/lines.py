@@ -1,0 +1,37 @@
+"""Lines broken as Chinese typesetting breaks them (避头尾), for help and for the screens: a
+closing mark never starts a line, and a run of ASCII (an id, a file name) is never cut in two.
+Only rich's cell widths are used here, so help never starts rich's console."""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+
+ASCII_WORD = "".join(chr(c) for c in range(33, 127))  # letters, digits, ASCII punctuation: no space
+CLOSING = set("，。、；：？！）」』》〉】〕”’…%,.;:?!)]}")  # never at the start of a line (避头尾)
+
+
+def kinsoku(text: str, width: int) -> list[str]:
+    """Lines of at most `width` cells, broken as Chinese typesetting does: a closing punctuation
+    mark never starts a line (it takes the word or character before it along), and a run of
+    ASCII (docs/签约.pdf, json) is not cut in two."""
+    lines, current, size = [], "", 0
+    for n, char in enumerate(text):
+        wide = cell_len(char)
+        if size + wide > width and current:
+            closing = text[n:].lstrip(" ")[:1] in CLOSING
+            trimmed = current.rstrip(" ") if closing else current
+            word = len(trimmed) - len(trimmed.rstrip(ASCII_WORD))
+            take = word if 0 < word < len(trimmed) and word < width // 2 else 0
+            if closing:
+                take = len(current) - len(trimmed) + max(take, 1)
+            elif char not in ASCII_WORD:
+                take = 0
+            carried, current = current[len(current) - take :], current[: len(current) - take]
+            lines.append(current.rstrip())
+            current = carried.lstrip()
+            size = cell_len(current)
+        if char == " " and not current and lines:
+            continue  # no continued line starts with a space
+        current += char
+        size += wide
+    return [*lines, current] if current or not lines else lines
