@@ -177,3 +177,17 @@ def test_the_command_table_is_the_only_list_of_commands():
                 defined.add(f"{path.stem}:{attribute}")
     assert defined == listed
     assert len(COMMANDS) == 19 and {"list", "status", "import", "remind", "rollup"} <= set(COMMANDS)
+
+
+def test_every_renderer_in_the_registry_is_a_function_of_its_module():
+    """FORMATS names real functions (the type checker sees them); each is imported on first call."""
+    import importlib
+    import inspect
+
+    from reformctl.render import FORMATS
+
+    for command, formats in FORMATS.items():
+        for fmt, renderer in formats.items():
+            module, name = renderer.__name__.split(".")
+            found = getattr(importlib.import_module(f"reformctl.render.{module}"), name)
+            assert len(inspect.signature(found).parameters) == 2, (command, fmt)

@@ -10,31 +10,57 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from reformctl.models import Plan
 from reformctl.query import WARN_DAYS
 
-# command -> format -> "module:function" in this package; the first format is the default.
-FORMATS: dict[str, dict[str, str]] = {
-    "list": {"table": "table:list_table", "json": "text:list_json", "csv": "text:list_csv", "md": "text:list_md"},
-    "show": {"table": "screens:show", "json": "text:show_json"},
-    "doc": {"table": "screens:doc"},
-    "depts": {"table": "screens:depts"},
-    "log": {"table": "screens:log", "json": "text:log_json"},
-    "summary": {"table": "screens:summary", "json": "text:summary_json"},
+Renderer = Callable[["View", Any], "str | bytes | None"]
+
+
+class _Module:
+    """A renderer module, imported when one of its renderers is first called, not before: the
+    registry below names real functions, which the type checker sees (as the modules imported
+    under TYPE_CHECKING), while `list` still never imports the HTML or the xlsx code."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __getattr__(self, function: str) -> Renderer:
+        def deferred(view: View, data: Any) -> str | bytes | None:
+            renderer: Renderer = getattr(importlib.import_module(f"reformctl.render.{self.name}"), function)
+            return renderer(view, data)
+
+        deferred.__name__ = deferred.__qualname__ = f"{self.name}.{function}"
+        return deferred
+
+
+if TYPE_CHECKING:
+    from reformctl.render import docx, html, screens, table, text, xlsx
+else:
+    docx, html, screens, table, text, xlsx = map(_Module, ("docx", "html", "screens", "table", "text", "xlsx"))
+
+# command -> format -> renderer; the first format is the default.
+FORMATS: dict[str, dict[str, Renderer]] = {
+    "list": {"table": table.list_table, "json": text.list_json, "csv": text.list_csv, "md": text.list_md},
+    "show": {"table": screens.show, "json": text.show_json},
+    "doc": {"table": screens.doc},
+    "depts": {"table": screens.depts},
+    "log": {"table": screens.log, "json": text.log_json},
+    "summary": {"table": screens.summary, "json": text.summary_json},
     "rollup": {
-        "table": "screens:rollup",
-        "json": "text:rollup_json",
-        "md": "text:rollup_md",
-        "html": "html:rollup",
-        "xlsx": "xlsx:rollup",
+        "table": screens.rollup,
+        "json": text.rollup_json,
+        "md": text.rollup_md,
+        "html": html.rollup,
+        "xlsx": xlsx.rollup,
     },
-    "report": {"md": "text:report_md", "html": "html:report", "docx": "docx:report"},
-    "export": {"csv": "text:ledger_csv", "xlsx": "xlsx:ledger", "json": "text:ledger_json"},
-    "form": {"xlsx": "xlsx:form"},
-    "import": {"table": "screens:recorded"},
-    "remind": {"md": "text:reminder_md", "docx": "docx:reminder"},
+    "report": {"md": text.report_md, "html": html.report, "docx": docx.report},
+    "export": {"csv": text.ledger_csv, "xlsx": xlsx.ledger, "json": text.ledger_json},
+    "form": {"xlsx": xlsx.form},
+    "import": {"table": screens.recorded},
+    "remind": {"md": text.reminder_md, "docx": docx.reminder},
 }
 
 
@@ -75,6 +101,4 @@ class View:
 
 
 def render(command: str, fmt: str, view: View, data: Any) -> str | bytes | None:
-    module, name = FORMATS[command][fmt].split(":")
-    renderer = getattr(importlib.import_module(f"reformctl.render.{module}"), name)
-    return renderer(view, data)
+    return FORMATS[command][fmt](view, data)
