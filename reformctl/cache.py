@@ -226,7 +226,7 @@ def unpack(model: type[pydantic.BaseModel], values: list[Any]) -> Any:
     return made
 
 
-CACHE = Cache()  # this process's; a test replaces it to act as a new process
+CACHE = Cache()  # this process's cache; a test seam too: a test replaces it to act as a new process
 
 
 @contextmanager

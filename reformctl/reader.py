@@ -33,7 +33,8 @@ def make_loader(base: type[yaml.SafeLoader]) -> type[yaml.SafeLoader]:
 
 
 PARSERS = {"c": getattr(yaml, "CSafeLoader", None), "pure": yaml.SafeLoader}
-# libyaml's C loader when PyYAML was built with it; the tests run the pure-Python one too.
+# libyaml's C loader when PyYAML was built with it. A test seam, the one module state here: the
+# tests switch it (use_parser) to run the write path under the pure-Python parser too.
 LOADER = make_loader(PARSERS["c"] or yaml.SafeLoader)
 
 
