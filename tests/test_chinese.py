@@ -290,3 +290,20 @@ def test_an_abort_is_said_in_chinese(monkeypatch: pytest.MonkeyPatch):
 
     result = run("boom")
     assert result.exit_code == 130 and result.stderr == "\n已中断\n"
+
+
+@pytest.mark.parametrize("columns", ["60", "80", "100"])
+def test_no_help_line_starts_with_a_closing_mark(monkeypatch: pytest.MonkeyPatch, columns: str):
+    """避头尾 in help too: at 80 columns `remind`'s line once broke as ...Word / ），可同时用..."""
+    from reformctl.render.lines import CLOSING, kinsoku
+
+    assert kinsoku("通知（Markdown 和 Word），可同时", 22) == ["通知（Markdown 和", "Word），可同时"]
+    monkeypatch.setenv("COLUMNS", columns)
+    pages = [CliRunner().invoke(app, [*name.split(), "-h"], prog_name="reformctl").stdout for name in helped()]
+    rows = [line.strip() for page in pages for line in page.splitlines()]
+    starts = [row for row in rows if row[:1] in CLOSING and not re.match(r"\.[A-Za-z]", row)]  # .md is a word
+    assert starts == []
+
+
+def helped() -> list[str]:
+    return ["", *[name for name in COMMANDS if name not in ("status", "due")], "status set", "due set"]

@@ -20,12 +20,16 @@ def kinsoku(text: str, width: int) -> list[str]:
         if size + wide > width and current:
             closing = text[n:].lstrip(" ")[:1] in CLOSING
             trimmed = current.rstrip(" ") if closing else current
+            if closing:  # closing marks already at the line's end go along too (Word），)
+                trimmed = trimmed.rstrip("".join(CLOSING)) or trimmed
             word = len(trimmed) - len(trimmed.rstrip(ASCII_WORD))
             take = word if 0 < word < len(trimmed) and word < width // 2 else 0
             if closing:
-                take = len(current) - len(trimmed) + max(take, 1)
+                take = min(len(current) - len(trimmed) + max(take, 1), len(current) - 1)
             elif char not in ASCII_WORD:
                 take = 0
+            while 0 < take < len(current) - 1 and current[-take] in CLOSING and current[-take - 1] != " ":
+                take += 1  # the carried part must not start with one either (签约.pdf: 约.pdf goes on)
             carried, current = current[len(current) - take :], current[: len(current) - take]
             lines.append(current.rstrip())
             current = carried.lstrip()
