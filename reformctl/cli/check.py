@@ -17,7 +17,7 @@ from reformctl.schema import schema_text
 
 @command
 def validate(
-    paths: Annotated[list[Path] | None, typer.Argument(metavar="[FILE]...", help="要检查的计划文件")] = None,
+    paths: Annotated[list[Path] | None, typer.Argument(metavar="FILE", help="要检查的计划文件")] = None,
     file: FileOption = None,
 ) -> None:
     """检查计划文件：有效则退出码 0，否则列出每个问题的 文件:行:列 并退出 1。

@@ -96,7 +96,7 @@ def depts(ctx: typer.Context, file: FileOption = None) -> None:
 def log(
     ctx: typer.Context,
     ident: Annotated[
-        str | None, typer.Argument(metavar="[ID]", help="任务或事项编号；不填则为全部", autocompletion=completion.ids)
+        str | None, typer.Argument(metavar="ID", help="任务或事项编号；不填则为全部", autocompletion=completion.ids)
     ] = None,
     since: Annotated[str | None, typer.Option("--since", help=f"只看这一天（含）以后的记录；{DATE_HELP}")] = None,
     until: Annotated[str | None, typer.Option("--until", help="只看这一天（含）以前的记录")] = None,

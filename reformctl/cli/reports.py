@@ -80,7 +80,7 @@ def export(
 @command
 def rollup_(
     ctx: typer.Context,
-    paths: Annotated[list[Path] | None, typer.Argument(metavar="[PATH]...", help="单位计划文件或文件夹")] = None,
+    paths: Annotated[list[Path] | None, typer.Argument(metavar="PATH", help="单位计划文件或文件夹")] = None,
     item: Annotated[
         str | None, typer.Option("--item", help="只看顶层计划的这个事项，如 6.2：逐个单位列出，并列出逾期单位")
     ] = None,
