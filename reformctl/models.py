@@ -15,7 +15,6 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
-from pydantic import Strict as PydanticStrict
 
 if TYPE_CHECKING:
     from pydantic.json_schema import JsonDict
@@ -66,7 +65,6 @@ ASSIGNED = ("owner", "contact", "participants")  # what `assign` sets, recorded 
 RECORD_CHANGES = ("status", "due", *ASSIGNED)  # a record changes at least one of these
 ROW_ONLY = ("status", "due", "history", "implements", "owner", "contact")  # on items, never on a task with items
 CONTACT = re.compile(r"[0-9０-９+＋\-－ ()（）]{5,20}|[^@\s]+@[^@\s]+\.[^@\s]+")
-AStatus = Annotated[Status, PydanticStrict(False)]  # the word as the file writes it, not only a Status
 STATUS_HELP = " / ".join(f"{key} {label}" for key, label in STATUS_LABELS.items())
 LEVELS = tuple(level.value for level in Level)
 
@@ -174,8 +172,9 @@ class Record(Strict):
     model_config = ConfigDict(json_schema_extra={"anyOf": [{"required": [key]} for key in RECORD_CHANGES]})
 
     date: Date
-    from_: AStatus | None = Field(None, alias="from", description="之前的状态（reformctl undo 据此恢复）")
-    status: AStatus | None = Field(None, description="新状态")
+    # strict=False on each status and level: the word as the file writes it, not only the enum.
+    from_: Status | None = Field(None, alias="from", description="之前的状态（reformctl undo 据此恢复）", strict=False)
+    status: Status | None = Field(None, description="新状态", strict=False)
     from_due: Date | None = Field(None, description="调整前的期限")
     due: Date | None = Field(None, description="调整后的期限")
     note: str | None = Field(None, description="说明或原因")
@@ -194,7 +193,7 @@ class Item(Strict):
 
     id: str = Field(description='任务编号.序号，如 "6.2"（加引号）', json_schema_extra=ID_SCHEMA)
     text: str
-    status: AStatus = Field(description=STATUS_HELP)
+    status: Status = Field(description=STATUS_HELP, strict=False)
     due: Date | None = Field(None, description="完成期限")
     lead: DeptRefs | None = Field(None, description="牵头部门，不填则同任务")
     participants: DeptRefs | None = Field(None, description="参与部门")
@@ -225,7 +224,7 @@ class Task(Strict):
     lead: DeptRefs = Field(description="牵头部门，按文件顺序")
     text: str | None = Field(None, description="没有编号事项时的任务内容")
     items: list[Item] | None = None
-    status: AStatus | None = Field(None, description=STATUS_HELP + "（仅限没有编号事项的任务）")
+    status: Status | None = Field(None, description=STATUS_HELP + "（仅限没有编号事项的任务）", strict=False)
     due: Date | None = Field(None, description="完成期限（仅限没有编号事项的任务）")
     participants: DeptRefs | None = Field(None, description="参与部门")
     owner: str | None = Field(None, description="责任人（仅限没有编号事项的任务）")
@@ -238,7 +237,7 @@ class Unit(Strict):
     """单位计划：本单位，以及它落实的上级计划"""
 
     name: str = Field(description="单位全称，如 北京市朝阳区科协")
-    level: Annotated[Level, PydanticStrict(False)]  # the word as the file writes it, not only a Level
+    level: Level = Field(strict=False)
     parent: str | None = Field(None, description="上级计划文件的路径，相对于本文件")
 
 
