@@ -12,7 +12,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reformctl import edit, query, rewrite
+from reformctl import edit, forms, loader, query, rewrite
+from reformctl.errors import PlanInvalid, UsageError
 from reformctl.forms import Answer, Returned
 from reformctl.models import Plan, Record
 
@@ -43,6 +44,24 @@ def same(record: Record, planned: Planned) -> bool:
     if planned.kind == "status":
         return record.date == a.date and record.status == a.status and (record.note or None) == a.note
     return record.date == a.date and record.due == a.due and (record.note or None) == a.reason
+
+
+def checked(path: Path, form: Path, today: dt.date, force: bool) -> tuple[Plan, Outcome]:
+    """A returned form read against the plan at `path`: made from this plan (its title and
+    unit), every filled cell right (else PlanInvalid, every problem located), and then what each
+    answer would record. Nothing is written."""
+    plan = loader.load(path)
+    name = loader.display(form)
+    returned = forms.read(form, name, plan, today)
+    unit = plan.unit.name if plan.unit else ""
+    made_from = (returned.identity.get("计划标题"), returned.identity.get("单位", ""))
+    if made_from != (plan.document.title, unit):
+        raise UsageError(
+            f"{name} 是由另一份计划（{made_from[0]} {made_from[1]}）生成的，与 {loader.display(path)} 不符，未导入"
+        )
+    if returned.problems:
+        raise PlanInvalid(returned.problems)
+    return plan, plan_answers(plan, returned, force)
 
 
 def plan_answers(plan: Plan, returned: Returned, force: bool) -> Outcome:

@@ -14,7 +14,6 @@ from reformctl.cli.opened import Opened, view_of
 from reformctl.cli.options import AsOfOption, CommitOption, DeptOption, FileOption
 from reformctl.cli.output import emit, say
 from reformctl.cli.registry import command
-from reformctl.errors import PlanInvalid, UsageError
 from reformctl.render import render
 
 
@@ -56,21 +55,11 @@ def import_(
 
     例：reformctl import 学会部.xlsx --dry-run ；reformctl import 学会部.xlsx --commit
     """
-    from reformctl import forms, intake
+    from reformctl import intake
 
     path = loader.find_plan(file)
-    plan = loader.load(path)
     name = loader.display(form)
-    returned = forms.read(form, name, plan, dt.date.today())
-    unit = plan.unit.name if plan.unit else ""
-    if (returned.identity.get("计划标题"), returned.identity.get("单位", "")) != (plan.document.title, unit):
-        raise UsageError(
-            f"{name} 是由另一份计划（{returned.identity.get('计划标题')} {returned.identity.get('单位', '')}）"
-            f"生成的，与 {loader.display(path)} 不符，未导入"
-        )
-    if returned.problems:
-        raise PlanInvalid(returned.problems)
-    outcome = intake.plan_answers(plan, returned, force)
+    plan, outcome = intake.checked(path, form, dt.date.today(), force)
     view = view_of(ctx, plan)  # the plan just read: no second load
     if not dry_run:
         intake.record(path, outcome, commit, name)
