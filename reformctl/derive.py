@@ -13,8 +13,9 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from reformctl import notice
+from reformctl import deadlines, notice, paragraphs, tasklist
 from reformctl.errors import ReformctlError, UsageError
 from reformctl.files import display
 from reformctl.models import Plan
@@ -86,6 +87,12 @@ def _tracked(
     return [*lines, f"{indent}implements: [{json.dumps(ident)}]"]
 
 
+def _deadline(day: dt.date | None, phrase: str | None, indent: str) -> list[str]:
+    """A row's due day, and the 完成时限 it was read from, as the notice wrote it."""
+    lines = [f"{indent}due: {day.isoformat()}"] if day else []
+    return lines + ([f"{indent}deadline: {yaml_text(phrase)}"] if phrase else [])
+
+
 def _list(values: list[str]) -> str:
     return "[" + ", ".join(yaml_text(v) for v in values) + "]"
 
@@ -121,11 +128,14 @@ def from_notice_file(path: Path, given: str | None) -> FromNotice:
     from reformctl import reader, sources
 
     name = display(path)
-    paragraphs, notes = sources.paragraphs(path)
-    try:
-        found = notice.read(paragraphs)
-    except ValueError as exc:
-        raise ReformctlError(f"{name}: {exc}") from None
+    got = sources.read(path)
+    found = paragraphs.read(got.paragraphs)
+    titles = _tabled(found, got.tables)
+    if "title" not in found.document and titles:
+        found.document["title"] = titles[0]  # an Excel task list: its title row
+    if not found.tasks:
+        headed = sum(tasklist.header(grid) is not None for _, grid in got.tables)
+        raise ReformctlError(f"{name}: {notice.looked_for(found_paragraphs(got), len(got.tables), headed)}")
     title = found.document.get("title")
     if not title:
         raise ReformctlError(f"{name}: 找不到计划标题：通知标题中应有《计划名称》，或正文前单独一行写明")
@@ -135,7 +145,50 @@ def from_notice_file(path: Path, given: str | None) -> FromNotice:
     text = plan_from_notice(found, modeline)
     reader.validate(text, str(out))  # what is written always validates
     items = sum(len(task.items) for task in found.tasks)
-    return FromNotice(out, text, len(found.tasks), items, len(found.departments()), notes + found.warnings)
+    return FromNotice(out, text, len(found.tasks), items, len(found.departments()), got.notes + found.warnings)
+
+
+def found_paragraphs(got: Any) -> list[str]:
+    return [notice.full_width(p) for p in got.paragraphs]
+
+
+def _tabled(found: Notice, tables: list[tuple[str, Any]]) -> list[str]:
+    """A task list in the file's tables is the plan's (the body's own numbered points, if any,
+    give way to it); each deadline phrase read as its day, in the plan's year. Returns the
+    tables' own titles, for a plan that is only a table."""
+    year = notice.year(found)
+    read = [tasklist.read(grid, where, year) for where, grid in tables]
+    titled = next((hit for t in read if t.title and (hit := re.search(r"20\d{2}", t.title))), None)
+    if year is None and titled is not None:  # the year a table's own title gives
+        year = int(titled[0])
+        read = [tasklist.read(grid, where, year) for where, grid in tables]
+    with_tasks = [table for table in read if table.tasks]
+    if with_tasks:
+        if found.tasks:
+            found.warnings.append(f"正文中的 {len(found.tasks)} 项编号内容未作为任务读入：以附件表格中的任务为准")
+        found.tasks, found.groups = [], []
+        for table in with_tasks:
+            offset = len(found.tasks)
+            for task in table.tasks:
+                _renumber(task, str(int(task.id) + offset))
+            found.tasks += table.tasks
+            found.groups += table.groups
+    found.warnings += [w for table in read for w in table.warnings]
+    for task in found.tasks:
+        for item in task.items if task.deadline else []:  # a task's 完成时限 holds for each of its items
+            item.deadline = item.deadline or task.deadline
+        task.deadline = task.deadline if not task.items else None
+        rows: list[notice.NoticeTask | notice.NoticeItem] = [task, *task.items]
+        for row in rows:
+            if row.deadline and row.due is None:
+                row.due = deadlines.due(row.deadline, year)
+    return [t.title for t in read if t.title]
+
+
+def _renumber(task: notice.NoticeTask, ident: str) -> None:
+    task.id = ident
+    for n, item in enumerate(task.items, 1):
+        item.id = f"{ident}.{n}"
 
 
 SCHEMA = Path("schemas") / "plan.schema.json"  # where init puts the schema, beside data/
@@ -171,9 +224,11 @@ def plan_from_notice(found: Notice, modeline: str | None) -> str:
     said = [f"  {key}: {doc[key] if key in dates else _value(doc[key])}" for key in DOCUMENT_KEYS if key in doc]
     lines += ["document:", *said, ""]
     lines += ["departments:", *(_department(name, None) for name in found.departments()), ""]
-    for key, paragraphs in (("preamble", found.preamble), *found.texts.items()):
-        if paragraphs:
-            lines += [f"{key}: {yaml_text(chr(10).join(paragraphs))}", ""]
+    if found.partners():
+        lines += [f"partners: {_list(found.partners())}", ""]
+    for key, said in (("preamble", found.preamble), *found.texts.items()):
+        if said:
+            lines += [f"{key}: {yaml_text(chr(10).join(said))}", ""]
     lines += _sections("principles", found.principles)
     if found.groups:
         lines += ["groups:", *(f"  - {{id: {json.dumps(i)}, title: {yaml_text(t)}}}" for i, t in found.groups), ""]
@@ -201,10 +256,12 @@ def _task(task: notice.NoticeTask) -> list[str]:
     lines += [f"    lead: {_list(task.lead)}"]
     lines += [f"    participants: {_list(task.participants)}"] if task.participants else []
     if not task.items:
-        return [*lines, f"    text: {yaml_text(task.text or task.title)}", "    status: todo", ""]
+        lines += [f"    text: {yaml_text(task.text or task.title)}", "    status: todo"]
+        return [*lines, *_deadline(task.due, task.deadline, "    "), ""]
     lines.append("    items:")
     for item in task.items:
         lines += [f"      - id: {json.dumps(item.id)}", f"        text: {yaml_text(item.text)}", "        status: todo"]
+        lines += _deadline(item.due, item.deadline, "        ")
         lines += [f"        lead: {_list(item.lead)}"] if item.lead else []
         lines += [f"        participants: {_list(item.participants)}"] if item.participants else []
     return [*lines, ""]

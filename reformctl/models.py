@@ -63,7 +63,15 @@ STATUS_ALIASES = {"不涉及": "na", "n/a": "na"}  # other words clerks type for
 NOT_APPLICABLE = Status.NA.value  # needs a reason (a record's note); counts neither as done nor as open
 ASSIGNED = ("owner", "contact", "participants")  # what `assign` sets, recorded as {from_x, x}
 RECORD_CHANGES = ("status", "due", *ASSIGNED)  # a record changes at least one of these
-ROW_ONLY = ("status", "due", "history", "implements", "owner", "contact")  # on items, never on a task with items
+ROW_ONLY = (
+    "status",
+    "due",
+    "deadline",
+    "history",
+    "implements",
+    "owner",
+    "contact",
+)  # on items, never on a task with items
 CONTACT = re.compile(r"[0-9０-９+＋\-－ ()（）]{5,20}|[^@\s]+@[^@\s]+\.[^@\s]+")
 STATUS_HELP = " / ".join(f"{key} {label}" for key, label in STATUS_LABELS.items())
 LEVELS = tuple(level.value for level in Level)
@@ -195,6 +203,7 @@ class Item(Strict):
     text: str
     status: Status = Field(description=STATUS_HELP, strict=False)
     due: Date | None = Field(None, description="完成期限")
+    deadline: str | None = Field(None, description="完成时限，照通知原文，如 2022年6月底、长期坚持")
     lead: DeptRefs | None = Field(None, description="牵头部门，不填则同任务")
     participants: DeptRefs | None = Field(None, description="参与部门")
     owner: str | None = Field(None, description="责任人")
@@ -226,6 +235,7 @@ class Task(Strict):
     items: list[Item] | None = None
     status: Status | None = Field(None, description=STATUS_HELP + "（仅限没有编号事项的任务）", strict=False)
     due: Date | None = Field(None, description="完成期限（仅限没有编号事项的任务）")
+    deadline: str | None = Field(None, description="完成时限，照通知原文（仅限没有编号事项的任务）")
     participants: DeptRefs | None = Field(None, description="参与部门")
     owner: str | None = Field(None, description="责任人（仅限没有编号事项的任务）")
     contact: str | None = Field(None, description="责任人的联系方式（仅限没有编号事项的任务）")
@@ -248,6 +258,7 @@ class Plan(Strict):
     unit: Unit | None = None
     document: Document
     departments: list[Department]
+    partners: list[str] = Field([], description="配合的外单位，不是本单位的部门，如 各设区市科协、省卫健委")
     preamble: str | None = None
     requirements: str | None = Field(None, description="总体要求")
     goals: str | None = Field(None, description="主要目标")
@@ -361,5 +372,5 @@ def na_reason(tracked: Task | Item) -> str | None:
 def _depts(plan: Plan, tracked: Task | Item, at: Loc, known: str) -> Iterator[tuple[Loc, str]]:
     for key in ("lead", "participants"):
         for n, name in enumerate(getattr(tracked, key) or []):
-            if plan.dept_id(name) is None:
+            if plan.dept_id(name) is None and not (key == "participants" and name in plan.partners):
                 yield (*at, key, n), f"'{name}' 不是已登记的部门（departments 中有：{known}）"

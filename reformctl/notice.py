@@ -1,4 +1,5 @@
-"""A plan from the notice itself (任务分解): the genre of GB/T 9704 and the usual 公文 numbering.
+"""A plan from the notice itself (任务分解): what a notice says, and the conventions of its genre
+(GB/T 9704 and the usual 公文 numbering) that paragraphs.py and tasklist.py read it by.
 
 The notice is read as paragraphs: its header (the 通知 title, the plan's title in 《》, 发文字号,
 recipients, body, issuer and date), the plan's sections by their headings (总体要求, 基本原则,
@@ -11,6 +12,7 @@ paragraph. Writing the plan file is derive.plan_from_notice's job.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 
@@ -20,7 +22,7 @@ SECTIONS = {  # the section a heading opens, by the words in it
     "principles": ("基本原则", "工作原则"),
     "goals": ("主要目标", "工作目标"),
     "tasks": ("重点任务", "主要任务"),
-    "safeguards": ("组织保障", "保障措施", "保障机制", "组织实施"),
+    "safeguards": ("组织保障", "保障措施", "保障机制", "组织实施", "工作要求", "工作保障", "有关要求"),
 }
 LEVEL1 = re.compile(f"^([{CN_DIGITS}]+)、(.+)$")
 LEVEL2 = re.compile(f"^（([{CN_DIGITS}]+)）(.+)$")
@@ -28,6 +30,8 @@ NUMBERED = re.compile(r"^(\d+)[.．、](?!\d)(.+)$")
 SUB = re.compile(r"^(?:（(\d+)）|([①-⑳]))(.+)$")
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 DATE = r"(\d{4})年(\d{1,2})月(\d{1,2})日"
+TITLED = re.compile("(计划|要点|方案|清单|任务|分解表|安排)$")  # how a plan's own title ends
+OUTSIDE = re.compile("^各|[省市县区州]|委员会|政府|大学|学院|医院")  # another body, not a department
 
 
 @dataclass
@@ -43,6 +47,8 @@ class NoticeItem:
     text: str
     lead: list[str] = field(default_factory=list)
     participants: list[str] = field(default_factory=list)
+    deadline: str | None = None  # the 完成时限 as written
+    due: dt.date | None = None  # the day it names, if it names one
 
 
 @dataclass
@@ -54,6 +60,8 @@ class NoticeTask:
     participants: list[str] = field(default_factory=list)
     group: str | None = None
     items: list[NoticeItem] = field(default_factory=list)
+    deadline: str | None = None  # for a task without items: its 完成时限 as written
+    due: dt.date | None = None
 
 
 @dataclass
@@ -71,7 +79,17 @@ class Notice:
     warnings: list[str] = field(default_factory=list)
 
     def departments(self) -> list[str]:
-        """Every department named, in order of first appearance."""
+        """Every department named, in order of first appearance: not the partners."""
+        outside = set(self.partners())
+        return [name for name in self._named() if name not in outside]
+
+    def partners(self) -> list[str]:
+        """Units named only as participants that are bodies of their own (各设区市科协、省卫健委):
+        kept as the plan's partners, not made departments of the office."""
+        leads = {name for task in self.tasks for name in task.lead + [n for item in task.items for n in item.lead]}
+        return [name for name in self._named() if name not in leads and OUTSIDE.search(name)]
+
+    def _named(self) -> list[str]:
         named = []
         for task in self.tasks:
             named += task.lead + task.participants
@@ -114,7 +132,8 @@ def cn_number(text: str) -> int:
     return value
 
 
-def _classify(heading: str) -> str | None:
+def classify(heading: str) -> str | None:
+    """The section a heading opens (tasks, principles…), None when it is none of them."""
     found = [name for name, words in SECTIONS.items() if any(word in heading for word in words)]
     return found[0] if len(found) == 1 else ("combined" if found else None)
 
@@ -126,24 +145,32 @@ _LEADS = [
         r"^牵头(?:部门|单位)[：:](?P<lead>.+?)(?:[；;，,]\s*(?:参与|配合|协办)(?:部门|单位)[：:](?P<part>.+))?$"
     ),
     re.compile(r"^(?P<lead>[^：:]+?)牵头(?:[，,；;](?P<part>.+?)(?:参与|配合|协办))?$"),
-    re.compile(r"^(?P<lead>[^：:]+?)负责(?:[，,；;](?P<part>.+?)(?:参与|配合|协办))?$"),
+    re.compile(r"^(?P<lead>[^：:]+?)(?:按职责分工|按职责|分别)?负责(?:[，,；;](?P<part>.+?)(?:参与|配合|协办))?$"),
 ]
 _TRAILING = re.compile(r"（([^（）]*)）\s*([；。，]?)\s*$")
 
 
-def departments_at_end(text: str) -> tuple[str, list[str], list[str]]:
-    """The text without a final （牵头部门：A、B；参与部门：C） and the departments it names."""
+_WHEN = re.compile(r"[，,；;]\s*([^，,；;]*(?:\d{4}年|\d{1,2}月|季度|年底|年内|上半年|下半年|长期|持续)[^，,；;]*)$")
+
+
+def departments_at_end(text: str) -> tuple[str, list[str], list[str], str | None]:
+    """The text without a final （牵头部门：A、B；参与部门：C） or （A牵头，B配合，2022年底前完成),
+    the departments it names, and the deadline it gives, as written."""
     found = _TRAILING.search(text)
     if found:
+        inner = found.group(1).strip()
+        when = _WHEN.search(inner)
+        if when:
+            inner = inner[: when.start()].strip()
         for pattern in _LEADS:
-            said = pattern.match(found.group(1).strip())
+            said = pattern.match(inner)
             if said:
                 kept = text[: found.start()].rstrip() + found.group(2)  # the item's own ； or 。 stays
-                return kept, _names(said["lead"]), _names(said["part"] or "")
-    return text, [], []
+                return kept, names(said["lead"]), names(said["part"] or ""), when[1] if when else None
+    return text, [], [], None
 
 
-def _names(text: str) -> list[str]:
+def names(text: str) -> list[str]:
     return [name.strip() for name in re.split("[、，,；;]", text) if name.strip()]
 
 
@@ -170,185 +197,30 @@ def inline_items(text: str) -> tuple[str, list[str]] | None:
     return text[: starts[0][0]], [text[at + width : end].strip() for (at, width), end in zip(starts, ends, strict=True)]
 
 
-# ---------------------------------------------------------------- reading the paragraphs
-
-
-class Reader:
-    """Paragraph by paragraph, keeping where we are: the header, then the plan's sections."""
-
-    def __init__(self, paragraphs: list[str]):
-        self.paragraphs = [full_width(p) for p in paragraphs]
-        self.notice = Notice()
-        self.section: str | None = None  # None: still in the header
-        self.subsection: str | None = None
-        self.group: str | None = None
-        self.issuer_next = False
-
-    def read(self) -> Notice:
-        for n, text in enumerate(self.paragraphs, 1):
-            if text:
-                self.paragraph(n, text)
-        self.finish()
-        return self.notice
-
-    def warn(self, n: int, text: str, why: str = "未能识别，未读入") -> None:
-        shown = text if len(text) <= 24 else text[:24] + "……"
-        self.notice.warnings.append(f"第 {n} 段「{shown}」：{why}")
-
-    def paragraph(self, n: int, text: str) -> None:
-        if self.trailer(text):
-            return
-        heading = LEVEL1.match(text)
-        if heading and (self.section is not None or _classify(heading[2])):
-            self.open_section(n, heading[2])  # a plan may follow its title, or stand without one
-            return
-        if self.section is None:
-            self.header(n, text)
-        else:
-            self.body(n, text)
-
-    def open_section(self, n: int, heading: str) -> None:
-        kind = _classify(heading)
-        if kind is None:
-            self.warn(n, heading, "标题不是常见的总体要求、基本原则、主要目标、重点任务、组织保障之一，其下内容未读入")
-            kind = "unknown"
-        self.section, self.subsection, self.group = kind, None, None
-
-    # -- the header: everything before the plan's first heading
-
-    def header(self, n: int, text: str) -> None:
-        doc = self.notice.document
-        if "notice" not in doc and re.search(r"关于.*的通知$", text):
-            doc["notice"] = text
-            title = re.search("《(.+)》", text)
-            if title:
-                doc["title"] = title[1]
-        elif text.endswith("关于印发") or re.fullmatch("《.+》的通知", text) or re.fullmatch(r"(\S ){3,}\S", text):
-            return  # the red head: 文件 spaced out, and the title again over two lines
-        elif found := re.match(f"^发布(?:时间|日期)[：:]?\\s*{DATE}", text):
-            doc["published"] = _iso(found)
-        elif re.fullmatch(r".{2,30}[〔\[［（][0-9]{4}[〕\]］）]\s*[0-9]+\s*号", text):
-            doc["number"] = re.sub(r"[\[［（](\d{4})[\]］）]", r"〔\1〕", text.replace(" ", ""))
-        elif text.endswith("：") and len(text) < 80 and "recipients" not in doc:
-            doc["recipients"] = text[:-1]
-        elif found := re.fullmatch(DATE, text):
-            doc["signed"] = _iso(found)
-            if self.notice.preamble and "issuer" not in doc:
-                doc["issuer"] = self.notice.preamble.pop()
-        elif text == doc.get("title"):
-            self.section = "preamble"
-        elif "recipients" in doc and "signed" not in doc:
-            if len(text) <= 30 and not re.search("[，。；]", text):
-                self.notice.preamble.append(text)  # the issuer, if a date follows
-            else:
-                doc["body"] = (doc.get("body", "") + "\n" + text).strip()
-        else:
-            self.warn(n, text)
-
-    def trailer(self, text: str) -> bool:
-        doc = self.notice.document
-        if found := re.match("^附件[：:](.+)$", text):
-            doc["attachment"] = found[1].rstrip("。")
-        elif found := re.match("^抄送[：:](.+)$", text):
-            doc["cc"] = found[1].rstrip("。")
-        elif found := re.fullmatch(f"(.*?){DATE}印发", text):
-            doc["printed"] = _iso(found, 2)
-        else:
-            return False
-        return True
-
-    # -- the plan's sections
-
-    def body(self, n: int, text: str) -> None:
-        sub = LEVEL2.match(text)
-        if sub and self.section == "combined":
-            self.subsection = _classify(sub[2]) or "unknown"
-            if self.subsection == "unknown":
-                self.warn(n, text, "小标题未能识别，其下内容未读入")
-            return
-        if sub and self.section == "tasks":
-            self.group = str(cn_number(sub[1]))
-            self.notice.groups.append((self.group, sub[2].rstrip("。：")))
-            return
-        where = self.subsection if self.section == "combined" else self.section
-        if where == "preamble":
-            self.notice.preamble.append(text)
-        elif where in ("requirements", "goals"):
-            self.notice.texts.setdefault(where, []).append(text)
-        elif where in ("principles", "safeguards"):
-            self.numbered_section(n, text, where)
-        elif where == "tasks":
-            self.task(n, text)
-        else:
-            self.warn(n, text)
-
-    def numbered_section(self, n: int, text: str, where: str) -> None:
-        found = NUMBERED.match(text)
-        sections = getattr(self.notice, where)
-        if found:
-            title, _, rest = found[2].strip().partition("。")
-            sections.append(NoticeSection(found[1], title, rest.strip()))
-        elif sections:
-            sections[-1].text += text  # a paragraph more of the same principle
-        else:
-            self.warn(n, text)
-
-    def task(self, n: int, text: str) -> None:
-        tasks = self.notice.tasks
-        found = NUMBERED.match(text)
-        sub = SUB.match(text)
-        if found:
-            ident = found[1]
-            if any(t.id == ident for t in tasks):  # numbering restarts in each group
-                ident = str(len(tasks) + 1)
-            body, lead, part = departments_at_end(found[2].strip())
-            task = NoticeTask(ident, "", lead=lead, participants=part, group=self.group)
-            task.title, _, rest = body.partition("。")
-            tasks.append(task)
-            self.task_body(n, task, rest.strip())
-        elif sub and tasks:
-            self.add_item(tasks[-1], sub[3])
-        elif tasks and (own := departments_at_end(text))[0] == "" and own[1]:
-            tasks[-1].lead = tasks[-1].lead or own[1]  # （牵头部门：…） on a line of its own, after the items
-            tasks[-1].participants = tasks[-1].participants or own[2]
-        elif tasks and not tasks[-1].items and tasks[-1].text is None and not self.notice.tasks_note:
-            self.task_body(n, tasks[-1], text)
-        else:
-            self.notice.tasks_note.append(text)
-
-    def task_body(self, n: int, task: NoticeTask, rest: str) -> None:
-        split = inline_items(rest)
-        if split is None:
-            task.text = rest or None
-            return
-        before, items = split
-        if before.strip():
-            self.warn(n, before, f"任务 {task.id} 的引导语，放在了第一个事项之前，请核对")
-            items[0] = before.strip() + items[0]
-        for text in items:
-            self.add_item(task, text)
-
-    def add_item(self, task: NoticeTask, text: str) -> None:
-        body, lead, part = departments_at_end(text)
-        if task.text:  # a task that seemed item-less: its text was an introduction
-            self.notice.warnings.append(f"任务 {task.id} 在事项之前的文字「{task.text[:24]}」未读入，请核对")
-            task.text = None
-        task.items.append(NoticeItem(f"{task.id}.{len(task.items) + 1}", body, lead, part))
-
-    def finish(self) -> None:
-        if not self.notice.tasks:
-            looked = "、".join(SECTIONS["tasks"])
-            raise ValueError(f"没有找到重点任务：找的是标题含「{looked}」的一节，其下以 1. 2. 编号的任务")
-        for task in self.notice.tasks:
-            if not task.lead and not any(item.lead for item in task.items):
-                self.notice.warnings.append(f"任务 {task.id}「{task.title[:20]}」没有写明牵头部门，请补上 lead")
-
-
-def _iso(found: re.Match[str], first: int = 1) -> str:
+def iso(found: re.Match[str], first: int = 1) -> str:
     year, month, day = (int(found[first + k]) for k in range(3))
     return f"{year:04d}-{month:02d}-{day:02d}"
 
 
-def read(paragraphs: list[str]) -> Notice:
-    """The notice in these paragraphs; ValueError when it has no task section."""
-    return Reader(paragraphs).read()
+def year(found: Notice) -> int | None:
+    """The plan's year, for deadlines that name none: from its title, its 文号, or its date."""
+    for said in (found.document.get(key, "") for key in ("title", "number", "signed")):
+        if hit := re.search(r"(20\d{2})", said):
+            return int(hit[1])
+    return None
+
+
+def looked_for(paragraphs: list[str], tables: int, headed: int) -> str:
+    """When no task was found: what was looked for, and what the file has instead."""
+    counts = {
+        "一级标题（一、）": sum(bool(LEVEL1.match(p)) for p in paragraphs),
+        "二级标题（（一））": sum(bool(LEVEL2.match(p)) for p in paragraphs),
+        "编号行（1.）": sum(bool(NUMBERED.match(p)) for p in paragraphs),
+        "表格": tables,
+    }
+    has = "、".join(f"{what} {n} 个" for what, n in counts.items() if n) or "没有编号的段落，也没有表格"
+    table = f"（其中 {headed} 个有任务表头）" if tables else ""
+    return (
+        f"没有找到重点任务：找的是标题含「{'、'.join(SECTIONS['tasks'])}」的一节或以 一、（一）1. 编号的工作要点，"
+        f"或表头含「重点任务」「具体举措」「牵头单位」等的任务表；文件中有：{has}{table}"
+    )

@@ -1,35 +1,97 @@
-"""A notice's file as paragraphs: Word (.docx, through python-docx), plain text (.txt, in UTF-8,
-UTF-8 with a BOM, or GB18030 as offices still save it) or Markdown (.md)."""
+"""A notice's file as paragraphs and tables: Word (.docx, through python-docx; an old .doc or
+.wps converted by LibreOffice when it is installed), an Excel task list (.xlsx, its sheets as
+tables), plain text (.txt, in UTF-8, UTF-8 with a BOM, or GB18030 as offices still save it) or
+Markdown (.md)."""
 
 from __future__ import annotations
 
 import io
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from reformctl import tables
 from reformctl.errors import ReformctlError, need
 from reformctl.files import display, read_bytes
 from reformctl.notice import CIRCLED, CN_DIGITS
+from reformctl.tables import Grid
 from reformctl.zipped import check
 
-KINDS = (".docx", ".txt", ".md")
+KINDS = (".docx", ".xlsx", ".txt", ".md")
+OLD_WORD = (".doc", ".wps")  # converted with LibreOffice, when it is there
+
+
+@dataclass
+class Read:
+    """A notice's file: its paragraphs, its tables (named 表 1, or by sheet), how it was read."""
+
+    paragraphs: list[str]
+    tables: list[tuple[str, Grid]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 def paragraphs(path: Path) -> tuple[list[str], list[str]]:
     """The file's paragraphs, and notes on how it was read (an encoding, automatic numbering)."""
+    found = read(path)
+    return found.paragraphs, found.notes
+
+
+def read(path: Path) -> Read:
+    """The file's paragraphs and tables, and notes on how it was read."""
     name = display(path)
     kind = path.suffix.lower()
+    if kind in OLD_WORD:
+        return _converted(path, name)
     if kind not in KINDS:
         raise ReformctlError(f"{name}: 只能读取 {'、'.join(KINDS)} 格式的通知；其他格式请先另存为 .docx 或 .txt")
     raw = read_bytes(path, name, "通知文件")
     if kind == ".docx":
         return _docx(raw, name)
+    if kind == ".xlsx":
+        return _xlsx(raw, name)
     text, notes = _decode(raw, name)
     lines = text.splitlines()
     if kind == ".md":
         lines = [_plain(line) for line in lines]
-    return lines, notes
+    return Read(lines, [], notes)
+
+
+def _xlsx(raw: bytes, name: str) -> Read:
+    need("openpyxl", "读取 .xlsx 任务清单")
+    check(raw, name)
+    try:
+        sheets = tables.xlsx_tables(raw)
+    except Exception:  # not a workbook, or a broken one
+        raise ReformctlError(f"{name}: 不是可以读取的 Excel 文件（文件已损坏，或不是 .xlsx）") from None
+    return Read([], [(f"工作表「{title}」", grid) for title, grid in sheets])
+
+
+def _converted(path: Path, name: str) -> Read:
+    """An old Word (.doc) or WPS (.wps) file, converted to .docx by LibreOffice in a folder of its own."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    office = shutil.which("soffice") or shutil.which("libreoffice")
+    if office is None:
+        raise ReformctlError(
+            f"{name}: 这是旧版 Word 或 WPS 文件，无法直接读取：请用 Word 或 WPS 打开后“另存为” .docx 再试"
+            "（装有 LibreOffice 时会自动转换）"
+        )
+    read_bytes(path, name, "通知文件")  # a regular file of at most the cap, as every file read
+    with tempfile.TemporaryDirectory(prefix="reformctl-") as folder:
+        done = subprocess.run(
+            [office, "--headless", f"-env:UserInstallation=file://{folder}/profile", "--convert-to", "docx",
+             "--outdir", folder, str(path.absolute())],
+            capture_output=True, timeout=120,
+        )  # fmt: skip
+        made = Path(folder) / f"{path.stem}.docx"
+        if done.returncode or not made.exists():
+            raise ReformctlError(f"{name}: LibreOffice 未能把它转换为 .docx；请用 Word 或 WPS 另存为 .docx 再试")
+        found = _docx(read_bytes(made, name, "通知文件"), name)
+    found.notes.insert(0, f"{name} 是旧版 Word/WPS 文件，已用 LibreOffice 转换为 .docx 后读取，请核对")
+    return found
 
 
 def _decode(raw: bytes, name: str) -> tuple[str, list[str]]:
@@ -51,7 +113,7 @@ def _plain(line: str) -> str:
     return re.sub(r"(\*\*|__)(.+?)\1", r"\2", _MARKDOWN.sub("", line))
 
 
-def _docx(raw: bytes, name: str) -> tuple[list[str], list[str]]:
+def _docx(raw: bytes, name: str) -> Read:
     docx = need("docx", "读取 .docx ")
     check(raw, name)
     try:
@@ -63,9 +125,8 @@ def _docx(raw: bytes, name: str) -> tuple[list[str], list[str]]:
     notes = []
     if numbers.used:
         notes.append(f"{name} 的编号来自 Word 的自动编号（不在文字里），已按文档中的先后顺序编号，请核对")
-    if document.tables:
-        notes.append(f"{name} 中有 {len(document.tables)} 个表格，表格内容未读取")
-    return found, notes
+    grids = [(f"表 {n}", grid) for n, grid in enumerate(tables.docx_tables(document), 1)]
+    return Read(found, grids, notes)
 
 
 class Numbering:

@@ -164,7 +164,7 @@ def test_a_notice_without_what_a_plan_needs_is_an_error(tmp_path: Path, text: st
 def test_only_notice_formats_are_read(tmp_path: Path):
     (tmp_path / "n.pdf").write_bytes(b"%PDF")
     result = run("init", "--from", "n.pdf")
-    assert result.exit_code == 1 and "只能读取 .docx、.txt、.md 格式的通知" in result.stderr
+    assert result.exit_code == 1 and "只能读取 .docx、.xlsx、.txt、.md 格式的通知" in result.stderr
 
 
 def test_group_numbers_past_ten_and_commas_after_digits(tmp_path: Path):

@@ -19,8 +19,11 @@ DEVELOPMENT = ROOT / "docs" / "development.md"
 
 # Each layer may import its own and the layers before it, never a later one.
 LAYERS = {
-    "data": ["__init__", "errors", "models", "schema", "plain", "addresses"],
-    "load": ["files", "zipped", "cache", "loader", "messages", "reader", "notice", "sources"],
+    "data": ["__init__", "errors", "models", "schema", "plain", "addresses", "deadlines"],
+    "load": [
+        *("files", "zipped", "cache", "loader", "messages", "reader"),
+        *("notice", "paragraphs", "tables", "tasklist", "sources"),
+    ],
     "query/edit": [
         "inputs",
         "query",
