@@ -120,6 +120,7 @@ class FromNotice:
     items: int
     departments: int
     warnings: list[str]
+    found: Notice  # what was read, for --dry-run to show
 
 
 def from_notice_file(path: Path, given: str | None) -> FromNotice:
@@ -145,7 +146,7 @@ def from_notice_file(path: Path, given: str | None) -> FromNotice:
     text = plan_from_notice(found, modeline)
     reader.validate(text, str(out))  # what is written always validates
     items = sum(len(task.items) for task in found.tasks)
-    return FromNotice(out, text, len(found.tasks), items, len(found.departments()), got.notes + found.warnings)
+    return FromNotice(out, text, len(found.tasks), items, len(found.departments()), got.notes + found.warnings, found)
 
 
 def found_paragraphs(got: Any) -> list[str]:

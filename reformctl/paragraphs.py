@@ -254,7 +254,7 @@ class Reader:
     def new_task(self, n: int, ident: str, text: str) -> None:
         body, lead, part, when = departments_at_end(text)
         task = NoticeTask(ident, "", lead=lead, participants=part, group=self.group, deadline=when)
-        task.title, _, rest = body.partition("。")
+        task.title, _, rest = body.strip().partition("。")
         self.notice.tasks.append(task)
         self.last = task
         self.task_body(n, task, rest.strip())
@@ -290,7 +290,7 @@ class Reader:
         if task.text:  # a task that seemed item-less: its text was an introduction
             self.notice.warnings.append(f"任务 {task.id} 在事项之前的文字「{task.text[:24]}」未读入，请核对")
             task.text = None
-        task.items.append(NoticeItem(f"{task.id}.{len(task.items) + 1}", body, lead, part, when))
+        task.items.append(NoticeItem(f"{task.id}.{len(task.items) + 1}", body.strip(), lead, part, when))
         self.last = task.items[-1]
 
     def finish(self) -> None:

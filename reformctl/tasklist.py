@@ -107,6 +107,10 @@ def read(grid: Grid, where: str, year: int | None) -> Found:
     for task, rows in tasks:
         _fill(task, rows, year)
         found.tasks.append(task)
+    used = {task.group for task in found.tasks}
+    for _, title in [g for g in found.groups if g[0] not in used]:  # a note across the table, not a group
+        found.warnings.append(f"{where}：「{title[:24]}」下面没有任务，不是任务分组，未读入")
+    found.groups = [g for g in found.groups if g[0] in used]
     return found
 
 
@@ -170,7 +174,9 @@ def measures(text: str) -> list[str]:
     if len(numbered) > 1:
         return [_MARK.sub("", p).strip() for p in numbered]
     clauses = [c.strip() for c in re.split("[；;]", text) if c.strip()]
-    return clauses if len(clauses) > 1 and all(len(c) > 6 for c in clauses) else [text] if text else []
+    if len(clauses) > 1 and all(len(c) > 6 for c in clauses):
+        return clauses
+    return [_MARK.sub("", text).strip()] if text else []  # one measure, without its number
 
 
 def names(text: str) -> list[str]:

@@ -136,10 +136,12 @@ def test_a_markdown_notice_with_goals_and_what_it_did_not_understand(tmp_path: P
     assert (tmp_path / "data" / "tasks-2021.yaml").is_file()
 
 
-def test_dry_run_prints_the_plan_and_writes_nothing(tmp_path: Path):
+def test_dry_run_shows_what_was_read_and_writes_nothing(tmp_path: Path):
     result = run("init", "--from", str(SOURCE / "notice-2018-grouped.txt"), "--dry-run")
-    assert result.exit_code == 0 and result.stdout.startswith("# yaml-language-server:")
+    assert result.exit_code == 0 and result.stdout.startswith("┏━━━━━━┳") and "任务 / 事项" in result.stdout
     assert "4 项任务，7 个事项，6 个部门" in result.stderr and not (tmp_path / "data").exists()
+    plan = run("init", "--from", str(SOURCE / "notice-2018-grouped.txt"), "-o", "-")
+    assert plan.stdout.startswith("# yaml-language-server:") and not (tmp_path / "data").exists()
     ok("init", "--from", str(SOURCE / "notice-2018-grouped.txt"))
     again = run("init", "--from", str(SOURCE / "notice-2018-grouped.txt"))
     assert again.exit_code == 1 and "data/tasks-2018.yaml 已存在，未覆盖" in again.stderr

@@ -25,7 +25,9 @@ def settings(ctx: typer.Context) -> Settings:
     return ctx.find_object(Settings) or Settings()
 
 
-def view_of(ctx: typer.Context, plan: Plan, day: dt.date | None = None, warn_days: int = query.WARN_DAYS) -> View:
+def view_of(
+    ctx: typer.Context, plan: Plan | None, day: dt.date | None = None, warn_days: int = query.WARN_DAYS
+) -> View:
     """A view of a plan for the renderers, with the group's options (--no-color) from `ctx`."""
     return View(plan, day or dt.date.today(), warn_days, no_color=settings(ctx).no_color)
 

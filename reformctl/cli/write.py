@@ -10,12 +10,14 @@ from typing import Annotated
 import typer
 
 from reformctl import files, inputs, loader
+from reformctl.cli.opened import view_of
 from reformctl.cli.options import DATE_HELP, CommitOption, FileOption, IdArgument, StatusArgument, choice, file_option
 from reformctl.cli.output import say, told
 from reformctl.cli.registry import ChineseCommand, command, group
 from reformctl.errors import ReformctlError, UsageError
 from reformctl.models import LEVELS, STATUS_LABELS
 from reformctl.plain import one_line
+from reformctl.render import render
 from reformctl.schema import schema_text
 
 status_app = group("记录事项的进展状态。")
@@ -93,6 +95,7 @@ def undo(ident: IdArgument, commit: CommitOption = False, file: FileOption = Non
 
 @command
 def init(
+    ctx: typer.Context,
     force: Annotated[bool, typer.Option("--force", help="覆盖已有的文件")] = False,
     unit: Annotated[str | None, typer.Option("--unit", help="单位全称：由上级计划派生本单位的计划")] = None,
     level: Annotated[str | None, choice("--level", list(LEVELS), "单位级别")] = None,
@@ -114,7 +117,7 @@ def init(
         if unit or level or parent or file:
             raise UsageError("--from 由通知生成计划，不能同时用 --unit、--level、--parent 或 -f")
         to_screen = dry_run or output == "-"
-        targets = _from_notice(notice, None if to_screen else output, to_screen)
+        targets = _from_notice(ctx, notice, None if to_screen else output, "table" if dry_run else "-" * to_screen)
         if to_screen:
             return
     elif dry_run:
@@ -163,18 +166,22 @@ def _unit_plan(unit: str, level: str | None, output: str | None, above: Path) ->
     return {out: text.encode("utf-8")}
 
 
-def _from_notice(path: Path, output: str | None, dry_run: bool) -> dict[Path, bytes]:
-    """A new plan from a notice: its file (and the schema its modeline names, if not there yet);
-    with dry_run, the plan printed and nothing written. The summary and warnings go to stderr."""
+def _from_notice(ctx: typer.Context, path: Path, output: str | None, shown: str) -> dict[Path, bytes]:
+    """A new plan from a notice: its file (and the schema its modeline names, if not there yet).
+    Shown instead of written: as a table of what was read (--dry-run, shown "table"), or as the
+    plan itself (-o -, shown "-"). The summary and warnings come after the table, on stderr."""
     from reformctl import derive
 
     made = derive.from_notice_file(path, output)
-    said = dry_run  # the summary goes to stderr when stdout carries the plan
+    if shown == "table":
+        render("init", "table", view_of(ctx, None), made.found)
+    elif shown == "-":
+        typer.echo(made.text, nl=False)
+    said = bool(shown)  # the summary goes to stderr when stdout carries what was read
     say(f"{made.tasks} 项任务，{made.items} 个事项，{made.departments} 个部门", err=said)
     for warning in made.warnings:
         say(f"注意：{warning}", err=said)
-    if dry_run:
-        typer.echo(made.text, nl=False)
+    if shown:
         return {}
     targets = {made.out: made.text.encode("utf-8")}
     if not derive.SCHEMA.exists():

@@ -61,6 +61,7 @@ FORMATS: dict[str, dict[str, Renderer]] = {
     "form": {"xlsx": xlsx.form},
     "import": {"table": screens.recorded},
     "remind": {"md": text.reminder_md, "docx": docx.reminder},
+    "init": {"table": screens.notice_read},
 }
 
 

@@ -235,7 +235,7 @@ def recorded(view: View, outcome: Any) -> None:
             p.answer.ident,
             p.describe_in(STATUS_LABELS),
             str(p.answer.date),
-            p.answer.note or p.answer.reason or "",
+            (p.answer.note if p.kind == "status" else p.answer.reason) or "",  # what goes in that record
         ]
         for p in outcome.planned
     ]
@@ -250,3 +250,23 @@ def recorded(view: View, outcome: Any) -> None:
             f"冲突，跳过：{p.answer.place} {p.answer.ident} 在填报表生成后已有新记录（确要照录请加 --force）",
             "yellow",
         )
+
+
+def notice_read(view: View, found: Any) -> None:
+    """What init --from read from a notice, for a clerk to check before it is written: each task
+    and its items, with lead, participants, due day and the 完成时限 it was read from."""
+    groups, rows, shown = dict(found.groups), [], None
+    for task in found.tasks:
+        if task.group and task.group != shown:  # a group's title once, above its tasks
+            rows.append(["", f"【{task.group} {groups.get(task.group, '')}】", "", "", "", ""])
+            shown = task.group
+        rows.append([task.id, task.title, listed(task.lead), listed(task.participants),
+                     _day(task.due), task.deadline or ""])  # fmt: skip
+        for item in task.items:
+            rows.append([item.id, f"  {item.text}", listed(item.lead), listed(item.participants),
+                         _day(item.due), item.deadline or ""])  # fmt: skip
+    _draw(view, (["编号", "任务 / 事项", "牵头", "参与", "期限", "完成时限（原文）"], rows), flex=1)
+
+
+def _day(day: Any) -> str:
+    return day.isoformat() if day else ""
