@@ -54,6 +54,11 @@ class Row:
         return self.tracked.due
 
     @property
+    def deadline(self) -> str | None:
+        """The 完成时限 as the notice wrote it (2022年6月底, 长期坚持), when the plan keeps it."""
+        return self.tracked.deadline
+
+    @property
     def history(self) -> list[Record]:
         return self.tracked.history or []
 

@@ -132,6 +132,7 @@ def ledger(plan: Plan, as_of: dt.date, warn_days: int = WARN_DAYS) -> list[dict[
                 "owner": row.owner,
                 "status": row.status,
                 "due": iso(row.due),
+                "deadline": row.deadline,
                 "light": light(row, as_of, warn_days),
                 "last_note": last.note if last else None,
                 "last_note_date": last.date.isoformat() if last else None,

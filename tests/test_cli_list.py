@@ -53,6 +53,7 @@ def test_json_is_a_stable_interface(plan_file: Path):
         "status": "todo",
         "reason": None,
         "due": None,
+        "deadline": None,
         "light": None,
         "owner": None,
         "contact": None,

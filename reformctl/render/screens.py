@@ -102,7 +102,10 @@ def _row_details(view: View, row: Row) -> None:
     status = Text("状态：").append_text(status_text(row.status))
     out.print(status.append(f"（{one_line(row.reason)}）" if row.reason else "", style="bright_black"))
     light = query.light(row, view.as_of, view.warn_days)
-    out.print(Text(f"期限：{row.due.isoformat() if row.due else '未设定'} ").append_text(light_text(light)))
+    said = f"期限：{row.due.isoformat() if row.due else '未设定'}"
+    out.print(Text(said + " ").append_text(light_text(light)) if light else Text(said))
+    if row.deadline:
+        _line(out, f"完成时限（通知原文）：{row.deadline}")
     for record in (ItemRecord(row.id, record) for record in row.history):
         note = f"  {record.said()}" if record.said() else ""
         _line(out, f"  {record.date.isoformat()}  {record.describe()}{note}")

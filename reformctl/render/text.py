@@ -67,6 +67,7 @@ def row_json(view: View, row: Row) -> dict[str, object]:
         "status": row.status,
         "reason": row.reason,  # why 不适用, as show says it
         "due": query.iso(row.due),
+        "deadline": row.deadline,
         "light": query.light(row, view.as_of, view.warn_days),
         "owner": row.owner,
         "contact": row.contact,
