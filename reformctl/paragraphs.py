@@ -40,21 +40,29 @@ _OWN = {  # lines of their own after a task or a measure: 牵头单位：… 完
 def roles(paragraphs: list[str]) -> tuple[bool, dict[str, str]]:
     """How the document numbers its tasks, inferred from the numbering it uses where its tasks
     are: whether its body is itself the list (a 工作要点: 一、 are groups), and what （一）, 1. and
-    （1）/① mean there (group, task or item), in the order it nests them."""
+    （1）/① mean there (group, task or item), in the order it nests them. Under a 重点任务
+    heading, three levels are groups, tasks and items; of two, （一） are tasks whose 1. 2.
+    start again under each, and groups when 1. 2. run on across them."""
     headed = any((h := LEVEL1.match(p)) and classify(h[2]) == "tasks" for p in paragraphs)
     seen: set[str] = set()
-    inside = False
+    inside, under, restarts = False, 0, 0  # 1. lines under the current （一）; restarts at 1.
     for text in paragraphs:
         if heading := LEVEL1.match(text):
             kind = classify(heading[2])
             inside = kind == "tasks" or (kind is None and not headed)
         elif inside:
             seen.update(k for k, pattern in (("L2", LEVEL2), ("N", NUMBERED), ("S", SUB)) if pattern.match(text))
+            if LEVEL2.match(text):
+                under = 0
+            elif numbered := NUMBERED.match(text):
+                restarts += numbered[1] == "1" and under == 0 and "L2" in seen
+                under += 1
+    items = {"L2": "task", "N": "item", "S": "item"}
     if not headed:
-        return True, {"L2": "task", "N": "item", "S": "item"} if "L2" in seen else {"N": "task", "S": "item"}
-    if "L2" in seen and "N" in seen:
+        return True, items if "L2" in seen else {"N": "task", "S": "item"}
+    if {"L2", "N"} <= seen and ("S" in seen or restarts < 2):
         return False, {"L2": "group", "N": "task", "S": "item"}
-    return False, {"L2": "task", "N": "item", "S": "item"} if "L2" in seen else {"N": "task", "S": "item"}
+    return False, items if "L2" in seen else {"N": "task", "S": "item"}
 
 
 class Reader:

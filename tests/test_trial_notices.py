@@ -79,3 +79,33 @@ def test_what_a_clerk_sees_before_writing(tmp_path: Path, monkeypatch: pytest.Mo
     assert result.exit_code == 0 and not (tmp_path / "data").exists()
     assert "【1 深化组织体系改革】" in result.stdout and "│ 2022-06-30 │ 2022年6月底" in result.stdout
     assert "持续推进" in result.stdout and "10 项任务，20 个事项" in result.stderr
+
+
+SECOND = Path(__file__).parent / "trial" / "notices-2"
+
+
+@pytest.mark.parametrize(
+    ("name", "groups", "tasks", "measures"),
+    [
+        ("a-督办清单.docx", 2, 6, 12),
+        ("b-要点.txt", 3, 7, 12),
+        ("c-任务表.xlsx", 0, 4, 7),
+        ("d-实施方案.docx", 0, 4, 10),
+    ],
+)
+def test_a_second_trial_written_after_the_code(tmp_path: Path, name: str, groups: int, tasks: int, measures: int):
+    """Five more notices, written after the reader was done, by someone who had seen none of
+    this (tests/trial/notices-2/EXPECTED.md). What it found, now held: 改革事项/工作举措/协同单位
+    as header words, and （一） tasks over 1. 2. measures that start again under each."""
+    shutil.copyfile(SECOND / name, tmp_path / name)
+    result = run("init", "--from", name, "-o", "-")
+    assert result.exit_code == 0, result.output
+    plan = yaml.safe_load(result.stdout)
+    assert (len(plan.get("groups") or []), len(plan["tasks"])) == (groups, tasks)
+    assert sum(len(t.get("items") or []) for t in plan["tasks"]) == measures
+
+
+def test_a_table_without_a_header_is_said_to_have_none(tmp_path: Path):
+    shutil.copyfile(SECOND / "e-无表头清单.docx", tmp_path / "e.docx")
+    result = run("init", "--from", "e.docx")
+    assert result.exit_code == 1 and "文件中有：表格 1 个（其中 0 个有任务表头）" in result.stderr
