@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import docx
@@ -261,3 +262,30 @@ def test_word_sub_numbering_restarts_under_each_new_item(tmp_path: Path):
     found, notes = sources.paragraphs(tmp_path / "通知.docx")
     assert found == ["1.任务甲", "（1）事项一", "（2）事项二", "2.任务乙", "（1）事项三", "（2）事项四"]
     assert any("自动编号" in note for note in notes)
+
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed")
+def test_an_old_word_file_is_converted_and_said_so(tmp_path: Path):
+    import subprocess
+
+    word = docx.Document()
+    for line in (SOURCE / "notice-2018-grouped.txt").read_text(encoding="utf-8").splitlines():
+        word.add_paragraph(line)
+    word.save(str(tmp_path / "通知.docx"))
+    convert = [SOFFICE, "--headless", "--convert-to", "doc", "--outdir", str(tmp_path), str(tmp_path / "通知.docx")]
+    subprocess.run(convert, capture_output=True, timeout=120, check=True)
+    (tmp_path / "通知.docx").unlink()
+    result = run("init", "--from", "通知.doc", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "已用 LibreOffice 转换为 .docx 后读取" in result.stderr and "4 项任务，7 个事项" in result.stderr
+
+
+def test_without_libreoffice_an_old_word_file_says_how_to_save_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    (tmp_path / "通知.wps").write_bytes(b"\xd0\xcf\x11\xe0 an old binary file")
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    result = run("init", "--from", "通知.wps")
+    assert result.exit_code == 1 and "请用 Word 或 WPS 打开后“另存为” .docx 再试" in result.stderr
