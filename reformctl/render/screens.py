@@ -17,7 +17,7 @@ from reformctl.query import ItemRecord, Row, listed
 from reformctl.render import View
 from reformctl.render.console import fills_screen, light_text, status_text
 from reformctl.render.lines import kinsoku
-from reformctl.render.table import draw
+from reformctl.render.table import draw, terminal
 from reformctl.render.words import LIGHT_AND_NONE, bar, counts, hint
 
 if TYPE_CHECKING:  # only `list` runs on every start-up: the others' imports wait for them
@@ -257,18 +257,33 @@ def recorded(view: View, outcome: Any) -> None:
 
 def notice_read(view: View, found: Any) -> None:
     """What init --from read from a notice, for a clerk to check before it is written: each task
-    and its items, with lead, participants, due day and the 完成时限 it was read from."""
+    and its items, with lead, participants, due day and the 完成时限 it was read from. A table
+    where the screen has room (or piped, for a file); on a narrower terminal, a list per task."""
     groups, rows, shown = dict(found.groups), [], None
     for task in found.tasks:
         if task.group and task.group != shown:  # a group's title once, above its tasks
             rows.append(["", f"【{task.group} {groups.get(task.group, '')}】", "", "", "", ""])
             shown = task.group
-        rows.append([task.id, task.title, listed(task.lead), listed(task.participants),
-                     _day(task.due), task.deadline or ""])  # fmt: skip
+        rows.append([task.id, task.title, listed(task.lead), listed(task.participants), _day(task.due),
+                     task.deadline or ""])  # fmt: skip
         for item in task.items:
-            rows.append([item.id, f"  {item.text}", listed(item.lead), listed(item.participants),
-                         _day(item.due), item.deadline or ""])  # fmt: skip
+            rows.append([item.id, f"  {item.text}", listed(item.lead), listed(item.participants), _day(item.due),
+                         item.deadline or ""])  # fmt: skip
+    if terminal() and view.console.width < 120:
+        for row in rows:
+            _notice_row(view.console, row)
+        return
     _draw(view, (["编号", "任务 / 事项", "牵头", "参与", "期限", "完成时限（原文）"], rows), flex=1)
+
+
+def _notice_row(out: Console, row: list[str]) -> None:
+    ident, text, lead, part, day, phrase = row
+    indent = "    " if "." in ident else ""
+    _line(out, f"{indent}{ident} {text.strip()}", None if indent else "bold")
+    said = [f"牵头：{lead}" if lead else "", f"参与：{part}" if part else ""]
+    said.append(f"期限：{day or '无'}（{phrase}）" if phrase else "")
+    if any(said):
+        _line(out, f"{indent}    " + " · ".join(x for x in said if x), "dim")
 
 
 def _day(day: Any) -> str:
