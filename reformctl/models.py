@@ -62,7 +62,7 @@ STATUS_LABELS: dict[str, str] = {status.value: status.label for status in Status
 STATUS_ALIASES = {"不涉及": "na", "n/a": "na"}  # other words clerks type for a status
 NOT_APPLICABLE = Status.NA.value  # needs a reason (a record's note); counts neither as done nor as open
 ASSIGNED = ("owner", "contact", "participants")  # what `assign` sets, recorded as {from_x, x}
-RECORD_CHANGES = ("status", "due", *ASSIGNED)  # a record changes at least one of these
+RECORD_CHANGES = ("status", "due", *ASSIGNED, "reminded")  # a record changes (or says) at least one of these
 ROW_ONLY = (
     "status",
     "due",
@@ -158,6 +158,16 @@ class Department(Strict):
         return self.name or self.id
 
 
+class Office(Strict):
+    """发文机关：本级改革办，写在督办通报、催办通知的发文机关标志和落款上；未写的就不出现"""
+
+    name: str = Field(description="发文机关全称，如 江西省科学技术协会深化改革工作领导小组办公室")
+    short: str | None = Field(None, description="落款用的简称或署名，如 省科协改革办；不填则用全称")
+    contact: str | None = Field(None, description="改革办联系人")
+    phone: str | None = Field(None, description="联系电话")
+    recipients: list[str] | None = Field(None, description="默认主送单位，如 [机关各部门, 各直属单位]")
+
+
 class TaskGroup(Strict):
     """重点任务中的一组，如（一）深化组织体系改革"""
 
@@ -188,6 +198,9 @@ class Record(Strict):
     note: str | None = Field(None, description="说明或原因")
     by: str | None = Field(None, description="填报者：由填报表导入时，为填报的部门或单位")
     links: list[str] | None = Field(None, description="证明材料：http/https 网址，或相对仓库的文件路径")
+    reminded: str | None = Field(None, description="催办：被催办的部门（remind --mail 记下的留痕）")
+    to: str | None = Field(None, description="催办通知发往的电子邮箱")
+    reply_by: Date | None = Field(None, description="催办要求的回复期限")
     from_owner: str | None = Field(None, description="之前的责任人")
     owner: str | None = Field(None, description="新的责任人")
     from_contact: str | None = Field(None, description="之前的联系方式")
@@ -257,6 +270,7 @@ class Plan(Strict):
     version: Literal[1]
     unit: Unit | None = None
     document: Document
+    office: Office | None = Field(None, description="本级改革办（督办通报、催办通知的发文机关）")
     departments: list[Department]
     partners: list[str] = Field([], description="配合的外单位，不是本单位的部门，如 各设区市科协、省卫健委")
     preamble: str | None = None
