@@ -13,7 +13,7 @@ from reformctl import reader, splice
 from reformctl.errors import Refused, UsageError
 from reformctl.inputs import typed
 from reformctl.models import ASSIGNED, NOT_APPLICABLE, Plan
-from reformctl.query import moved_words
+from reformctl.query import moved_words, reminded_words
 from reformctl.rewrite import Change, Edit, Target, check_splice, rewrite, rewrite_all, row_loc, writable
 
 __all__ = ["Change", "Edit", "Refused", "Target", "check_splice", "rewrite", "rewrite_all", "row_loc", "writable"]
@@ -131,6 +131,26 @@ def assign(
     return rewrite(path, edit, commit)
 
 
+def reminded_edit(ident: str, dept: str, to: str, date: dt.date, reply_by: dt.date) -> Edit:
+    """The trace (留痕) of a 催办 mailed to a department about a row: a record {date, reminded,
+    to, reply_by} that changes nothing else, for rewrite_all with the others of one remind."""
+    ident = typed(ident)
+
+    def edit(text: str, source: reader.Source) -> tuple[str, Target, Change]:
+        target = Target(source, ident)
+        values = target.values
+        said_date = _check_date(source.plan, values, date)
+        record: dict[str, object] = {"date": date.isoformat(), "reminded": dept, "to": to}
+        record["reply_by"] = reply_by.isoformat()
+        values["history"] = [*(values.get("history") or []), record]
+        splices = [splice.append_record(text, target.node, record)]
+        words = reminded_words(dept, to, reply_by)
+        change = _change(source, ident, "assign", None, words, date, None, notices=said_date)
+        return splice.apply(text, splices), target, change
+
+    return edit
+
+
 def undo(path: Path, ident: str, commit: bool = False) -> Change:
     """Remove the last history record of a row and restore the status (or deadline) before it."""
     ident = typed(ident)  # ６．２ is 6.2
@@ -149,6 +169,11 @@ def undo(path: Path, ident: str, commit: bool = False) -> Change:
         splices = [splice.remove_last_record(text, node)]
         if any(last.get(key) is not None for key in ASSIGNED):
             return _undo_assignment(text, source, target, last, splices)
+        if last.get("reminded") is not None:  # a 催办's trace: only the record goes
+            reply_by = dt.date.fromisoformat(str(last["reply_by"])) if last.get("reply_by") else None
+            words = reminded_words(last["reminded"], last.get("to"), reply_by)
+            change = _change(source, ident, "assign", None, words, day, None, undone=True)
+            return splice.apply(text, splices), target, change
         if last.get("due") is not None:
             if "from_due" not in last:
                 raise Refused(f"{ident} 的最后一条记录没有写明调整前的期限（from_due），无法自动撤销，请手工修改")

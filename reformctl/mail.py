@@ -87,10 +87,15 @@ def sender_problem(sender: str) -> str | None:
 
 def message(setting: Settings, to: str, subject: str, body: str, attachment: tuple[str, bytes]) -> EmailMessage:
     """Plain text in UTF-8, headers encoded as RFC 2047 wants (the email package does it), the
-    Word file attached under its Chinese name."""
+    Word file attached under its Chinese name. Date and Message-ID are set here, as a mail
+    client sets them: a server may add neither, and a reader's mailbox sorts and threads by them."""
+    from email.utils import formatdate, make_msgid, parseaddr
+
     mail = EmailMessage()
     mail["From"], mail["To"], mail["Subject"] = setting.sender, to, subject
-    mail.set_content(body)
+    mail["Date"] = formatdate(localtime=True)
+    mail["Message-ID"] = make_msgid(domain=parseaddr(setting.sender)[1].rpartition("@")[2] or None)
+    mail.set_content(body, charset="utf-8")
     name, data = attachment
     subtype = "vnd.openxmlformats-officedocument.wordprocessingml.document"
     mail.add_attachment(data, maintype="application", subtype=subtype, filename=name)

@@ -183,8 +183,11 @@ class ItemRecord:
         return " ".join(filter(None, [self.record.note, links]))
 
     def describe(self) -> str:
-        """未启动 → 已完成, 延期 2020-10-01 → 2020-12-31, or 责任人 王小明 → 李华"""
+        """未启动 → 已完成, 延期 2020-10-01 → 2020-12-31, 责任人 王小明 → 李华, or a 催办's trace:
+        催办 学会部（xuehui@example.org），请于 2020年9月28日前回复"""
         r = self.record
+        if r.reminded is not None:
+            return reminded_words(r.reminded, r.to, r.reply_by)
         moved = [(key, getattr(r, f"from_{key}"), getattr(r, key)) for key in ASSIGNED if getattr(r, key) is not None]
         if moved:
             return moved_words(moved)
@@ -280,6 +283,24 @@ def _rewound(tracked: Tracked, day: dt.date) -> Tracked:
                 assigned[key] = getattr(record, f"from_{key}")
     update = {"status": status, "due": due, "history": kept or None, **assigned}
     return tracked.model_copy(update=update)
+
+
+def reminded_words(dept: str, to: str | None, reply_by: dt.date | None) -> str:
+    """催办 学会部（xuehui@example.org），请于 2020年9月28日前回复"""
+    where = f"（{to}）" if to else ""
+    reply = f"，请于 {chinese_day(reply_by)}前回复" if reply_by else ""
+    return f"催办 {dept}{where}{reply}"
+
+
+def chinese_day(day: dt.date) -> str:
+    """2020年9月30日, as a letter writes a date"""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def progress_note(row: Row) -> Record | None:
+    """The row's latest progress: the last status record with a note (an assignment, a
+    deadline moved or a 催办 is not progress)."""
+    return next((r for r in reversed(row.history) if r.status is not None and r.note), None)
 
 
 ASSIGNED_LABELS = {"owner": "责任人", "contact": "联系方式", "participants": "参与部门"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import io
 import json
 import re
 import shutil
@@ -111,7 +112,6 @@ def test_a_notice_per_department_that_is_late(late: Path, tmp_path: Path):
 
 
 def test_mail_goes_out_through_a_real_smtp_server(late: Path, inbox: Inbox):
-    before = late.read_bytes()
     result = run("remind", "-o", "催办", "--as-of", "2020-09-20", "--mail")
     assert result.exit_code == 1, result.output  # one department refused
     assert "已发送 学会部 <xuehui@example.org>" in result.stdout
@@ -120,12 +120,178 @@ def test_mail_goes_out_through_a_real_smtp_server(late: Path, inbox: Inbox):
     (recipients, mail) = inbox.messages[0]
     assert recipients == ["xuehui@example.org"] and len(inbox.messages) == 1
     assert mail["Subject"] == "催办通知：2020年科协系统深化改革重点任务（学会部，2 项）"
-    assert mail["From"] == "改革办 <gaigeban@example.org>"
+    assert mail["From"] == "改革办 <gaigeban@example.org>" and mail["To"] == "xuehui@example.org"
     body = mail.get_body(("plain",))
     assert body is not None and "你部门牵头的以下 2 个事项" in body.get_content()
     (attachment,) = list(mail.iter_attachments())
     assert attachment.get_filename() == "催办通知-学会部.docx" and attachment.get_content().startswith(b"PK")
-    assert late.read_bytes() == before  # nothing written to the plan
+
+
+OFFICE = """
+office:
+  name: 中国科协深化改革领导小组办公室
+  short: 中国科协改革办
+  contact: 张三
+  phone: 010-68571234
+"""
+
+
+def with_office(plan_file: Path, office: str = OFFICE, unit: str | None = None) -> None:
+    """Give the plan an office block (after its document), and, with unit, make it a unit plan."""
+    text = plan_file.read_text(encoding="utf-8").replace("\n# 牵头部门", f"{office}\n# 牵头部门", 1)
+    if unit is not None:
+        text = text.replace("version: 1\n", f"version: 1\nunit: {{name: {unit}, level: 县级}}\n", 1)
+    plan_file.write_text(text, encoding="utf-8")
+
+
+@pytest.fixture
+def progressed(late: Path) -> Path:
+    """9.1 with a progress note, then a later assignment that has a note of its own."""
+    ok("status", "set", "9.1", "doing", "--note", "已起草实施方案", "--date", "2020-08-05")
+    ok("assign", "9.1", "--owner", "李华", "--date", "2020-08-06", "--note", "工作调整")
+    return late
+
+
+def test_the_mail_is_a_letter_with_its_headers_and_the_word_file(progressed: Path, inbox: Inbox):
+    """Date and Message-ID as a mail client sets them; the body a letter in plain prose: the
+    department's full name, the plan and its 文号, each item (owner, deadline, days, latest
+    progress: a status record's note, not the assignment after it), reply-by, contact, 落款."""
+    from email.utils import parsedate_to_datetime
+
+    with_office(progressed)
+    ok("remind", "-o", "催办", "--as-of", "2020-09-20", "--mail", "--dept", "学会部", "--reply-by", "2020-09-28")
+    ((recipients, mail),) = inbox.messages
+    assert recipients == ["xuehui@example.org"] and mail["To"] == "xuehui@example.org"
+    assert mail["From"] == "改革办 <gaigeban@example.org>"
+    assert mail["Subject"] == "催办通知：2020年科协系统深化改革重点任务（学会部，2 项）"
+    assert parsedate_to_datetime(mail["Date"]).tzinfo is not None
+    assert re.fullmatch(r"<[^<>@\s]+@example\.org>", mail["Message-ID"])
+    plain = mail.get_body(("plain",))
+    assert plain is not None and plain.get_content_charset() == "utf-8"
+    body = plain.get_content()
+    assert "#" not in body and "|" not in body and "**" not in body
+    lines = body.splitlines()
+    assert lines[0] == "学会学术部："
+    assert "根据《2020年科协系统深化改革重点任务》（科协办发调字〔2020〕12号）的安排，截至 2020年9月20日" in body
+    (first,) = [n for n, line in enumerate(lines) if line.startswith("1. 6.1 ")]
+    (second,) = [
+        n for n, line in enumerate(lines) if line.startswith("2. 9.1 贯彻落实《关于深化改革培育世界一流科技期刊")
+    ]
+    assert "完成期限：2020年9月22日，还剩 2 天。" in lines[first + 1]
+    assert lines[first + 2] == "   最新进展：尚无进展记录"
+    assert lines[second + 1] == "   责任人：李华；完成期限：2020年9月10日，已逾期 10 天。"
+    assert lines[second + 2] == "   最新进展：2020年8月5日，已起草实施方案"
+    assert "2020年8月6日" not in body and "工作调整" not in body and "2020-" not in body
+    assert "请于 2020年9月28日前将上述事项的进展情况报送中国科协改革办。" in lines
+    assert "联系人：张三，联系电话：010-68571234。" in lines
+    assert lines[-2:] == ["中国科协改革办", "2020年9月20日"]
+    (attachment,) = list(mail.iter_attachments())
+    assert attachment.get_filename() == "催办通知-学会部.docx"
+    word = docx.Document(io.BytesIO(attachment.get_content()))
+    texts = [p.text for p in word.paragraphs]
+    assert "请于 2020年9月28日前将上述事项的进展情况报送中国科协改革办。" in texts and texts[-2:] == lines[-2:]
+    assert word.tables[0].rows[2].cells[5].text == "2020-08-05 已起草实施方案"
+
+
+def test_the_notice_has_its_issuer_reply_by_contact_and_signature(progressed: Path):
+    """The md and docx from one layout: with an office, its name, the contact and its 落款; a
+    week after the as-of day to reply by; without an office nothing of it, a unit's name instead."""
+    ok("remind", "-o", "无", "--as-of", "2020-09-20", "--dept", "学会部")
+    bare = Path("无/催办通知-学会部.md").read_text(encoding="utf-8")
+    assert "\n\n2020年科协系统深化改革重点任务 · 截至 2020-09-20\n" in bare
+    assert "请于 2020年9月27日前将上述事项的进展情况报送改革办。" in bare
+    assert "联系人" not in bare and "电话" not in bare and bare.endswith("\n\n2020年9月20日\n")
+    assert "| 9.1 |" in bare and "| 2020-08-05 已起草实施方案 |" in bare
+    with_office(progressed, "\noffice:\n  name: 朝阳区科协改革办\n  phone: 010-1234567\n", "北京市朝阳区科协")
+    ok("remind", "-o", "单位", "--as-of", "2020-09-20", "--dept", "学会部", "--reply-by", "2020-09-25")
+    unit = Path("单位/催办通知-学会部.md").read_text(encoding="utf-8")
+    assert "\n\n朝阳区科协改革办 · 北京市朝阳区科协 · 2020年科协系统深化改革重点任务 · 截至 2020-09-20\n" in unit
+    assert "请于 2020年9月25日前将上述事项的进展情况报送朝阳区科协改革办。\n\n联系电话：010-1234567。" in unit
+    assert "联系人" not in unit and unit.endswith("\n\n朝阳区科协改革办\n\n2020年9月20日\n")
+    texts = [p.text for p in docx.Document("单位/催办通知-学会部.docx").paragraphs]
+    assert "联系电话：010-1234567。" in texts and texts[-2:] == ["朝阳区科协改革办", "2020年9月20日"]
+    with_office(progressed, "", None)
+    text = progressed.read_text(encoding="utf-8").replace(
+        "\noffice:\n  name: 朝阳区科协改革办\n  phone: 010-1234567\n", ""
+    )
+    progressed.write_text(text, encoding="utf-8")
+    ok("remind", "-o", "仅单位", "--as-of", "2020-09-20", "--dept", "学会部")
+    only = Path("仅单位/催办通知-学会部.md").read_text(encoding="utf-8")
+    assert "北京市朝阳区科协 · 2020年" in only and only.endswith("\n\n北京市朝阳区科协\n\n2020年9月20日\n")
+    refused = run("remind", "-o", "早", "--as-of", "2020-09-20", "--reply-by", "2020-09-19")
+    assert refused.exit_code == 2 and "--reply-by" in refused.stderr and not Path("早").exists()
+
+
+def traces(plan_file: Path) -> list[tuple[str, dict[str, Any]]]:
+    """Every 催办 record of the plan, with its row's id, in document order."""
+    import yaml
+
+    data = yaml.safe_load(plan_file.read_text(encoding="utf-8"))
+    rows = [row for task in data["tasks"] for row in (task.get("items") or [task])]
+    return [(row["id"], r) for row in rows for r in row.get("history") or [] if "reminded" in r]
+
+
+def test_each_mail_that_went_leaves_a_trace_in_one_change(late: Path, inbox: Inbox):
+    """学会部's two items get one record each; 国际部 (refused) and 办公厅 (no address) none;
+    validate takes them, log says them, --as-of before the day ignores them, undo takes one back."""
+    import datetime as dt
+
+    from reformctl import loader, query
+
+    before = late.read_text(encoding="utf-8")
+    result = run("remind", "-o", "催办", "--as-of", "2020-09-20", "--mail")
+    assert result.exit_code == 1  # 国际部 refused
+    assert "已留痕 2 条（催办 1 个部门）；写入 data/tasks-2020.yaml" in result.stdout
+    record = {"date": "2020-09-20", "reminded": "学会部", "to": "xuehui@example.org", "reply_by": "2020-09-27"}
+    assert [(i, {k: str(v) for k, v in r.items()}) for i, r in traces(late)] == [("6.1", record), ("9.1", record)]
+    after = late.read_text(encoding="utf-8")
+    added = [line for line in after.splitlines() if line not in before.splitlines()]
+    assert len(added) == 2 and all("reminded: 学会部" in line for line in added), added
+    assert ok("validate").startswith("data/tasks-2020.yaml：有效")
+    said = ok("log", "9.1")
+    assert "催办 学会部（xuehui@example.org），请于 2020年9月27日前回复" in said and "2020-09-20" in said
+    plan = loader.load(late)
+    rewound = query.rewind(plan, dt.date(2020, 9, 19))
+    (row,) = [r for r in query.rows(rewound) if r.id == "9.1"]
+    assert all(r.reminded is None for r in row.history) and row.status == "todo" and row.owner == "王小明"
+    assert "已撤销 9.1：催办 学会部（xuehui@example.org）" in ok("undo", "9.1")
+    assert [i for i, _ in traces(late)] == ["6.1"]
+
+
+def test_dry_run_and_no_mail_leave_no_trace(late: Path, inbox: Inbox):
+    before = late.read_bytes()
+    ok("remind", "-o", "催办", "--as-of", "2020-09-20", "--mail", "--dry-run")
+    ok("remind", "-o", "催办", "--as-of", "2020-09-20")
+    assert late.read_bytes() == before and inbox.messages == []
+
+
+def test_commit_makes_one_commit_of_the_traces(late: Path, inbox: Inbox, tmp_path: Path):
+    git = shutil.which("git")
+    if git is None:
+        pytest.skip("git is not installed")
+
+    def repo(*args: str) -> str:
+        return subprocess.run([git, *args], capture_output=True, text=True, check=True, cwd=tmp_path).stdout.strip()
+
+    repo("init", "-q", "-b", "main")
+    repo("config", "user.name", "测试")
+    repo("config", "user.email", "test@example.invalid")
+    repo("add", "data")
+    repo("commit", "-q", "-m", "计划")
+    with_addresses(late, {"办公厅": "bangong@example.org"})  # an uncommitted change: refused before any mail
+    refused = run("remind", "-o", "催办", "--as-of", "2020-09-20", "--mail", "--commit")
+    assert refused.exit_code == 1 and "已有未提交的改动" in refused.stderr and inbox.messages == []
+    repo("commit", "-q", "-am", "办公厅的邮箱")
+    result = run("remind", "-o", "催办", "--as-of", "2020-09-20", "--mail", "--commit")
+    assert result.exit_code == 1 and "已留痕 3 条（催办 2 个部门）；写入 data/tasks-2020.yaml；已提交" in result.stdout
+    assert repo("log", "--format=%s") == "催办 2 个部门：3 条留痕\n办公厅的邮箱\n计划"
+    assert repo("show", "--name-only", "--format=", "HEAD") == "data/tasks-2020.yaml"
+    assert repo("status", "--porcelain", "--", "data") == ""
+    assert sorted((i, r["reminded"]) for i, r in traces(late)) == [
+        ("6.1", "办公厅"),
+        ("6.1", "学会部"),
+        ("9.1", "学会部"),
+    ]
 
 
 def test_mail_needs_a_sender_and_dry_run_sends_nothing(late: Path, inbox: Inbox, monkeypatch: pytest.MonkeyPatch):

@@ -24,6 +24,7 @@ from reformctl.cli.options import (
 )
 from reformctl.cli.output import emit, needs_file, say
 from reformctl.cli.registry import command
+from reformctl.errors import UsageError
 from reformctl.models import LEVELS
 from reformctl.render import render
 
@@ -124,10 +125,15 @@ def remind(
     as_of: AsOfOption = None,
     warn_days: WarnOption = query.WARN_DAYS,
     mail: Annotated[bool, typer.Option("--mail", help="同时发邮件给各部门（地址为计划中各部门的电子邮箱）")] = False,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="只列出将发给谁、发什么，不发送")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="只列出将发给谁、发什么，不发送，也不留痕")] = False,
+    reply_by: Annotated[str | None, typer.Option("--reply-by", help="请各部门在这一天前回复；默认截止日后一周")] = None,
+    commit: Annotated[bool, typer.Option("--commit", help="在 git 仓库中提交留痕（一次提交）")] = False,
     file: FileOption = None,
 ) -> None:
     """催办：给有逾期或临期事项的每个部门写一份催办通知（Markdown 和 Word），可同时用邮件发出。
+
+    用 --mail 发出的，在每个被催办事项的进展记录中留痕（哪天催办了哪个部门、发往哪个邮箱、请于哪天前回复），
+    reformctl log 可见，undo 可撤销；发送失败的部门不留痕。
 
     例：reformctl remind -o 催办 ；reformctl remind -o 催办 --mail（先设置 REFORMCTL_SMTP 和 REFORMCTL_SMTP_FROM）
     """
@@ -136,15 +142,23 @@ def remind(
 
     opened = Opened.as_of(ctx, file, as_of)
     plan, day = opened.plan, opened.day
+    reply = inputs.option_date(reply_by, "--reply-by") or day + dt.timedelta(days=7)
+    if reply < day:
+        raise UsageError(f"--reply-by {reply} 早于截止日 {day}：回复期限应在催办之后")
     setting = post.settings() if mail and not dry_run else None  # refuses before anything is written
     asked = use.Asked(plan, opened.path, day, warn_days, dept and inputs.dept_name(plan, dept), output, setting,
-                      dry_mail=mail and dry_run)  # fmt: skip
+                      dry_mail=mail and dry_run, reply_by=reply, commit=commit)  # fmt: skip
     found = use.due(asked)
     if not found:
         say(f"截至 {day} 没有逾期或临期的事项，无需催办")
         return
     failed = 0
     for event in use.remind(asked, found):
+        if isinstance(event, use.Recorded):
+            say(event.summary())
+            for notice in dict.fromkeys(n for c in event.changes for n in c.notices):
+                say(notice, err=True)
+            continue
         say(_said(event))
         failed += isinstance(event, use.Mailed) and event.failed
     if failed:

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from reformctl.models import STATUS_LABELS, Plan
-from reformctl.query import Row, blocked_reason, depts_label, iso, listed, short
+from reformctl.query import Row, blocked_reason, chinese_day, depts_label, iso, listed, progress_note, short
 from reformctl.query import rows as rows_of
 from reformctl.render.words import hint
 from reformctl.report import Period, Progress, Reminder
@@ -141,8 +141,23 @@ def _progress(period: Period) -> list[Part]:
     ]
 
 
+@dataclass
+class Notice(Reminder):
+    """A Reminder with the day a reply is asked by (None: a week after the as-of day)."""
+
+    reply_by: dt.date | None = None
+
+
+def reply_day(reminder: Reminder, as_of: dt.date) -> dt.date:
+    """The day the department is asked to reply by: the notice's, else a week after as_of."""
+    given = reminder.reply_by if isinstance(reminder, Notice) else None
+    return given or as_of + dt.timedelta(days=7)
+
+
 def reminder_document(plan: Plan, reminder: Reminder, as_of: dt.date) -> Document:
-    """催办通知 to one department: its late and close rows, their owners, deadlines and last record."""
+    """催办通知 to one department: who issues it, its late and close rows (owners, deadlines,
+    latest progress), the day to reply by, the office's contact, and the 落款. What the plan
+    does not give (an office, a contact, a unit) is left out, never filled with a blank."""
     name = depts_label(plan, [reminder.dept])
     number = f"（{plan.document.number}）" if plan.document.number else ""
     ask = (
@@ -151,9 +166,38 @@ def reminder_document(plan: Plan, reminder: Reminder, as_of: dt.date) -> Documen
     )
     table = [[r.id, short(r.text), r.owner or "", iso(r.due) or "", hint(r, as_of), _last(r)] for r in reminder.rows]
     section = Part("需催办的事项", [ask], ["编号", "事项", "责任人", "期限", "提示", "最新进展"], table)
-    return Document(f"催办通知（{reminder.dept}）", f"{plan.document.title} · 截至 {as_of}", [section])
+    reply = Part("报送要求", [*closing(plan, reply_day(reminder, as_of)), *signature(plan, as_of)])
+    subtitle = " · ".join([*issuers(plan), plan.document.title, f"截至 {as_of}"])
+    return Document(f"催办通知（{reminder.dept}）", subtitle, [section, reply])
+
+
+def issuers(plan: Plan) -> list[str]:
+    """Who issues the notice: the office (发文机关), and the unit where the office's name does
+    not already say it; neither for a plan that gives none."""
+    office = plan.office.name if plan.office else None
+    unit = plan.unit.name if plan.unit else None
+    return [n for n in (office, unit if unit and not (office and unit in office) else None) if n]
+
+
+def closing(plan: Plan, reply_by: dt.date) -> list[str]:
+    """请于 2020年9月28日前……；联系人：张三，电话：0791-1234567。 (the contact only when given)"""
+    office = plan.office
+    to = (office.short or office.name) if office else "改革办"
+    said = [f"请于 {chinese_day(reply_by)}前将上述事项的进展情况报送{to}。"]
+    contact = [f"联系人：{office.contact}"] if office and office.contact else []
+    contact += [f"联系电话：{office.phone}"] if office and office.phone else []
+    if contact:
+        said.append("，".join(contact) + "。")
+    return said
+
+
+def signature(plan: Plan, day: dt.date) -> list[str]:
+    """The 落款: the office's short name (or its name, or the unit's), then the date."""
+    office = plan.office
+    signer = (office.short or office.name) if office else plan.unit.name if plan.unit else None
+    return [*([signer] if signer else []), chinese_day(day)]
 
 
 def _last(row: Row) -> str:
-    last = row.history[-1] if row.history else None
-    return f"{last.date} {last.note or ''}".strip() if last else "尚无记录"
+    found = progress_note(row)
+    return f"{found.date} {found.note}" if found else "尚无进展记录"
