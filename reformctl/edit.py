@@ -145,7 +145,7 @@ def reminded_edit(ident: str, dept: str, to: str, date: dt.date, reply_by: dt.da
         values["history"] = [*(values.get("history") or []), record]
         splices = [splice.append_record(text, target.node, record)]
         words = reminded_words(dept, to, reply_by)
-        change = _change(source, ident, "assign", None, words, date, None, notices=said_date)
+        change = _change(source, ident, "remind", None, words, date, None, notices=said_date)
         return splice.apply(text, splices), target, change
 
     return edit
@@ -172,7 +172,7 @@ def undo(path: Path, ident: str, commit: bool = False) -> Change:
         if last.get("reminded") is not None:  # a 催办's trace: only the record goes
             reply_by = dt.date.fromisoformat(str(last["reply_by"])) if last.get("reply_by") else None
             words = reminded_words(last["reminded"], last.get("to"), reply_by)
-            change = _change(source, ident, "assign", None, words, day, None, undone=True)
+            change = _change(source, ident, "remind", None, words, day, None, undone=True)
             return splice.apply(text, splices), target, change
         if last.get("due") is not None:
             if "from_due" not in last:
@@ -223,7 +223,7 @@ def _said(note: str | None, by: str | None) -> dict[str, str]:
 def _change(
     source: reader.Source,
     ident: str,
-    kind: Literal["status", "due", "assign"],
+    kind: Literal["status", "due", "assign", "remind"],
     before: str | None,
     after: str | None,
     date: dt.date,

@@ -30,7 +30,7 @@ class Change:
     """One recorded change of a row's status or deadline (or the undoing of one)."""
 
     id: str
-    kind: Literal["status", "due", "assign"]
+    kind: Literal["status", "due", "assign", "remind"]  # assign and remind: `after` holds their words
     before: str | None
     after: str | None
     date: dt.date
@@ -46,7 +46,11 @@ class Change:
         note = f"（{self.note}）" if self.note else ""
         unit = f"{self.unit} " if self.unit else ""
         what = "期限 " if self.kind == "due" else ""
-        moved = self.after if self.kind == "assign" else f"{what}{self.before or '未设定'} → {self.after or '未设定'}"
+        moved = (
+            self.after
+            if self.kind in ("assign", "remind")
+            else f"{what}{self.before or '未设定'} → {self.after or '未设定'}"
+        )
         if self.undone:  # 撤销 2 的上一条记录（done → doing）
             return f"{unit}撤销 {self.id} 的上一条记录（{moved}）"
         if self.kind == "status" and self.before == self.after:
@@ -56,7 +60,7 @@ class Change:
     def summary(self) -> str:
         """What the clerk is told: 已记录 7.1：未启动 → 推进中；写入 data/tasks-2020.yaml"""
         done = "已撤销" if self.undone else "已记录"
-        if self.kind == "assign":
+        if self.kind in ("assign", "remind"):
             said = f"{done} {self.id}：{self.after}"
         elif self.kind == "due":
             said = f"{done} {self.id}：期限 {self.before or '未设定'} → {self.after or '未设定'}"

@@ -100,7 +100,7 @@ def yaml_text(value: str) -> str:
     return _ESCAPE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(value, ensure_ascii=False))
 
 
-PLAIN = ("date", "from", "status", "from_due", "due")  # dates and status words: never need quotes
+PLAIN = ("date", "from", "status", "from_due", "due", "reply_by")  # dates and status words: never need quotes
 
 
 def value_text(key: str, value: object) -> str | None:

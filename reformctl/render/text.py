@@ -125,6 +125,9 @@ def _records(records: list[ItemRecord]) -> list[dict[str, object]]:
             **{key: getattr(found.record, key) for key in ("from_owner", "owner", "from_contact", "contact")},
             "from_participants": found.record.from_participants,
             "participants": found.record.participants,
+            "reminded": found.record.reminded,
+            "to": found.record.to,
+            "reply_by": query.iso(found.record.reply_by),
         }
         for found in records
     ]
