@@ -1,5 +1,5 @@
-"""xlsx, through openpyxl: the ledger (台账) fit to print, the roll-up matrix, and the fill-in
-forms (填报表) that come back as records.
+"""xlsx, through openpyxl: the ledger (台账) fit to print, the roll-up matrix in the heat map's
+colours, and the fill-in forms (填报表) that come back as records.
 
 Every cell of people's text is a string cell (never a formula: plain.xlsx_text), ids included,
 so 1.1 never becomes a number; dates are real date cells. Each sheet prints landscape on A4,
@@ -203,7 +203,8 @@ def ledger(view: View, _: None = None) -> bytes:
 
 
 def rollup(view: View, result: Any) -> bytes:
-    """The unit-by-row matrix as a sheet, and the same matrix for each level of unit."""
+    """The unit-by-row matrix as a sheet, and the same matrix for each level of unit, each cell in
+    the heat map's colour for its status (render/html.py's COLOURS), its words saying the status."""
     from reformctl.render import rolled
 
     book = _openpyxl().Workbook()
@@ -218,12 +219,41 @@ def rollup(view: View, result: Any) -> bytes:
             sheet.put(r, 1, row.id)
             sheet.put(r, 2, row.text)
             for c, unit in enumerate(units, 3):
-                status = result.status[row.id][unit.name]
-                late = unit.name in result.overdue[row.id]
-                fill = "red" if late else "blocked" if status == "blocked" else None
-                sheet.put(r, c, rolled.cell(result, row.id, unit.name), fill)
-        sheet.finish(sheet.header_row + len(result.rows))
+                cell = sheet.put(r, c, rolled.cell(result, row.id, unit.name))
+                heat(cell, result.status[row.id][unit.name], unit.name in result.overdue[row.id])
+        last = sheet.header_row + len(result.rows)
+        sheet.finish(last)
+        _legend(sheet, last + 2)
     return _saved(book)
+
+
+def _legend(sheet: Sheet, top: int) -> None:
+    """Below the matrix, as the heat map's legend: each status's colour with its mark, and a late cell."""
+    from reformctl.render.html import MARKS
+    from reformctl.rollup import LABELS
+
+    sheet.sheet.cell(row=top, column=2, value="图例")
+    for n, (status, label) in enumerate([*LABELS.items(), ("todo", "逾期（斜线、粗框）")], top + 1):
+        late = n == top + 1 + len(LABELS)
+        heat(sheet.put(n, 1, "" if late else MARKS[status]), status, late)
+        sheet.sheet.cell(row=n, column=2, value=label)
+
+
+def heat(cell: Any, status: str, late: bool) -> None:
+    """A cell of the heat map: the status's colour, white words on the dark ones; a late cell
+    hatched and framed in black, so that printed in grey it is told from a blocked one (solid)."""
+    from openpyxl.styles import Border, Font, PatternFill, Side
+
+    from reformctl.render.html import COLOURS
+
+    colour = COLOURS[status].lstrip("#").upper()
+    ink = "FFFFFF" if status in ("done", "blocked", "na") else "000000"
+    cell.font = Font(color=ink, bold=late)
+    if late:
+        cell.fill = PatternFill("lightUp", fgColor="000000", bgColor=colour)
+        cell.border = Border(*(Side(style="thick", color="000000"),) * 4)
+    else:
+        cell.fill = PatternFill("solid", fgColor=colour)
 
 
 # ---------------------------------------------------------------- fill-in forms
