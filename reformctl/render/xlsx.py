@@ -288,7 +288,6 @@ def _form_sheet(book: Any, view: View, dept: str, lines: list[Line]) -> None:
     """The read-only columns locked, the fill-in ones open and shaded, a dropdown of the
     statuses, date cells with a gentle check (a date typed as text is still accepted)."""
     from openpyxl.styles import Protection
-    from openpyxl.worksheet.datavalidation import DataValidation
 
     plan = view.plan
     assert plan is not None
@@ -298,16 +297,7 @@ def _form_sheet(book: Any, view: View, dept: str, lines: list[Line]) -> None:
     sheet = Sheet(book.create_sheet(dept), title, headers, HEADER_ROW, [FORM_WIDTHS[h] for h in headers])
     guide = "请在浅黄色列填写：新状态（下拉选择）、进展日期、进展说明、新期限、调整原因；其他列不能修改。"
     sheet.sheet.cell(row=2, column=1, value=guide)
-    choices = "、".join(STATUS_LABELS.values())
-    statuses = DataValidation(type="list", formula1='"' + ",".join(STATUS_LABELS.values()) + '"', allow_blank=True,
-                              showErrorMessage=True, errorStyle="stop", errorTitle="状态不在列表中",
-                              error=f"请从下拉列表中选择新状态：{choices}",
-                              showInputMessage=True, promptTitle="新状态", prompt=f"可选：{choices}")  # fmt: skip
-    dates = DataValidation(type="date", operator="greaterThan", formula1="DATE(2000,1,1)", allow_blank=True,
-                           showErrorMessage=True, errorStyle="warning", errorTitle="不是日期",
-                           error="请填日期，如 2020-09-04")  # fmt: skip
-    sheet.sheet.add_data_validation(statuses)
-    sheet.sheet.add_data_validation(dates)
+    statuses, dates = _checks(sheet.sheet)
     for r, line in enumerate(lines, HEADER_ROW + 1):
         row = line.row
         last = row.history[-1] if row.history else None
@@ -335,3 +325,21 @@ def _form_sheet(book: Any, view: View, dept: str, lines: list[Line]) -> None:
     sheet.finish(HEADER_ROW + len(lines), FORM_LINES)
     sheet.sheet.protection.sheet = True  # no password: a guard against slips, not a lock
     sheet.sheet.protection.autoFilter = False
+
+
+def _checks(sheet: Any) -> tuple[Any, Any]:
+    """The form's two checks as a clerk types: a status not in the list is refused (Excel and WPS
+    say why, in Chinese); a date that is no date only warns, since import reads dates typed as text."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    choices = "、".join(STATUS_LABELS.values())
+    statuses = DataValidation(type="list", formula1='"' + ",".join(STATUS_LABELS.values()) + '"', allow_blank=True,
+                              showErrorMessage=True, errorStyle="stop", errorTitle="状态不在列表中",
+                              error=f"请从下拉列表中选择新状态：{choices}",
+                              showInputMessage=True, promptTitle="新状态", prompt=f"可选：{choices}")  # fmt: skip
+    dates = DataValidation(type="date", operator="greaterThan", formula1="DATE(2000,1,1)", allow_blank=True,
+                           showErrorMessage=True, errorStyle="warning", errorTitle="不是日期",
+                           error="请填日期，如 2020-09-04")  # fmt: skip
+    sheet.add_data_validation(statuses)
+    sheet.add_data_validation(dates)
+    return statuses, dates
