@@ -67,11 +67,13 @@ class PlanInvalid(ReformctlError):
         super().__init__("\n".join(map(str, problems)))
 
 
-OPTIONAL = {"openpyxl": "pip install 'reformctl[xlsx]'", "docx": "pip install python-docx"}
+# Both are dependencies of reformctl: missing only from a broken or partial install.
+OPTIONAL = {"openpyxl": "pip install openpyxl（或重新安装 reformctl）", "docx": "pip install python-docx"}
 
 
 def need(module: str, what: str) -> Any:
-    """An optional library (openpyxl, python-docx), or one clear error that says how to install it."""
+    """A library imported when it is needed (openpyxl, python-docx), or one clear error that says how to
+    install it."""
     import importlib
 
     try:

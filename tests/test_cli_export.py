@@ -8,7 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import run
+from conftest import ok, run
+
+from reformctl.query import LIGHTS
 
 HEADERS = [
     "任务编号",
@@ -51,21 +53,82 @@ def test_json_ledger_agrees_with_list(history_plan: Path):
     assert ledger[1]["last_note"] is None
 
 
+PRINTED = ["事项编号", "任务", "内容", "牵头部门", "状态", "期限", "提示", "最新进展", "进展日期", "逾期天数"]
+BESIDE = ["事项编号", "任务编号", "任务", "参与部门", "责任人", "联系方式", "期限原文", "证明材料"]
+
+
 def test_xlsx_reopens_with_the_expected_cells(history_plan: Path, tmp_path: Path):
     openpyxl = pytest.importorskip("openpyxl")
     assert run("export", "--format", "xlsx", "-o", "台账.xlsx", "--as-of", "2020-09-30").exit_code == 0
-    sheet = openpyxl.load_workbook(tmp_path / "台账.xlsx").active
+    book = openpyxl.load_workbook(tmp_path / "台账.xlsx")
+    assert book.sheetnames == ["台账", "责任人与材料"]
+    sheet = book["台账"]
     assert sheet["A1"].value == "2020年科协系统深化改革重点任务台账 · 截至 2020-09-30" and sheet["A1"].font.bold
-    assert [c.value for c in sheet[2]] == [*HEADERS, "逾期天数"]
-    assert sheet.freeze_panes == "B3" and sheet.auto_filter.ref == "A2:N39"
-    assert sheet.max_row == 39
-    row = next(r for r in sheet.iter_rows(min_row=3) if r[2].value == "9.1")
-    assert [c.value for c in row[7:10]] == ["推进中", dt.datetime(2020, 9, 10), "逾期"]
-    assert row[8].number_format == "yyyy-mm-dd" and row[13].value == 20  # days overdue on 2020-09-30
-    assert row[7].fill.fgColor.rgb.endswith("F4C7C3")  # the red light's fill
-    assert row[2].data_type == "s" and row[0].data_type == "s"  # 9.1 and 9 stay text
-    assert sheet.page_setup.orientation == "landscape" and sheet.sheet_properties.pageSetUpPr.fitToPage
-    assert sheet.print_title_rows == "$2:$2" and sheet.column_dimensions["D"].width == 52
+    assert [c.value for c in sheet[2]] == PRINTED
+    assert [c.value for c in book["责任人与材料"][2]] == BESIDE
+    assert sheet.freeze_panes == "B3" and sheet.auto_filter.ref == "A2:J39"
+    assert sheet.max_row == 39 and book["责任人与材料"].max_row == 39
+    row = next(r for r in sheet.iter_rows(min_row=3) if r[0].value == "9.1")
+    assert [c.value for c in row[4:7]] == ["推进中", dt.datetime(2020, 9, 10), "逾期"]
+    assert row[5].number_format == "yyyy-mm-dd" and row[9].value == 20  # days overdue on 2020-09-30
+    assert row[4].fill.fgColor.rgb.endswith("F4C7C3")  # the red light's fill
+    assert row[0].data_type == "s"  # 9.1 stays text
+    assert book["责任人与材料"]["A3"].data_type == "s" and book["责任人与材料"]["B3"].data_type == "s"
+
+
+def test_the_ledger_prints_readably_on_a4(history_plan: Path, tmp_path: Path):
+    """Issue 21: 14 columns squeezed onto one landscape page printed at 4–5 pt. Now the printed
+    columns add up to about a page at full size (so fitToWidth hardly shrinks them), long texts wrap
+    in wide columns, rows grow with them, and the sheet runs over as many pages as it needs."""
+    openpyxl = pytest.importorskip("openpyxl")
+    assert run("export", "--format", "xlsx", "-o", "台账.xlsx", "--as-of", "2020-09-30").exit_code == 0
+    sheet = openpyxl.load_workbook(tmp_path / "台账.xlsx")["台账"]
+    setup = sheet.page_setup
+    assert (setup.orientation, setup.paperSize, setup.fitToWidth, setup.fitToHeight) == ("landscape", 9, 1, 0)
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.print_title_rows == "$2:$2"
+    widths = {sheet.cell(row=2, column=n).value: sheet.column_dimensions[letter(n)].width for n in range(1, 11)}
+    # A4 landscape, 1.3 cm margins: about 140 characters of 11 pt at 100 %; 9 pt is 82 % of 11.
+    margins = sheet.page_margins.left + sheet.page_margins.right
+    assert sum(widths.values()) <= 140 and margins <= 1.0
+    assert widths["内容"] >= 30 and widths["最新进展"] >= 25
+    assert widths["期限"] >= 11 and widths["进展日期"] >= 11
+    row = next(r for r in sheet.iter_rows(min_row=3) if r[0].value == "2")
+    assert all(c.alignment.wrap_text for c in row)
+    text = row[2].value  # 2's 内容 is 170 characters: a dozen lines in its column
+    assert len(text) > 150 and sheet.row_dimensions[row[0].row].height >= 15 * len(text) * 2 / widths["内容"]
+    one_line = next(r for r in sheet.iter_rows(min_row=3) if r[0].value == "10.3")
+    assert sheet.row_dimensions[one_line[0].row].height < sheet.row_dimensions[row[0].row].height
+
+
+def letter(n: int) -> str:
+    return chr(ord("A") + n - 1)
+
+
+def test_the_workbook_keeps_every_field_of_the_ledger(history_plan: Path, tmp_path: Path):
+    """The printed sheet leaves out owner, contact, participants and links: they are on the second sheet,
+    by 事项编号, so the workbook still holds every field of every row."""
+    openpyxl = pytest.importorskip("openpyxl")
+    ok("status", "set", "6.2", "doing", "--date", "2020-09-21", "--note", "见附件", "--link", "https://example.org/a")
+    ok("assign", "6.2", "--owner", "张三", "--contact", "010-12345678", "--date", "2020-09-21")
+    assert run("export", "--format", "xlsx", "-o", "台账.xlsx", "--as-of", "2020-09-30").exit_code == 0
+    records = json.loads(run("export", "--format", "json", "--as-of", "2020-09-30").stdout)
+    book = openpyxl.load_workbook(tmp_path / "台账.xlsx")
+    cells: dict[str, set[str]] = {}
+    for sheet in book:
+        for r in sheet.iter_rows(min_row=3, values_only=True):
+            cells.setdefault(str(r[0]), set()).update(
+                v.date().isoformat() if isinstance(v, dt.datetime) else str(v) for v in r if v not in (None, "")
+            )
+    labels = {"todo": "未启动", "doing": "推进中", "done": "已完成", "blocked": "受阻", "na": "不适用"}
+    for record in records:
+        have = cells[record["id"]]
+        for key, value in record.items():
+            if value in (None, "", []):
+                continue
+            said = labels[value] if key == "status" else LIGHTS[value] if key == "light" else value
+            said = "、".join(said) if isinstance(said, list) else str(said)
+            assert said in have, (record["id"], key, said)
+    assert {"张三", "010-12345678", "https://example.org/a", "见附件"} <= cells["6.2"]
 
 
 def test_unwritable_output_is_a_clear_error(history_plan: Path, tmp_path: Path):
@@ -81,7 +144,7 @@ def test_xlsx_needs_a_file_and_openpyxl(history_plan: Path, monkeypatch: pytest.
     assert result.exit_code == 2 and "-o" in result.stderr
     monkeypatch.setitem(sys.modules, "openpyxl", None)
     result = run("export", "--format", "xlsx", "-o", "台账.xlsx")
-    assert result.exit_code == 1 and "pip install 'reformctl[xlsx]'" in result.stderr
+    assert result.exit_code == 1 and "pip install openpyxl" in result.stderr
 
 
 def test_an_export_never_overwrites_another_plan(history_plan: Path, tmp_path: Path):
@@ -118,9 +181,9 @@ def test_xlsx_shades_a_close_row_yellow(history_plan: Path, tmp_path: Path):
     openpyxl = pytest.importorskip("openpyxl")
     assert run("export", "--format", "xlsx", "-o", "台账.xlsx", "--as-of", "2020-09-30").exit_code == 0
     sheet = openpyxl.load_workbook(tmp_path / "台账.xlsx").active
-    row = next(r for r in sheet.iter_rows(min_row=3) if r[2].value == "2")
-    assert [c.value for c in row[7:10]] == ["推进中", dt.datetime(2020, 10, 5), "临期"]
-    fills = {HEADERS[n] if n < len(HEADERS) else "逾期天数": c.fill for n, c in enumerate(row)}
+    row = next(r for r in sheet.iter_rows(min_row=3) if r[0].value == "2")
+    assert [c.value for c in row[4:7]] == ["推进中", dt.datetime(2020, 10, 5), "临期"]
+    fills = {PRINTED[n]: c.fill for n, c in enumerate(row)}
     shaded = {name for name, fill in fills.items() if fill.fill_type == "solid"}
     assert shaded == {"状态", "期限", "提示"}
     assert {fills[name].fgColor.rgb for name in shaded} == {"00FCE8B2"}

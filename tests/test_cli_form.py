@@ -62,6 +62,36 @@ def test_the_form_carries_what_a_department_needs(plan_file: Path, tmp_path: Pat
     assert info["计划标题"] == "2020年科协系统深化改革重点任务" and len(info["内容哈希"]) == 64
 
 
+def test_the_form_has_room_for_its_answers_and_refuses_a_wrong_status(plan_file: Path, tmp_path: Path):
+    """Issue 21: a date typed in 进展日期 showed as ### in its 8-character column, 进展说明 was cut
+    at one line's height, and the status dropdown took anything typed over it."""
+    sheet = load_workbook(make_form(tmp_path))["学会部"]
+    width = {sheet.cell(row=3, column=n).value: sheet.column_dimensions[chr(64 + n)].width for n in range(1, 14)}
+    assert width["进展日期"] >= 11 and width["新期限"] >= 11 and width["期限"] >= 11
+    assert width["进展说明"] >= 24 and width["新状态"] >= 8 and width["调整原因"] >= 10
+    assert sheet["J4"].number_format == "yyyy-mm-dd" and sheet["L4"].number_format == "yyyy-mm-dd"
+    assert all(sheet[f"{c}4"].alignment.wrap_text for c in "ABCDEFGHIJKLM")
+    heights = [sheet.row_dimensions[r].height for r in range(4, 16)]
+    assert min(heights) >= 45  # three lines at least: room to write 进展说明 in
+    text = sheet["C4"].value  # 6.1's 内容, 110 characters: wrapped in 内容's column, not cut
+    assert heights[0] >= 15 * len(text) * 2 / width["内容"]
+    validations = {str(v.sqref).split()[0]: v for v in sheet.data_validations.dataValidation}
+    status = validations["I4"]
+    assert status.showErrorMessage and status.errorStyle == "stop"
+    assert status.errorTitle == "状态不在列表中" and "请从下拉列表中选择" in status.error and "不适用" in status.error
+    assert validations["J4"].errorStyle == "warning"  # a date typed as text is still read on import
+    assert (
+        sheet["A1"].value == "2020年科协系统深化改革重点任务 进展填报表 · 学会部 · 截至 " + dt.date.today().isoformat()
+    )
+
+
+def test_a_unit_plans_form_names_the_unit(plan_file: Path, tmp_path: Path):
+    ok("init", "--unit", "甲市科协", "--level", "市级", "-o", "plans/甲/tasks-2020.yaml")
+    ok("form", "--dept", "学会部", "-o", "甲.xlsx", "--as-of", "2020-09-30", "-f", "plans/甲/tasks-2020.yaml")
+    title = load_workbook(tmp_path / "甲.xlsx")["学会部"]["A1"].value
+    assert title.startswith("甲市科协 · ") and title.endswith("进展填报表 · 学会部 · 截至 2020-09-30")
+
+
 def test_a_filled_form_imports_as_records_and_again_as_nothing(plan_file: Path, tmp_path: Path):
     filled = fill(make_form(tmp_path), GOOD, tmp_path / "填好.xlsx")
     dry = ok("import", str(filled), "--dry-run")
@@ -167,7 +197,7 @@ def test_without_openpyxl_form_and_import_say_so(plan_file: Path, tmp_path: Path
     monkeypatch.setitem(sys.modules, "openpyxl", None)
     for args in (["form", "-o", "x.xlsx"], ["import", str(filled)]):
         result = run(*args)
-        assert result.exit_code == 1 and "pip install 'reformctl[xlsx]'" in result.stderr, args
+        assert result.exit_code == 1 and "pip install openpyxl" in result.stderr, args
 
 
 def unprotected(form: Path, to: Path) -> tuple[Path, Any]:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
+import statistics
 import subprocess
 import zipfile
 from pathlib import Path
@@ -75,24 +77,87 @@ def pages(pdf: Path) -> int:
     return len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes()))
 
 
+NO_SOFFICE = "LibreOffice is not installed (Debian: libreoffice-writer, libreoffice-calc)"
+
+
+def to_pdf(folder: Path, *names: str) -> Path:
+    """The files as LibreOffice prints them, in folder/pdf."""
+    subprocess.run(
+        [str(SOFFICE), "--headless", f"-env:UserInstallation=file://{folder}/profile", "--convert-to", "pdf",
+         "--outdir", str(folder / "pdf"), *names],
+        check=True, capture_output=True, timeout=300, cwd=folder,
+    )  # fmt: skip
+    return folder / "pdf"
+
+
+def page_texts(pdf: Path) -> list[str]:
+    return subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout.split("\f")
+
+
 @pytest.mark.slow
-@pytest.mark.skipif(
-    SOFFICE is None, reason="LibreOffice is not installed (Debian: libreoffice-writer, libreoffice-calc)"
-)
+@pytest.mark.skipif(SOFFICE is None, reason=NO_SOFFICE)
 def test_libreoffice_renders_the_office_documents(history_plan: Path, tmp_path: Path):
     """The pages a person would print: the report, the ledger (one page wide) and a form."""
     ok("report", *PERIOD, "--format", "docx", "-o", "通报.docx")
     ok("export", "--format", "xlsx", "-o", "台账.xlsx", "--as-of", "2020-09-30")
     ok("form", "--dept", "学会部", "-o", "学会部.xlsx")
-    subprocess.run(
-        [str(SOFFICE), "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to", "pdf",
-         "--outdir", str(tmp_path / "pdf"), "通报.docx", "台账.xlsx", "学会部.xlsx"],
-        check=True, capture_output=True, timeout=300, cwd=tmp_path,
-    )  # fmt: skip
-    assert 2 <= pages(tmp_path / "pdf" / "通报.pdf") <= 4
-    # One page wide: its 39 rows of wrapped text take two landscape pages; split columns would take ten.
-    assert pages(tmp_path / "pdf" / "台账.pdf") <= 3
-    assert pages(tmp_path / "pdf" / "学会部.pdf") == 1
+    out = to_pdf(tmp_path, "通报.docx", "台账.xlsx", "学会部.xlsx")
+    assert 2 <= pages(out / "通报.pdf") <= 4
+    # One page wide, as many long as its wrapped rows take: every page has the whole header row.
+    # Its 39 rows, at a size that prints readably, take about seven landscape pages (both sheets).
+    printed = page_texts(out / "台账.pdf")
+    ledger = [page for page in printed if "事项编号" in page and "最新进展" in page]
+    assert 2 <= len(ledger) <= 9 and all("逾期天" in page for page in ledger)  # 逾期天数 wraps
+    assert pages(out / "学会部.pdf") <= 3
+
+
+LONG = (
+    "已召开专题会议研究部署，形成工作方案初稿并征求各相关部门意见，"
+    "第{n}轮修改后报分管领导审定，计划下月印发实施并同步开展跟踪评估"
+)
+
+
+def word_heights(pdf: Path, page: int = 1) -> list[float]:
+    """The height of each word's box on a page, in points (poppler's pdftotext -bbox)."""
+    boxes = subprocess.run(
+        ["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
+        check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    size = re.search(r'<page width="([\d.]+)" height="([\d.]+)"', boxes)
+    assert size and sorted(round(float(n)) for n in size.groups()) == [595, 842]  # A4
+    words = re.findall(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)"', boxes)
+    return [float(bottom) - float(top) for top, bottom in words]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(SOFFICE is None, reason=NO_SOFFICE)
+def test_the_ledger_and_the_form_print_readably(plan_file: Path, tmp_path: Path):
+    """Issue 21, measured on the printed page: the ledger's text at 9 pt or more on A4 (it was 4–5 pt,
+    14 columns on one page), and a form whose dates print as dates, not ###. A plan with a note of
+    70 characters on two rows in three, as a real one has."""
+    from openpyxl import load_workbook
+
+    from reformctl import loader, query
+
+    for n, row in enumerate(query.rows(loader.load(plan_file))):
+        if n % 3 != 2:
+            status = "blocked" if n % 7 == 6 else "doing"
+            ok("status", "set", row.id, status, "--date", f"2020-09-{n % 9 + 1:02d}", "--note", LONG.format(n=n))
+    ok("export", "--format", "xlsx", "-o", "台账.xlsx", "--as-of", "2020-09-30")
+    ok("form", "--dept", "学会部", "-o", "学会部.xlsx", "--as-of", "2020-09-30")
+    book = load_workbook(tmp_path / "学会部.xlsx")  # filled in as a department would
+    for r in range(4, 10):
+        book["学会部"][f"J{r}"], book["学会部"][f"L{r}"] = dt.date(2020, 9, 28), dt.date(2020, 12, 31)
+        book["学会部"][f"K{r}"] = LONG.format(n=r)
+    book.save(tmp_path / "填好.xlsx")
+    out = to_pdf(tmp_path, "台账.xlsx", "填好.xlsx")
+    heights = word_heights(out / "台账.pdf")
+    assert len(heights) > 50 and statistics.median(heights) >= 9, statistics.median(heights)
+    form = "".join(page_texts(out / "填好.pdf"))
+    assert "###" not in form and "2020-09-28" in form and "2020-12-31" in form
+    assert form.count("跟踪评估") >= 6  # 进展说明 to its end, not cut at the row's height
 
 
 def test_a_control_character_in_a_note_does_not_break_the_word_report(plan_file: Path, tmp_path: Path):

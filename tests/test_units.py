@@ -131,5 +131,52 @@ def test_rollup_as_a_workbook(cities: Path, tmp_path: Path):
     sheet = book["汇总"]
     assert [c.value for c in sheet[2]] == ["编号", "事项", "丙市科协", "乙市科协", "甲市科协"]
     row = next(r for r in sheet.iter_rows(min_row=3) if r[0].value == "4.3")
-    assert row[3].value == "未启动 · 逾期 20 天" and row[3].fill.fgColor.rgb.endswith("F4C7C3")
-    assert next(r for r in sheet.iter_rows(min_row=3) if r[0].value == "7.2")[4].value == f"不适用：{REASON}"
+    assert row[3].value == "未启动 · 逾期 20 天" and row[4].value == "未启动"
+    # The heat map's colours (render/html.py's COLOURS); a late cell hatched over its colour and
+    # framed, so that in grey it is told from a blocked one, which is solid.
+    late, on_time = row[3], row[4]
+    assert (late.fill.patternType, late.fill.fgColor.rgb, late.fill.bgColor.rgb) == ("lightUp", "00000000", "00CFCFCF")
+    assert {late.border.left.style, late.border.top.style} == {"thick"} and on_time.border.left.style == "thin"
+    assert (on_time.fill.patternType, on_time.fill.fgColor.rgb) == ("solid", "00CFCFCF")
+    na = next(r for r in sheet.iter_rows(min_row=3) if r[0].value == "7.2")
+    assert na[4].value == f"不适用：{REASON}" and na[3].value == "未落实"
+    assert (na[4].fill.patternType, na[4].fill.fgColor.rgb, na[4].font.color.rgb) == ("solid", "008C8C8C", "00FFFFFF")
+    assert na[3].fill.fgColor.rgb == "00FFFFFF"
+
+
+def test_the_workbook_colours_every_status_as_the_heat_map(cities: Path, tmp_path: Path):
+    from openpyxl import load_workbook
+
+    from reformctl.render.html import COLOURS
+
+    city = str(tmp_path / "plans/甲/tasks-2020.yaml")
+    ok("status", "set", "7.1", "done", "--date", "2020-09-01", "-f", city)
+    ok("status", "set", "6.2", "blocked", "--date", "2020-09-01", "--note", "经费未到位", "-f", city)
+    ok("status", "set", "6.1", "doing", "--date", "2020-09-01", "-f", city)
+    ok(
+        "status",
+        "set",
+        "4.3",
+        "blocked",
+        "--date",
+        "2020-09-01",
+        "--note",
+        "等待批复",
+        "-f",
+        str(tmp_path / "plans/乙/tasks-2020.yaml"),
+    )
+    ok("rollup", "plans", "--format", "xlsx", "-o", "汇总.xlsx", "--as-of", "2020-10-20")
+    sheet = load_workbook(tmp_path / "汇总.xlsx")["汇总"]
+    units = [c.value for c in sheet[2]][2:]
+    cells = {(r[0].value, unit): c for r in sheet.iter_rows(min_row=3) for unit, c in zip(units, r[2:], strict=True)}
+    for ident, status in (("7.1", "done"), ("6.2", "blocked"), ("6.1", "doing"), ("1.1", "todo"), ("7.2", "na")):
+        fill = cells[(ident, "甲市科协" if ident != "1.1" else "丙市科协")].fill
+        assert (fill.patternType, fill.fgColor.rgb) == ("solid", "00" + COLOURS[status].lstrip("#").upper()), ident
+    late_blocked, blocked = cells[("4.3", "乙市科协")], cells[("6.2", "甲市科协")]
+    assert late_blocked.value.startswith("受阻 · 逾期")
+    # Both red, but told apart without colour: hatch and a thick frame against solid and thin.
+    assert late_blocked.fill.patternType == "lightUp" and late_blocked.border.left.style == "thick"
+    assert blocked.fill.patternType == "solid" and blocked.border.left.style == "thin"
+    legend = {sheet.cell(row=r, column=2).value: sheet.cell(row=r, column=1) for r in range(1, sheet.max_row + 1)}
+    assert "图例" in legend and legend["已完成"].value == "✓" and legend["受阻"].value == "阻"
+    assert legend["逾期（斜线、粗框）"].fill.patternType == "lightUp"
