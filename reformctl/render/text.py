@@ -19,7 +19,7 @@ from reformctl.query import ItemRecord, Row
 from reformctl.render import View
 from reformctl.render.layout import Document, period_document, reminder_document
 from reformctl.render.words import LEDGER, LIST_HEADERS, ledger_cells, row_cells
-from reformctl.report import Period, Reminder, Summary, ledger
+from reformctl.report import Period, Rank, Reminder, Summary, ledger
 from reformctl.rollup import Rollup
 
 
@@ -147,8 +147,23 @@ def summary_json(view: View, result: Summary) -> str:
             "groups": [{"id": g.key, "name": g.label, "done": g.done, "total": g.total} for g in result.groups],
             "overdue": [row.id for row in result.overdue],
             "close": [row.id for row in result.close],
+            **({"rank": [rank_json(r) for r in result.rank]} if result.rank is not None else {}),
         }
     )
+
+
+def rank_json(rank: Rank) -> dict[str, object]:
+    """One department of the ranking (summary --rank): due = rows due by as_of, done on time, overdue."""
+    return {
+        "place": rank.place,
+        "dept": rank.dept,
+        "name": rank.name,
+        "due": rank.due,
+        "on_time": rank.on_time,
+        "percent": rank.percent,
+        "overdue": rank.overdue,
+        "overdue_days": rank.overdue_days,
+    }
 
 
 # ---------------------------------------------------------------- roll-up, report, ledger
