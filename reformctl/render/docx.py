@@ -135,19 +135,24 @@ TIGHT = 1400  # twips: a cell of up to eight half-width characters (a date, an i
 def widths(headers: list[str], rows: list[list[str]], spans: set[int], room: int) -> list[int]:
     """Each column's width in twips, together exactly `room` (the table spans the text width):
     a narrow column (dates, ids, numbers, up to about eight characters) as wide as its longest
-    cell at 小四 (a header may take two lines), but all of them at most 60% of the room; the wide
+    cell at 小四 (a header of three characters or more may take two lines), all of them at most
+    55% of the room where they can wrap; the wide
     columns share what is left in proportion to their text, which wraps inside them."""
     body = [r for n, r in enumerate(rows) if n not in spans]
     need: list[float] = [
-        max([(cell_len(h) + 1) // 2, *(cell_len(str(r[n])) for r in body)]) * 140 + 300 for n, h in enumerate(headers)
+        max([_twips(h[: max(2, (len(h) + 1) // 2)]), *(_twips(str(r[n])) for r in body)]) + 260
+        for n, h in enumerate(headers)
     ]
+    whole = [max(w, _twips(h) + 260) for w, h in zip(need, headers, strict=True)]
+    if sum(whole) <= room:  # every header on one line too: the room shared in proportion
+        return _fill([w * room / sum(whole) for w in whole], room)
     narrow = [w <= 2600 for w in need]
     fixed = sum(w for w, n in zip(need, narrow, strict=True) if n)
     wide = sum(w for w, n in zip(need, narrow, strict=True) if not n)
     if wide == 0:  # all narrow: the room shared in proportion
         return _fill([w * room / fixed for w in need], room)
     soft = [n and w > TIGHT for w, n in zip(need, narrow, strict=True)]  # dates, ids, counts never shrink
-    over, give = fixed - room * 0.6, sum(w - TIGHT for w, t in zip(need, soft, strict=True) if t)
+    over, give = fixed - room * 0.55, sum(w - TIGHT for w, t in zip(need, soft, strict=True) if t)
     if over > 0 and give > 0:  # the narrow text columns give way (down to TIGHT) to the wide ones
         cut = min(1.0, over / give)
         need = [w - (w - TIGHT) * cut if t else w for w, t in zip(need, soft, strict=True)]
@@ -156,6 +161,14 @@ def widths(headers: list[str], rows: list[list[str]], spans: set[int], room: int
         return _fill([w * room / sum(need) for w in need], room)
     left = room - fixed
     return _fill([w if n else left * w / wide for w, n in zip(need, narrow, strict=True)], room)
+
+
+def _twips(text: str) -> int:
+    """How wide a text is on one line at 小四: 240 twips a full-width character, 120 a half-width one,
+    and 60 more where Latin and Chinese meet (the space Word and LibreOffice put between them)."""
+    widths = [cell_len(c) for c in text]
+    meets = sum(1 for a, b in zip(widths, widths[1:], strict=False) if a != b)
+    return sum(widths) * 120 + meets * 60
 
 
 def _fill(shares: list[float], room: int) -> list[int]:

@@ -130,7 +130,7 @@ def _overview(period: Period) -> Part:
     )
 
 
-RANK_HEADERS = ["名次", "部门", "到期事项", "按期完成", "按期完成率", "逾期事项", "逾期天数合计"]
+RANK_HEADERS = ["名次", "部门", "到期事项", "按期完成", "按期完成率", "逾期事项", "逾期天数"]
 
 
 def rank_rule(until: dt.date) -> str:
@@ -138,7 +138,7 @@ def rank_rule(until: dt.date) -> str:
     return (
         f"排名规则：以截至{prose_day(until)}已到期限的牵头事项为准（不适用的事项不计），按按期完成"
         "（完成记录的日期不晚于期限）的事项占比从高到低排列；占比相同的，逾期事项少的在前，"
-        "再相同的，逾期天数合计少的在前。几个部门共同牵头的事项，每个部门都计入。"
+        "再相同的，逾期天数少的在前。逾期天数是各逾期事项截至当日逾期天数之和；几个部门共同牵头的事项，每个部门都计入。"
     )
 
 
@@ -233,7 +233,8 @@ def _escalated(period: Period) -> Part:
             f"{hint(row, until)}；催办 {period.reminded.get(row.id, 0)} 次）"
         )
 
-    table, spans = grouped([(r, [h for h in r.history if h.date <= until]) for r in found], until.year, more)
+    history = [(r, sorted((h for h in r.history if h.date <= until), key=lambda h: h.date)) for r in found]
+    table, spans = grouped(history, until.year, more)
     return Part("督办事项", [ask], ["日期", "变化", "说明"], table, spans=spans)
 
 
