@@ -61,7 +61,7 @@ def table_day(day: dt.date | None, year: int) -> str:
 
 def span(since: dt.date, until: dt.date) -> str:
     """2020年9月1日至9月30日"""
-    end = prose_day(until)[5:] if since.year == until.year else prose_day(until)
+    end = f"{until.month}月{until.day}日" if since.year == until.year else prose_day(until)
     return f"{prose_day(since)}至{end}"
 
 
