@@ -10,7 +10,6 @@ import html
 import re
 
 from reformctl.plain import visible
-from reformctl.query import short
 from reformctl.render import View
 from reformctl.render.layout import Document, period_document
 from reformctl.report import Period, Progress
@@ -117,8 +116,9 @@ def report(view: View, period: Period) -> str:
 
 
 def svg_chart(bars: list[Progress]) -> str:
-    """Horizontal bars, one per task: done share in green over the total in grey."""
-    row, label_w, bar_w = 22, 150, 420
+    """Horizontal bars, one per task: done share in green over the total in grey. Each bar is
+    named by its task's number only: the table under it gives the whole title, never cut."""
+    row, label_w, bar_w = 22, 70, 500
     height = row * len(bars) + 10
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {label_w + bar_w + 70} {height}" '
@@ -127,7 +127,7 @@ def svg_chart(bars: list[Progress]) -> str:
     for n, group in enumerate(bars):
         y = 5 + n * row
         filled = bar_w * group.done / group.total if group.total else 0
-        label = escape(f"{group.key}. {short(group.label, 10)}")
+        label = escape(f"任务 {group.key}")
         parts.append(f'<text x="0" y="{y + 14}" font-size="12">{label}</text>')
         parts.append(f'<rect x="{label_w}" y="{y + 3}" width="{bar_w}" height="14" fill="#e3e3e3"/>')
         parts.append(f'<rect x="{label_w}" y="{y + 3}" width="{filled:.1f}" height="14" fill="#3a8f4a"/>')
