@@ -4,7 +4,7 @@ the plan, never stored. How they are said and laid out is reformctl.render's job
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from reformctl.models import NOT_APPLICABLE, STATUS_LABELS, Plan
 from reformctl.query import LIGHTS, NO_LIGHT, WARN_DAYS, ItemRecord, Row, iso, light, percent, progress, rows
@@ -36,6 +36,7 @@ class Summary:
     overdue: list[Row]
     close: list[Row]
     blocked: list[Row]
+    rank: list[Rank] | None = None  # summary --rank
 
     @property
     def percent(self) -> int:
@@ -87,6 +88,18 @@ class Period:
     changes: list[Change]
     completed: list[Change]
     moved: list[Change]  # deadlines moved (a first deadline is no move)
+    rank: list[Rank] = field(default_factory=list)  # 考核: the departments ranked by their due rows done on time
+    reminded: dict[str, int] = field(default_factory=dict)  # row id -> its 催办 records up to until
+    escalate_after: int | None = None  # 督办: a row still overdue after this many 催办
+    number: str | None = None  # the report's own 文号
+    red_rule: bool = True  # the red line under the 发文机关标志
+
+    @property
+    def escalated(self) -> list[Row]:
+        """The overdue rows reminded escalate_after times or more: the 督办事项."""
+        if self.escalate_after is None:
+            return []
+        return [r for r in self.summary.overdue if self.reminded.get(r.id, 0) >= self.escalate_after]
 
 
 def period(
@@ -96,10 +109,16 @@ def period(
     dept: str | None = None,
     warn_days: int = WARN_DAYS,
     source: str | None = None,
+    escalate_after: int | None = None,
+    number: str | None = None,
+    red_rule: bool = True,
 ) -> Period:
     selected = [row for row in rows(plan) if dept is None or dept in row.lead(plan)]
-    changes = [
-        (ItemRecord(row.id, record), row) for row in selected for record in row.history if since <= record.date <= until
+    changes = [  # the progress recorded: a 催办 is counted apart (reminded), not as progress
+        (ItemRecord(row.id, record), row)
+        for row in selected
+        for record in row.history
+        if since <= record.date <= until and not record.reminded
     ]
     changes.sort(key=lambda pair: pair[0].date)
     return Period(
@@ -112,7 +131,62 @@ def period(
         changes=changes,
         completed=[(e, r) for e, r in changes if e.record.status == "done" and e.record.from_ != "done"],
         moved=[(e, r) for e, r in changes if e.record.due is not None and e.record.from_due is not None],
+        rank=[r for r in rank(plan, selected, until) if dept is None or r.dept == dept],
+        reminded={row.id: n for row in selected if (n := reminded(row, until))},
+        escalate_after=escalate_after,
+        number=number,
+        red_rule=red_rule,
     )
+
+
+def reminded(row: Row, as_of: dt.date) -> int:
+    """How many 催办 records a row has on or before as_of."""
+    return sum(1 for record in row.history if record.reminded and record.date <= as_of)
+
+
+@dataclass
+class Rank:
+    """考核: one department's rows due by the day, how many were done on time, how many are overdue."""
+
+    dept: str
+    name: str
+    due: int  # rows it leads with a deadline on or before the day (na not counted)
+    on_time: int  # of those, done with the done record dated on or before the deadline
+    overdue: int  # of those, still open after their deadline
+    overdue_days: int  # the days they are overdue, added up
+    place: int = 0  # 1 for the first; equal numbers share a place
+
+    @property
+    def percent(self) -> int:
+        return percent(self.on_time, self.due)
+
+    def key(self) -> tuple[float, int, int]:
+        return (-(self.on_time / self.due) if self.due else 0.0, self.overdue, self.overdue_days)
+
+
+def done_on(row: Row) -> dt.date | None:
+    """The day of the record that made the row done (the last one, if it was reopened and done again)."""
+    found = [r.date for r in row.history if r.status == "done"]
+    return found[-1] if row.status == "done" and found else None
+
+
+def rank(plan: Plan, selected: list[Row], as_of: dt.date) -> list[Rank]:
+    """The departments that lead a row due by as_of, best first: by the share done on time, then
+    fewer overdue rows, then fewer overdue days; a row led by several departments counts for each."""
+    found = []
+    for d in plan.departments:
+        mine = [r for r in selected if d.id in r.lead(plan) and r.status != NOT_APPLICABLE]
+        due = [r for r in mine if r.due is not None and r.due <= as_of]
+        if not due:
+            continue
+        on_time = [r for r in due if (day := done_on(r)) is not None and r.due is not None and day <= r.due]
+        late = [r for r in due if r.status != "done" and r.due is not None and r.due < as_of]
+        days = sum((as_of - r.due).days for r in late if r.due is not None)
+        found.append(Rank(d.id, d.full, len(due), len(on_time), len(late), days))
+    found.sort(key=Rank.key)  # stable: plan order among equals
+    for n, one in enumerate(found):
+        one.place = found[n - 1].place if n and one.key() == found[n - 1].key() else n + 1
+    return found
 
 
 def ledger(plan: Plan, as_of: dt.date, warn_days: int = WARN_DAYS) -> list[dict[str, object]]:

@@ -34,12 +34,12 @@ def test_the_word_report_is_a_government_document(history_plan: Path, tmp_path: 
     title, heading = word.paragraphs[0], word.paragraphs[1]
     assert title.text == "2020年科协系统深化改革重点任务进展报告"
     assert east_asian(title) == "方正小标宋简体" and title.runs[0].font.size == Pt(22)
-    assert heading.text == "（2020-09-01 至 2020-09-30）" and east_asian(heading) == "楷体_GB2312"
+    assert heading.text == "（2020年9月1日至9月30日）" and east_asian(heading) == "楷体_GB2312"
     texts = [p.text for p in word.paragraphs]
     headings = [p for p in word.paragraphs if re.match("^[一二三四五六七]、", p.text)]
     assert [p.text for p in headings] == [
-        "一、总体情况", "二、本期进展（按牵头部门）", "三、逾期与临期",
-        "四、受阻事项及原因", "五、本期完成", "六、各任务进度",
+        "一、总体情况", "二、考核排名", "三、本期进展（按牵头部门）", "四、逾期与临期",
+        "五、受阻事项及原因", "六、本期完成", "七、各任务进度",
     ]  # fmt: skip
     assert all(east_asian(p) == "黑体" for p in headings)
     assert "（二）学会部（学会学术部）、办公厅、组人部（组织人事部）" in texts  # 6.2 once, under its three leads
@@ -61,7 +61,7 @@ def test_the_word_report_is_a_government_document(history_plan: Path, tmp_path: 
 def test_blocked_rows_and_their_reasons_in_every_report(history_plan: Path):
     ok("status", "set", "7.1", "blocked", "--date", "2020-10-10", "--note", "疫情影响出访")
     md = ok("report", "--since", "2020-10-01", "--until", "2020-10-31")
-    assert "## 受阻事项及原因" in md and "| 7.1 |" in md and "疫情影响出访（2020-10-10）" in md
+    assert "## 受阻事项及原因" in md and "| 7.1 |" in md and "疫情影响出访（10月10日）" in md
     assert "<h2>受阻事项及原因</h2>" in ok(
         "report", "--since", "2020-10-01", "--until", "2020-10-31", "--format", "html"
     )
@@ -166,5 +166,4 @@ def test_a_control_character_in_a_note_does_not_break_the_word_report(plan_file:
     ok("report", *PERIOD, "--format", "docx", "-o", "r.docx")
     word = docx.Document(str(tmp_path / "r.docx"))
     rows = [[c.text for c in row.cells] for table in word.tables for row in table.rows]
-    change = next(row for row in rows if row[:2] == ["2020-09-10", "6.2"])
-    assert change[3:] == ["未启动 → 推进中", "\\x1b[31m红字\\x0b换页"]
+    assert ["9月10日", "未启动 → 推进中", "\\x1b[31m红字\\x0b换页"] in rows

@@ -126,6 +126,9 @@ def log(
 def summary(
     ctx: typer.Context,
     by: Annotated[str, choice("--by", ["task", "group", "dept"], "按任务、任务分组或部门汇总")] = "task",
+    rank: Annotated[
+        bool, typer.Option("--rank", help="再按期限已到事项的按期完成率给各部门排名（考核），同督办通报")
+    ] = False,
     fmt: Annotated[str, format_option("summary")] = "table",
     as_of: AsOfOption = None,
     warn_days: WarnOption = query.WARN_DAYS,
@@ -133,12 +136,15 @@ def summary(
 ) -> None:
     """一屏看全局：总体完成率、各任务（或部门）进度条、各状态与提示的数量、逾期事项。
 
-    例：reformctl summary ；reformctl summary --by dept --as-of 2020-12-31
+    例：reformctl summary ；reformctl summary --by dept --as-of 2020-12-31 ；reformctl summary --rank
     """
     from reformctl import report
 
     opened = Opened.as_of(ctx, file, as_of)
     if by == "group" and not opened.plan.groups:
         raise UsageError(f"{opened.label()} 的重点任务没有分组（groups）：请用 --by task 或 --by dept")
-    result = report.summarize(opened.plan, query.rows(opened.plan), opened.day, warn_days, by)
+    rows = query.rows(opened.plan)
+    result = report.summarize(opened.plan, rows, opened.day, warn_days, by)
+    if rank:
+        result.rank = report.rank(opened.plan, rows, opened.day)
     emit(render("summary", fmt, opened.view(warn_days), result))

@@ -42,9 +42,21 @@ def report_(
     fmt: Annotated[str, format_option("report")] = "md",
     output: OutputOption = None,
     warn_days: WarnOption = query.WARN_DAYS,
+    number: Annotated[
+        str | None, typer.Option("--number", help="本通报的发文字号，如 '省科协改办〔2020〕5号'；不填则不写")
+    ] = None,
+    red_rule: Annotated[
+        bool, typer.Option("--red-rule/--no-red-rule", help="Word 通报的发文机关标志下是否有红色分隔线")
+    ] = True,
+    escalate_after: Annotated[
+        int | None,
+        typer.Option("--escalate-after", min=1, help="催办满这么多次仍逾期的事项，列入“督办事项”一节（附全部记录）"),
+    ] = None,
     file: FileOption = None,
 ) -> None:
-    """生成一个时段的进展报告：总体数字、本期进展（按部门）、逾期与临期、本期完成、各任务进度。
+    """生成一个时段的进展报告（督办通报）：总体数字、考核排名、本期进展（按部门）、逾期与临期、本期完成、各任务进度。
+
+    发文机关、主送、落款和联系人取自计划的 office 一节（单位计划没有时用单位名称）。
 
     例：reformctl report --since 2020-09-01 --until 2020-09-30 ；reformctl report --format docx -o 督办通报.docx
     """
@@ -53,7 +65,8 @@ def report_(
         needs_file(fmt, output, "督办通报.docx")
     opened = Opened(ctx, file, end)
     plan = opened.plan
-    built = numbers.period(plan, start, end, dept and inputs.dept_name(plan, dept), warn_days, opened.label())
+    built = numbers.period(plan, start, end, dept and inputs.dept_name(plan, dept), warn_days, opened.label(),
+                           escalate_after, number, red_rule)  # fmt: skip
     emit(render("report", fmt, opened.view(warn_days), built), output, opened.path)
 
 

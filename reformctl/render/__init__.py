@@ -48,7 +48,7 @@ FORMATS: dict[str, dict[str, Renderer]] = {
     "doc": {"table": screens.doc},
     "depts": {"table": screens.depts},
     "log": {"table": screens.log, "json": text.log_json},
-    "summary": {"table": screens.summary, "json": text.summary_json},
+    "summary": {"table": table.summary_table, "json": text.summary_json},
     "rollup": {
         "table": screens.rollup,
         "json": text.rollup_json,

@@ -17,7 +17,7 @@ from rich.cells import cell_len
 from reformctl.errors import need
 from reformctl.plain import xlsx_text
 from reformctl.render import View
-from reformctl.render.layout import Document, Part, period_document, reminder_document
+from reformctl.render.layout import Document, Part, period_document, reminder_document, span
 from reformctl.report import Period, Reminder
 
 TITLE, BODY, HEADING, SUBHEADING, LATIN = "方正小标宋简体", "仿宋_GB2312", "黑体", "楷体_GB2312", "Times New Roman"
@@ -31,10 +31,7 @@ def _docx() -> Any:
 
 
 def report(view: View, period: Period) -> bytes:
-    unit = period.plan.unit.name if period.plan.unit else ""
-    return document(
-        period_document(period), "（" + "，".join(filter(None, [unit, f"{period.since} 至 {period.until}"])) + "）"
-    )
+    return document(period_document(period), f"（{span(period.since, period.until)}）")
 
 
 def reminder(view: View, reminder: Reminder) -> bytes:
@@ -47,19 +44,36 @@ def document(doc: Document, heading: str) -> bytes:
     """A Word document of the layout: title, the line under it (unit and period), sections."""
     docx = _docx()
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Mm
+    from docx.shared import Mm, Pt
 
     word = docx.Document()
     section = word.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.top_margin, section.bottom_margin = Mm(37), Mm(35)
     section.left_margin, section.right_margin = Mm(28), Mm(26)
+    if doc.issuer:
+        _issuer(word, doc.issuer, doc.red_rule and not doc.number)
+    if doc.number:
+        _paragraph(word, doc.number, BODY, "三号", align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+        if doc.red_rule and doc.issuer:
+            _rule(word)
     _paragraph(word, doc.title, TITLE, "二号", align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
     _paragraph(word, heading, SUBHEADING, "三号", align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
-    _paragraph(word, doc.subtitle, BODY, "小四", align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+    if doc.recipients:
+        _paragraph(word, f"{doc.recipients}：", BODY, "三号", indent=False)
     numbers = {2: 0, 3: 0}
     for part in doc.sections:
         _section(word, part, numbers)
+    if doc.signer or doc.date:
+        _paragraph(word, "", BODY, "三号", indent=False)
+    for line in (doc.signer, doc.date):
+        if line:
+            _paragraph(
+                word, line, BODY, "三号", align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False
+            ).paragraph_format.right_indent = Pt(4 * 16)
+    if doc.contact:
+        _paragraph(word, "", BODY, "三号", indent=False)
+        _paragraph(word, f"（{doc.contact}）", BODY, "三号")
     _page_numbers(word)
     _fallbacks(word)
     out = io.BytesIO()
@@ -72,13 +86,16 @@ def _section(word: Any, part: Part, numbers: dict[int, int]) -> None:
     numbers[part.level] += 1
     if part.level == 2:
         numbers[3] = 0
-        _paragraph(word, f"{NUMBERS[numbers[2] - 1]}、{part.title}", HEADING, "三号")
+        title = _paragraph(word, f"{NUMBERS[numbers[2] - 1]}、{part.title}", HEADING, "三号")
     else:
-        _paragraph(word, f"（{NUMBERS[(numbers[3] - 1) % 10]}）{part.title}", SUBHEADING, "三号")
+        title = _paragraph(word, f"（{NUMBERS[(numbers[3] - 1) % 10]}）{part.title}", SUBHEADING, "三号")
+    title.paragraph_format.keep_with_next = True  # never a heading alone at the foot of a page
     for text in part.paragraphs:
         _paragraph(word, text, BODY, "三号")
     if part.table:
-        _table(word, part.headers, part.table)
+        _table(word, part.headers, part.table, part.spans)
+    for text in part.after:
+        _paragraph(word, text, BODY, "三号")
 
 
 def _paragraph(word: Any, text: str, font: str, size: str, align: Any = None, indent: bool = True) -> Any:
@@ -107,28 +124,102 @@ def _font(run: Any, font: str, size: str, bold: bool = False) -> None:
     fonts.set(qn("w:eastAsia"), font)  # what font.name does not set: the face of the Chinese text
 
 
-def _table(word: Any, headers: list[str], rows: list[list[str]]) -> None:
-    from docx.shared import Mm, Pt
+def text_width(section: Any) -> int:
+    """The width between the margins, in twentieths of a point (what w:gridCol and w:tcW count)."""
+    return int((section.page_width - section.left_margin - section.right_margin) / 635)  # 635 EMU a twip
 
+
+TIGHT = 1400  # twips: a cell of up to eight half-width characters (a date, an id, a count) that never wraps
+
+
+def widths(headers: list[str], rows: list[list[str]], spans: set[int], room: int) -> list[int]:
+    """Each column's width in twips, together exactly `room` (the table spans the text width):
+    a narrow column (dates, ids, numbers, up to about eight characters) as wide as its longest
+    cell at 小四 (a header of three characters or more may take two lines), all of them at most
+    55% of the room where they can wrap; the wide
+    columns share what is left in proportion to their text, which wraps inside them."""
+    body = [r for n, r in enumerate(rows) if n not in spans]
+    need: list[float] = [
+        max([_twips(h[: max(2, (len(h) + 1) // 2)]), *(_twips(str(r[n])) for r in body)]) + 260
+        for n, h in enumerate(headers)
+    ]
+    whole = [max(w, _twips(h) + 260) for w, h in zip(need, headers, strict=True)]
+    if sum(whole) <= room:  # every header on one line too: the room shared in proportion
+        return _fill([w * room / sum(whole) for w in whole], room)
+    narrow = [w <= 2600 for w in need]
+    fixed = sum(w for w, n in zip(need, narrow, strict=True) if n)
+    wide = sum(w for w, n in zip(need, narrow, strict=True) if not n)
+    if wide == 0:  # all narrow: the room shared in proportion
+        return _fill([w * room / fixed for w in need], room)
+    soft = [n and w > TIGHT for w, n in zip(need, narrow, strict=True)]  # dates, ids, counts never shrink
+    over, give = fixed - room * 0.55, sum(w - TIGHT for w, t in zip(need, soft, strict=True) if t)
+    if over > 0 and give > 0:  # the narrow text columns give way (down to TIGHT) to the wide ones
+        cut = min(1.0, over / give)
+        need = [w - (w - TIGHT) * cut if t else w for w, t in zip(need, soft, strict=True)]
+        fixed = sum(w for w, n in zip(need, narrow, strict=True) if n)
+    if fixed > room * 0.8:  # too many columns for the page: all of them give way alike
+        return _fill([w * room / sum(need) for w in need], room)
+    left = room - fixed
+    return _fill([w if n else left * w / wide for w, n in zip(need, narrow, strict=True)], room)
+
+
+def _twips(text: str) -> int:
+    """How wide a text is on one line at 小四: 240 twips a full-width character, 120 a half-width one,
+    and 60 more where Latin and Chinese meet (the space Word and LibreOffice put between them)."""
+    widths = [cell_len(c) for c in text]
+    meets = sum(1 for a, b in zip(widths, widths[1:], strict=False) if a != b)
+    return sum(widths) * 120 + meets * 60
+
+
+def _fill(shares: list[float], room: int) -> list[int]:
+    """Whole twips, adding up to room (never more): the rounding left over goes to the widest."""
+    out = [max(200, int(w)) for w in shares]
+    widest = out.index(max(out))
+    out[widest] += room - sum(out)
+    return out
+
+
+def _table(word: Any, headers: list[str], rows: list[list[str]], spans: set[int] | None = None) -> None:
+    """A table of fixed layout that fits between the margins: the grid, each cell and the table's
+    own width add up to at most the text width, so neither Word nor LibreOffice cuts a column."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Pt, Twips
+
+    spans = spans or set()
+    kept = [n for n in range(len(headers)) if any(r[n] for i, r in enumerate(rows) if i not in spans) or not rows]
+    if spans or len(kept) < 2:
+        kept = list(range(len(headers)))
+    headers, rows = [headers[n] for n in kept], [[r[n] for n in kept] for r in rows]  # an empty column is left out
     table = word.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
-    table.autofit = False
+    table.autofit = False  # w:tblLayout fixed
     for cell, header in zip(table.rows[0].cells, headers, strict=True):
         _cell(cell, header, bold=True)
-    for values in rows:
-        for cell, value in zip(table.add_row().cells, values, strict=True):
+    columns = widths(headers, rows, spans, text_width(word.sections[0]))
+    for n, width in enumerate(columns):
+        table.columns[n].width = Twips(width)  # the grid, which LibreOffice reads
+        table.rows[0].cells[n].width = Twips(width)  # each cell, which Word reads
+    for n, values in enumerate(rows):
+        cells = table.add_row().cells
+        for cell, width in zip(cells, columns, strict=True):
+            cell.width = Twips(width)
+        if n in spans:
+            merged = cells[0].merge(cells[-1])
+            merged.width = Twips(sum(columns))
+            _cell(merged, values[0], bold=True)
+            continue
+        for cell, value in zip(cells, values, strict=True):
             _cell(cell, value)
-    # Each column as wide as its text needs (2.2 mm a half-width cell at 小四, 4 mm of padding);
-    # the widest gives way until the table fits the 156 mm between the margins.
-    widths = [
-        min(max(cell_len(str(v)) for v in [h, *(r[n] for r in rows)]), 60) * 2.2 + 4 for n, h in enumerate(headers)
-    ]
-    widest = widths.index(max(widths))
-    widths[widest] = max(30, widths[widest] - max(0, sum(widths) - 156))
-    for n, width in enumerate(widths):
-        table.columns[n].width = Mm(width)  # the grid, which LibreOffice reads
-        for cell in table.columns[n].cells:
-            cell.width = Mm(width)  # each cell, which Word reads
+    own = table._tbl.tblPr.find(qn("w:tblW"))  # python-docx writes one, of type auto
+    if own is None:
+        own = OxmlElement("w:tblW")
+        table._tbl.tblPr.insert_element_before(own, "w:jc", "w:tblInd", "w:tblBorders", "w:tblLayout", "w:tblLook")
+    own.set(qn("w:w"), str(sum(columns)))
+    own.set(qn("w:type"), "dxa")
+    header = table.rows[0]._tr.get_or_add_trPr()
+    repeat = OxmlElement("w:tblHeader")  # the header row again on each page
+    header.append(repeat)
     word.add_paragraph().paragraph_format.space_after = Pt(6)
 
 
@@ -155,6 +246,38 @@ def _cell(cell: Any, text: str, bold: bool = False) -> None:
         link.append(run._r)
         paragraph._p.append(link)
         at = found.end()
+
+
+def _issuer(word: Any, name: str, rule: bool) -> None:
+    """发文机关标志: the office's name in red 小标宋, centred, as large as fits one line (at most 36 pt)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt, RGBColor
+
+    size = max(16, min(36, int(440 / max(1, len(name)))))  # 440 pt between the margins
+    paragraph = _paragraph(word, name, TITLE, "二号", align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+    paragraph.paragraph_format.line_spacing = Pt(size * 1.5)
+    for run in paragraph.runs:
+        run.font.size, run.font.color.rgb = Pt(size), RGBColor(0xFF, 0, 0)
+    if rule:
+        _rule(word)
+
+
+def _rule(word: Any) -> None:
+    """The red line under the 发文机关标志 (and its 文号): a red bottom border of an empty paragraph."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    paragraph = word.add_paragraph()
+    paragraph.paragraph_format.space_after = Pt(12)
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("val", "single"), ("sz", "12"), ("space", "1"), ("color", "FF0000")):
+        bottom.set(qn(f"w:{key}"), value)
+    borders.append(bottom)
+    paragraph._p.get_or_add_pPr().insert_element_before(
+        borders, "w:shd", "w:tabs", "w:spacing", "w:ind", "w:jc", "w:rPr", "w:sectPr", "w:pPrChange"
+    )
 
 
 def _page_numbers(word: Any) -> None:

@@ -10,7 +10,6 @@ import html
 import re
 
 from reformctl.plain import visible
-from reformctl.query import short
 from reformctl.render import View
 from reformctl.render.layout import Document, period_document
 from reformctl.report import Period, Progress
@@ -36,6 +35,9 @@ td.c { width: 12pt; min-width: 12pt; text-align: center; font-size: 8pt;
 .late { background-image: repeating-linear-gradient(45deg, transparent 0 3px, rgba(0,0,0,.6) 3px 4px);
         outline: 2px solid #000; outline-offset: -2px; }
 td.t { max-width: 60mm; }
+.issuer { color: #c00; font-size: 22pt; text-align: center; border-bottom: 2px solid #c00; margin: 0 0 4pt; }
+.number { text-align: center; margin: 0; } .sign { text-align: right; margin: 0; }
+tr.item td { background: #f4f4f4; font-weight: bold; }
 .k { display: inline-block; min-width: 10pt; height: 10pt; line-height: 10pt; font-size: 8pt; text-align: center;
      border: 1px solid #999; margin: 0 2pt 0 8pt; vertical-align: middle;
      -webkit-print-color-adjust: exact; print-color-adjust: exact; }
@@ -73,9 +75,15 @@ def page(title: str, body: list[str], wide: bool = False) -> str:
     )
 
 
-def table(headers: list[str], rows: list[list[str]]) -> str:
+def table(headers: list[str], rows: list[list[str]], spans: set[int] | None = None) -> str:
+    """A table; a row in spans is a heading row across it (its first cell)."""
     head = "".join(f"<th>{escape(h)}</th>" for h in headers)
-    cells = "".join("<tr>" + "".join(_td(c) for c in row) + "</tr>" for row in rows)
+    cells = "".join(
+        f'<tr class="item"><td colspan="{len(headers)}">{escape(row[0])}</td></tr>'
+        if n in (spans or set())
+        else "<tr>" + "".join(_td(c) for c in row) + "</tr>"
+        for n, row in enumerate(rows)
+    )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{cells}</tbody></table>"
 
 
@@ -86,14 +94,20 @@ def _td(cell: str) -> str:
 
 
 def document(doc: Document) -> str:
-    body = [f"<h1>{escape(doc.title)}</h1>", f'<p class="subtitle">{escape(doc.subtitle)}</p>']
+    body = [f'<p class="issuer">{escape(doc.issuer)}</p>'] if doc.issuer else []
+    body += [f'<p class="number">{escape(doc.number)}</p>'] if doc.number else []
+    body += [f"<h1>{escape(doc.title)}</h1>", f'<p class="subtitle">{escape(doc.subtitle)}</p>']
+    body += [f'<p class="to">{escape(doc.recipients)}：</p>'] if doc.recipients else []
     for section in doc.sections:
         body.append(f"<h{section.level}>{escape(section.title)}</h{section.level}>")
         body.extend(f"<p>{escape(p)}</p>" for p in section.paragraphs)
         if section.chart:
             body.append(svg_chart(section.chart))
         if section.table:
-            body.append(table(section.headers, section.table))
+            body.append(table(section.headers, section.table, section.spans))
+        body.extend(f"<p>{escape(p)}</p>" for p in section.after)
+    body += [f'<p class="sign">{escape(line)}</p>' for line in (doc.signer, doc.date) if line]
+    body += [f"<p>{escape(doc.contact)}</p>"] if doc.contact else []
     return page(doc.title, body)
 
 
@@ -102,8 +116,9 @@ def report(view: View, period: Period) -> str:
 
 
 def svg_chart(bars: list[Progress]) -> str:
-    """Horizontal bars, one per task: done share in green over the total in grey."""
-    row, label_w, bar_w = 22, 150, 420
+    """Horizontal bars, one per task: done share in green over the total in grey. Each bar is
+    named by its task's number only: the table under it gives the whole title, never cut."""
+    row, label_w, bar_w = 22, 70, 500
     height = row * len(bars) + 10
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {label_w + bar_w + 70} {height}" '
@@ -112,7 +127,7 @@ def svg_chart(bars: list[Progress]) -> str:
     for n, group in enumerate(bars):
         y = 5 + n * row
         filled = bar_w * group.done / group.total if group.total else 0
-        label = escape(f"{group.key}. {short(group.label, 10)}")
+        label = escape(f"任务 {group.key}")
         parts.append(f'<text x="0" y="{y + 14}" font-size="12">{label}</text>')
         parts.append(f'<rect x="{label_w}" y="{y + 3}" width="{bar_w}" height="14" fill="#e3e3e3"/>')
         parts.append(f'<rect x="{label_w}" y="{y + 3}" width="{filled:.1f}" height="14" fill="#3a8f4a"/>')

@@ -18,6 +18,7 @@ from reformctl.plain import one_line
 from reformctl.query import Row, listed
 from reformctl.render import View
 from reformctl.render.words import LIGHT_STYLES, LIST_HEADERS, STATUS_STYLES, light_label
+from reformctl.report import Summary
 
 PIPE_WIDTH = 100_000  # piped without COLUMNS: no row is cut
 Cell = tuple[str, "str | None"]  # text and rich style
@@ -113,3 +114,27 @@ def list_table(view: View, rows: list[Row]) -> None:
             ]
         body.append(cells)
     draw(view, headers, body, flex=2 if grouped else 1, footer=f"共 {len(rows)} 项")
+
+
+def summary_table(view: View, result: Summary) -> None:
+    """The summary screen, then (summary --rank) the departments ranked, as the 督办通报 ranks them."""
+    from reformctl.render import screens
+    from reformctl.render.layout import RANK_HEADERS, rank_rows, rank_rule
+
+    screens.summary(view, result)
+    if result.rank is None:
+        return
+    _say(view, f"考核排名（截至 {result.as_of.isoformat()}）" + ("" if result.rank else "：没有已到期限的事项，不排名"))
+    if not result.rank:
+        return
+    draw(view, RANK_HEADERS, [[(cell, None) for cell in row] for row in rank_rows(result.rank)], 1,
+         rank_rule(result.as_of))  # fmt: skip
+
+
+def _say(view: View, line: str) -> None:
+    if terminal():
+        from rich.text import Text
+
+        view.console.print(Text(line, style="bold"))
+    else:
+        sys.stdout.write(line + "\n")

@@ -19,7 +19,7 @@ from reformctl.query import ItemRecord, Row
 from reformctl.render import View
 from reformctl.render.layout import Document, period_document, reminder_document
 from reformctl.render.words import LEDGER, LIST_HEADERS, ledger_cells, row_cells
-from reformctl.report import Period, Reminder, Summary, ledger
+from reformctl.report import Period, Rank, Reminder, Summary, ledger
 from reformctl.rollup import Rollup
 
 
@@ -43,11 +43,13 @@ def csv_text(headers: list[str], records: list[list[str]], bom: bool) -> str:
     return out.getvalue()
 
 
-def md_table(headers: list[str], records: list[list[str]]) -> str:
-    def line(cells: list[str]) -> str:
-        return "| " + " | ".join(md(c) for c in cells) + " |\n"
+def md_table(headers: list[str], records: list[list[str]], escaped: bool = False) -> str:
+    """A Markdown table; escaped: the records' cells are already escaped (a bold heading row)."""
 
-    return line(headers) + line(["---"] * len(headers)) + "".join(line(r) for r in records)
+    def line(cells: list[str], done: bool = False) -> str:
+        return "| " + " | ".join(c if done else md(c) for c in cells) + " |\n"
+
+    return line(headers) + line(["---"] * len(headers)) + "".join(line(r, escaped) for r in records)
 
 
 # ---------------------------------------------------------------- list, log, summary
@@ -148,8 +150,23 @@ def summary_json(view: View, result: Summary) -> str:
             "groups": [{"id": g.key, "name": g.label, "done": g.done, "total": g.total} for g in result.groups],
             "overdue": [row.id for row in result.overdue],
             "close": [row.id for row in result.close],
+            **({"rank": [rank_json(r) for r in result.rank]} if result.rank is not None else {}),
         }
     )
+
+
+def rank_json(rank: Rank) -> dict[str, object]:
+    """One department of the ranking (summary --rank): due = rows due by as_of, done on time, overdue."""
+    return {
+        "place": rank.place,
+        "dept": rank.dept,
+        "name": rank.name,
+        "due": rank.due,
+        "on_time": rank.on_time,
+        "percent": rank.percent,
+        "overdue": rank.overdue,
+        "overdue_days": rank.overdue_days,
+    }
 
 
 # ---------------------------------------------------------------- roll-up, report, ledger
@@ -174,13 +191,21 @@ def rollup_md(view: View, result: Rollup) -> str:
 
 
 def document_md(document: Document) -> str:
-    """Every text escaped (plain.md): a name or a note can never make a heading, a link or HTML."""
-    blocks = [f"# {md(document.title)}", md_block(document.subtitle)]
+    """Every text escaped (plain.md): a name or a note can never make a heading, a link or HTML.
+    The 公文's parts the plan gives (发文机关, 文号, 主送, 落款, 成文日期, 联系人) in their places."""
+    blocks = [md_block(document.issuer)] if document.issuer else []
+    blocks += [md_block(document.number)] if document.number else []
+    blocks += [f"# {md(document.title)}", md_block(document.subtitle)]
+    blocks += [md_block(f"{document.recipients}：")] if document.recipients else []
     for section in document.sections:
         blocks.append(f"{'#' * section.level} {md(section.title)}")
         blocks.extend(md_block(p) for p in section.paragraphs)
         if section.table:
-            blocks.append(md_table(section.headers, section.table).rstrip("\n"))
+            rows = [[f"**{md(r[0])}**" if n in section.spans else md(r[0]), *map(md, r[1:])]
+                    for n, r in enumerate(section.table)]  # fmt: skip
+            blocks.append(md_table(section.headers, rows, escaped=True).rstrip("\n"))
+        blocks.extend(md_block(p) for p in section.after)
+    blocks += [md_block(line) for line in (document.signer, document.date, document.contact) if line]
     return "\n\n".join(blocks) + "\n"
 
 
