@@ -4,9 +4,14 @@ Only rich's cell widths are used here, so help never starts rich's console."""
 
 from __future__ import annotations
 
+import re
+
 from rich.cells import cell_len
 
 ASCII_WORD = "".join(chr(c) for c in range(33, 127))  # letters, digits, ASCII punctuation: no space
+# A path or an address, with the Chinese in it (docs/签约.pdf, 证明/揭牌.pdf): after a slash, up to a
+# space or Chinese punctuation, it is one word, though not all ASCII.
+PATH = re.compile(r"[!-~]*[/\\][^\s，。；：、（）「」《》！？“”‘’【】]+")
 CLOSING = set("，。、；：？！）」』》〉】〕”’…%,.;:?!)]}")  # never at the start of a line (避头尾)
 
 
@@ -15,6 +20,7 @@ def kinsoku(text: str, width: int) -> list[str]:
     mark never starts a line (it takes the word or character before it along), and a run of
     ASCII (docs/签约.pdf, json) is not cut in two."""
     lines, current, size = [], "", 0
+    paths = [found.span() for found in PATH.finditer(text)]
     for n, char in enumerate(text):
         wide = cell_len(char)
         if size + wide > width and current:
@@ -30,6 +36,9 @@ def kinsoku(text: str, width: int) -> list[str]:
                 take = 0
             while 0 < take < len(current) - 1 and current[-take] in CLOSING and current[-take - 1] != " ":
                 take += 1  # the carried part must not start with one either (签约.pdf: 约.pdf goes on)
+            start = next((a for a, b in paths if a < n < b), n)  # inside a path: all of it goes on
+            if 0 < n - start < len(current) and cell_len(text[start:n]) < width // 2:
+                take = n - start
             carried, current = current[len(current) - take :], current[: len(current) - take]
             lines.append(current.rstrip())
             current = carried.lstrip()

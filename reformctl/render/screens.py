@@ -40,6 +40,22 @@ def _line(out: Console, text: str, style: str | None = None) -> None:
         out.print(Text(line, style=style or ""), no_wrap=True, overflow="ignore")
 
 
+def _room(out: Console, fixed: list[list[str]], long: int) -> int:
+    """The cells left for a table's `long` text columns, once its `fixed` (no_wrap) columns have
+    their natural width, with rich's default box: a rule and a space either side of each cell."""
+    columns = len(fixed) + long
+    return out.width - sum(max(cell_len(c) for c in column) for column in fixed) - 3 * columns - 1
+
+
+def _broken(out: Console, text: str, width: int) -> Text:
+    """People's text broken by us (避头尾, an id or a file name never cut) at a column's width,
+    since rich would fold CJK text at any character (10.2 or docs/签约.pdf cut in two)."""
+    text = one_line(text)
+    if fills_screen(out) and width > 0:
+        text = "\n".join(kinsoku(text, width))
+    return Text(text)
+
+
 def show(view: View, found: tuple[Task, Item | None]) -> None:
     """A task with its items and progress, or one row in full with its records."""
     plan, out = view.plan, view.console
@@ -147,28 +163,41 @@ def doc(view: View, plan: Plan) -> None:
 
 
 def depts(view: View, plan: Plan) -> None:
-    selected = query.rows(plan)
-    grid = _table()
-    for header in ("简称", "全称", "牵头任务", "事项", "已完成"):
-        grid.add_column(header)
+    out, selected = view.console, query.rows(plan)
+    rows = []
     for dept in plan.departments:
         led = [row for row in selected if dept.id in row.lead(plan)]
         tasks = list(dict.fromkeys(row.task.id for row in led))
         done, total = query.progress(led)
-        cells = (dept.id, dept.name or "", listed(tasks), str(total), f"{done}/{total}")
-        grid.add_row(*(Text(one_line(cell)) for cell in cells))
-    view.console.print(grid)
+        rows.append([one_line(dept.id), one_line(dept.name or ""), listed(tasks), str(total), f"{done}/{total}"])
+    headers = ["简称", "全称", "牵头任务", "事项", "已完成"]
+    fixed = [[r[n] for r in rows] + [headers[n]] for n in (0, 3, 4)]
+    names = max([cell_len(r[1]) for r in rows] + [4])
+    room = _room(out, fixed, 2)  # shared by the full names and the task ids they lead
+    name_room = min(names, max(room // 2, room - max([cell_len(r[2]) for r in rows] + [8])))
+    grid = _table()
+    for header in headers:
+        grid.add_column(header, no_wrap=True)
+    for r in rows:
+        grid.add_row(Text(r[0]), _broken(out, r[1], name_room), _broken(out, r[2], room - name_room), Text(r[3]),
+                     Text(r[4]))  # fmt: skip
+    out.print(grid)
 
 
 def log(view: View, records: list[ItemRecord]) -> None:
+    out = view.console
+    rows = [(found.date.isoformat(), one_line(found.id), one_line(found.describe()), one_line(found.said()))
+            for found in records]  # fmt: skip
+    fixed = [[r[0] for r in rows] + ["日期"], [r[1] for r in rows] + ["编号"]]
+    room = _room(out, fixed, 2)  # shared by the change (short, mostly) and the note with its evidence
+    change = min(max([cell_len(r[2]) for r in rows] + [4]), max(room // 3, 12))
     grid = _table()
     for header in ("日期", "编号", "变化", "说明"):
-        grid.add_column(header, overflow="fold")
-    for found in records:
-        cells = (found.date.isoformat(), found.id, found.describe(), found.said())
-        grid.add_row(*(Text(one_line(cell)) for cell in cells))
-    view.console.print(grid)
-    view.console.print(Text(f"共 {len(records)} 条记录", style="dim"))
+        grid.add_column(header, no_wrap=True)
+    for day, ident, moved, said in rows:
+        grid.add_row(Text(day), Text(ident), _broken(out, moved, change), _broken(out, said, room - change))
+    out.print(grid)
+    out.print(Text(f"共 {len(records)} 条记录", style="dim"))
 
 
 def summary(view: View, result: Summary) -> None:
@@ -183,13 +212,16 @@ def summary(view: View, result: Summary) -> None:
     key, label = {"dept": ("部门", "名称"), "group": ("分组", "标题")}.get(result.by, ("任务", "标题"))
     grid = _table(expand=fills_screen(out))
     grid.add_column(key, no_wrap=True)
-    grid.add_column(label, ratio=1, no_wrap=True, overflow="ellipsis")
+    grid.add_column(label, ratio=1, no_wrap=True)
     grid.add_column("进度", no_wrap=True)
     grid.add_column("完成", no_wrap=True, justify="right")
+    fixed = [[one_line(g.key) for g in result.groups] + [key], ["█" * 16]]
+    fixed.append([f"{g.done}/{g.total} {g.percent:>3}%" for g in result.groups] + ["完成"])
+    room = _room(out, fixed, 1)
     for g in result.groups:
         grid.add_row(
             Text(one_line(g.key)),
-            Text(one_line(g.label)),
+            _broken(out, g.label, room),
             Text(bar(g.percent, 16), style="green"),
             Text(f"{g.done}/{g.total} {g.percent:>3}%"),
         )

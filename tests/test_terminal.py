@@ -1,0 +1,66 @@
+"""The terminal at 80 columns (issue 21): ids and ASCII words (10.2, done, docs/签约.pdf) are
+never cut across lines, and no line is wider than the terminal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import ok
+from rich.cells import cell_len
+
+PDF = "docs/签约.pdf"
+PAD = "甲乙丙丁戊己庚辛壬癸"  # CJK before the path, of every length, so that some line ends near it
+
+
+@pytest.fixture
+def narrow(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+
+
+@pytest.fixture
+def noted(plan_file: Path, tmp_path: Path, narrow: None) -> int:
+    """Records on 10.2 whose notes end, at every offset, in the evidence's path."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "签约.pdf").write_bytes(b"%PDF")
+    for n in range(12):
+        status = ("doing", "todo")[n % 2]
+        note = "试点城市已签约，" + (PAD * 3)[: n + 20]
+        ok("status", "set", "10.2", status, "--date", "2020-09-01", "--note", note, "--link", PDF)
+    return 12
+
+
+def fits(out: str, width: int = 80) -> None:
+    wide = [line for line in out.splitlines() if cell_len(line) > width]
+    assert not wide, wide
+
+
+def test_log_keeps_ids_and_paths_whole(noted: int):
+    out = ok("log")
+    fits(out)
+    assert out.count(PDF) == noted  # every path whole on one line, not folded at 签 or .pdf
+    assert out.count(" 10.2 ") == noted
+
+
+def test_summary_keeps_titles_whole(plan_file: Path, narrow: None):
+    text = plan_file.read_text(encoding="utf-8")
+    longer = "深化全国学会治理改革，落实 docs/签约.pdf 与 10.2 的要求"
+    plan_file.write_text(text.replace("深化全国学会治理改革", longer), encoding="utf-8")
+    out = ok("summary")
+    fits(out)
+    assert PDF in out and "10.2" in out
+
+
+def test_depts_fit(plan_file: Path, narrow: None):
+    fits(ok("depts"))
+
+
+def test_show_keeps_paths_whole(plan_file: Path, narrow: None):
+    text = plan_file.read_text(encoding="utf-8")
+    for n in range(1, 4):
+        text = text.replace(f'id: "6.{n}"\n        text: ', f'id: "6.{n}"\n        text: {PAD[: n + 4]}{PDF}', 1)
+    plan_file.write_text(text, encoding="utf-8")
+    out = ok("show", "6")
+    fits(out)
+    assert out.count(PDF) == 2  # task 6 has two items
