@@ -64,3 +64,44 @@ def test_show_keeps_paths_whole(plan_file: Path, narrow: None):
     out = ok("show", "6")
     fits(out)
     assert out.count(PDF) == 2  # task 6 has two items
+
+
+UNITS = [
+    f"杭州市{name}区科学技术协会" for name in "西湖 余杭 上城 拱墅 滨江 萧山 临平 钱塘 富阳 临安 桐庐 淳安".split()
+]
+
+
+@pytest.fixture
+def units(tmp_path: Path, narrow: None) -> list[str]:
+    """A national plan and a dozen 市级 unit plans with long names, some late, one not applying."""
+    ok("init")
+    ok("due", "set", "6.2", "2020-10-01")
+    for n, name in enumerate(UNITS):
+        path = f"plans/u{n}/tasks-2020.yaml"
+        ok("init", "--unit", name, "--level", "市级", "-o", path)
+        if n % 3 == 1:
+            ok("status", "set", "6.2", "done", "-f", path, "--date", "2020-09-01")
+    reason = "本区尚未设立科技服务团，相关工作由杭州市科协统一承担，见 docs/说明.pdf 与 10.2 的安排"
+    ok("status", "set", "6.2", "na", "-f", "plans/u0/tasks-2020.yaml", "--date", "2020-09-01", "--note", reason)
+    return UNITS
+
+
+def test_rollup_by_task_fits_80_columns(units: list[str]):
+    out = ok("rollup", "plans", "--by", "task", "--as-of", "2020-10-05")
+    fits(out)
+    assert all(f"{name}\n" in out for name in units)  # each unit heads its own list, whole
+    assert "任务10：" in out and "任务1：" in out
+
+
+def test_rollup_item_fits_80_columns(units: list[str]):
+    out = ok("rollup", "plans", "--item", "6.2", "--as-of", "2020-10-05")
+    fits(out)
+    assert all(name in out for name in units)
+    assert "docs/说明.pdf" in out and "10.2" in out  # the reason, broken only between words
+    assert "逾期单位" in out
+
+
+def test_rollup_wide_enough_stays_a_table(units: list[str], monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.delenv("COLUMNS")
+    out = ok("rollup", "plans", "--by", "task", "--as-of", "2020-10-05")
+    assert "┃ 单位" in out and "任务10" in out  # piped to a file: the whole table

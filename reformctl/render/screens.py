@@ -17,7 +17,7 @@ from reformctl.query import ItemRecord, Row, listed
 from reformctl.render import View
 from reformctl.render.console import fills_screen, light_text, status_text
 from reformctl.render.lines import kinsoku
-from reformctl.render.table import draw, terminal
+from reformctl.render.table import PIPE_WIDTH, draw, piped_width, terminal
 from reformctl.render.words import LIGHT_AND_NONE, bar, counts, hint
 
 if TYPE_CHECKING:  # only `list` runs on every start-up: the others' imports wait for them
@@ -248,8 +248,18 @@ def rollup(view: View, result: Rollup) -> None:
         _draw(view, rolled.tasks(result), flex=None)
         return
     headers, rows = rolled.counts(result)
-    body = [[(cell, None) for cell in row[:-1]] + [(row[-1], "bold red" if row[-1] != "0" else None)] for row in rows]
-    draw(view, headers, body, flex=1)
+    zero = [n for n in range(2, len(headers) - 1) if all(row[n] == "0" for row in rows)]
+    if zero and not _fits(view, headers, rows, flex=1):  # fewer columns: those all 0, said below
+        _line(out, f"（{'、'.join(headers[n] for n in zero)}：均为 0，未列出）", "dim")
+        headers, rows = (
+            [h for n, h in enumerate(headers) if n not in zero],
+            [[c for n, c in enumerate(row) if n not in zero] for row in rows],
+        )
+    if _fits(view, headers, rows, flex=1):
+        body = [[(c, None) for c in row[:-1]] + [(row[-1], "bold red" if row[-1] != "0" else None)] for row in rows]
+        draw(view, headers, body, flex=1)
+    else:
+        _draw(view, (headers, rows), flex=None)
     _draw(view, rolled.focus(result) if result.focus else rolled.units(result), flex=None)
     named = rolled.late(result)
     if result.focus and named[1]:
@@ -258,8 +268,48 @@ def rollup(view: View, result: Rollup) -> None:
 
 
 def _draw(view: View, table: tuple[list[str], list[list[str]]], flex: int | None) -> None:
+    """A table, or, where it would be wider than the screen and has no column to cut (the
+    roll-up's task shares, a unit's reason on one row), a list per row: its first cell, then
+    each other cell with its header, as many to a line as fit."""
     headers, rows = table
+    if not _fits(view, headers, rows, flex):
+        width = view.console.width if terminal() else piped_width()
+        for row in rows:
+            _listed(
+                view.console,
+                width,
+                row[0],
+                [f"{h}：{one_line(c)}" for h, c in zip(headers[1:], row[1:], strict=True) if c],
+            )
+        return
     draw(view, headers, [[(cell, None) for cell in row] for row in rows], flex=flex)
+
+
+def _fits(view: View, headers: list[str], rows: list[list[str]], flex: int | None) -> bool:
+    """Whether the table fits the screen: at its natural width, or with column `flex` cut to 10."""
+    width = view.console.width if terminal() else piped_width()
+    natural = [max([cell_len(h)] + [cell_len(one_line(row[n])) for row in rows]) for n, h in enumerate(headers)]
+    if flex is not None:
+        natural[flex] = min(natural[flex], 10)
+    return width == PIPE_WIDTH or sum(natural) + 3 * len(natural) + 1 <= width
+
+
+def _listed(out: Console, width: int, first: str, said: list[str]) -> None:
+    """One row as a list: its first cell on a line, then its cells, whole, four columns in."""
+    out.print(Text(one_line(first), style="bold"), no_wrap=True, overflow="ignore")
+    line = ""
+    for piece in said:
+        if line and cell_len(line + " · " + piece) > width - 4:
+            out.print(Text("    " + line), no_wrap=True, overflow="ignore")
+            line = ""
+        if cell_len(piece) > width - 4:  # a long reason: broken as Chinese is (避头尾)
+            *whole, line = kinsoku(piece, width - 4)
+            for part in whole:
+                out.print(Text("    " + part), no_wrap=True, overflow="ignore")
+            continue
+        line = f"{line} · {piece}" if line else piece
+    if line:
+        out.print(Text("    " + line), no_wrap=True, overflow="ignore")
 
 
 def recorded(view: View, outcome: Any) -> None:
