@@ -131,7 +131,7 @@ def append_record(text: str, mapping: yaml.MappingNode, given: dict[str, object]
         return at, at, f"{lead}{indent}history:{nl}{indent}  - {flow}{nl}"
     history = pair[1]
     if not isinstance(history, yaml.SequenceNode):
-        raise Refused(f"第 {history.start_mark.line + 1} 行：history 应为列表，请手工修正")
+        raise Refused(f"第 {history.start_mark.line + 1} 行：历史记录（history）应为列表，请手工修正")
     if history.flow_style:
         if not history.value:
             at = history.start_mark.index + 1

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import ok
+from conftest import ok, run
 from rich.cells import cell_len
 
 PDF = "docs/签约.pdf"
@@ -105,3 +105,28 @@ def test_rollup_wide_enough_stays_a_table(units: list[str], monkeypatch: pytest.
     monkeypatch.delenv("COLUMNS")
     out = ok("rollup", "plans", "--by", "task", "--as-of", "2020-10-05")
     assert "┃ 单位" in out and "任务10" in out  # piped to a file: the whole table
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "said"),
+    [
+        ('"6.2"\n        text:', '"6.2"\n        history: 已签约\n        text:', "历史记录（history）应为列表"),
+        ("    lead: [学会部, 办公厅, 组人部]\n", "", "缺少牵头部门（lead）"),
+        ("{id: 学会部, name: 学会学术部}", "{id: 学会部, name: 学会学术部, email: 'a@b.cn, c@d.cn'}", "只能写一个地址"),
+    ],
+)
+def test_validate_names_keys_in_chinese(plan_file: Path, old: str, new: str, said: str):
+    """A located problem keeps its dotted place (tasks[5].items[1].history); its sentence is Chinese."""
+    text = plan_file.read_text(encoding="utf-8")
+    assert old in text
+    plan_file.write_text(text.replace(old, new, 1), encoding="utf-8")
+    result = run("validate")
+    assert result.exit_code == 1 and said in result.stderr, result.stderr
+
+
+def test_a_history_that_is_not_a_list_is_refused_in_chinese(plan_file: Path):
+    text = plan_file.read_text(encoding="utf-8")
+    at = text.index('id: "6.2"')
+    plan_file.write_text(text[:at] + text[at:].replace("status: todo", "status: todo\n        history: {}", 1), "utf-8")
+    result = run("status", "set", "6.2", "done")
+    assert "历史记录（history）" in result.stderr and "应为列表" in result.stderr, result.stderr
