@@ -130,3 +130,18 @@ def test_a_history_that_is_not_a_list_is_refused_in_chinese(plan_file: Path):
     plan_file.write_text(text[:at] + text[at:].replace("status: todo", "status: todo\n        history: {}", 1), "utf-8")
     result = run("status", "set", "6.2", "done")
     assert "历史记录（history）" in result.stderr and "应为列表" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "width", "lines"),
+    [
+        ("设定期限 2020-10-01", 17, ["设定期限", "2020-10-01"]),  # a date longer than half the line: whole
+        ("已签约 证明：docs/签约.pdf", 24, ["已签约 证明：", "docs/签约.pdf"]),  # a path with Chinese in it
+        ("证明：https://www.cast.org.cn/art/2020/9/1/art_1.html", 38,
+         ["证明：", "https://www.cast.org.cn/art/2020/9/1", "/art_1.html"]),  # longer than a line: before a slash
+    ],
+)  # fmt: skip
+def test_kinsoku_keeps_words_whole(text: str, width: int, lines: list[str]):
+    from reformctl.render.lines import kinsoku
+
+    assert kinsoku(text, width) == lines

@@ -29,15 +29,19 @@ def kinsoku(text: str, width: int) -> list[str]:
             if closing:  # closing marks already at the line's end go along too (Word），)
                 trimmed = trimmed.rstrip("".join(CLOSING)) or trimmed
             word = len(trimmed) - len(trimmed.rstrip(ASCII_WORD))
-            take = word if 0 < word < len(trimmed) and word < width // 2 else 0
+            rest = len(text[n:]) - len(text[n:].lstrip(ASCII_WORD))  # the word's part still to come
+            take = word if 0 < word < len(trimmed) and word + rest <= width else 0
+            if word and word + rest > width and not closing:  # longer than a line: a line of its own,
+                slash = trimmed.rfind("/")  # cut before a slash (https://x.cn/art /art_1.html)
+                take = word if word < len(trimmed) else (len(trimmed) - slash if slash > 0 else 0)
             if closing:
                 take = min(len(current) - len(trimmed) + max(take, 1), len(current) - 1)
             elif char not in ASCII_WORD:
                 take = 0
             while 0 < take < len(current) - 1 and current[-take] in CLOSING and current[-take - 1] != " ":
                 take += 1  # the carried part must not start with one either (签约.pdf: 约.pdf goes on)
-            start = next((a for a, b in paths if a < n < b), n)  # inside a path: all of it goes on
-            if 0 < n - start < len(current) and cell_len(text[start:n]) < width // 2:
+            start, end = next(((a, b) for a, b in paths if a < n < b), (n, n))  # inside a path: all of it goes on
+            if 0 < n - start < len(current) and cell_len(text[start:end]) <= width:
                 take = n - start
             carried, current = current[len(current) - take :], current[: len(current) - take]
             lines.append(current.rstrip())

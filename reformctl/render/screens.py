@@ -190,7 +190,8 @@ def log(view: View, records: list[ItemRecord]) -> None:
             for found in records]  # fmt: skip
     fixed = [[r[0] for r in rows] + ["日期"], [r[1] for r in rows] + ["编号"]]
     room = _room(out, fixed, 2)  # shared by the change (short, mostly) and the note with its evidence
-    change = min(max([cell_len(r[2]) for r in rows] + [4]), max(room // 3, 12))
+    change = max([cell_len(r[2]) for r in rows] + [4])
+    change = change if change <= room // 2 else max(room // 3, 12)
     grid = _table()
     for header in ("日期", "编号", "变化", "说明"):
         grid.add_column(header, no_wrap=True)
