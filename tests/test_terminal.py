@@ -137,6 +137,7 @@ def test_a_history_that_is_not_a_list_is_refused_in_chinese(plan_file: Path):
     [
         ("设定期限 2020-10-01", 17, ["设定期限", "2020-10-01"]),  # a date longer than half the line: whole
         ("已签约 证明：docs/签约.pdf", 24, ["已签约 证明：", "docs/签约.pdf"]),  # a path with Chinese in it
+        ("见 --link docs/签约.pdf ；下一条", 24, ["见 --link", "docs/签约.pdf ；下一条"]),  # a mark after it
         ("证明：https://www.cast.org.cn/art/2020/9/1/art_1.html", 38,
          ["证明：", "https://www.cast.org.cn/art/2020/9/1", "/art_1.html"]),  # longer than a line: before a slash
     ],
@@ -145,3 +146,9 @@ def test_kinsoku_keeps_words_whole(text: str, width: int, lines: list[str]):
     from reformctl.render.lines import kinsoku
 
     assert kinsoku(text, width) == lines
+
+
+def test_help_keeps_the_example_path_whole(narrow: None):
+    out = ok("status", "set", "--help")
+    fits(out)
+    assert "docs/签约.pdf" in out and " 6.2 " in out and "历史记录（history）" in out

@@ -39,7 +39,7 @@ def status_set(
     commit: CommitOption = False,
     file: FileOption = None,
 ) -> None:
-    """设置一个事项的状态，并在它的 history 中追加一条记录；状态不变而有说明，则记一条进展。
+    """设置一个事项的状态，并在它的历史记录（history）中追加一条记录；状态不变而有说明，则记一条进展。
 
     例：reformctl status set 6.2 done --note 试点城市已签约 --link docs/签约.pdf ；reformctl status set 10.3 已完成
     """

@@ -40,7 +40,8 @@ def kinsoku(text: str, width: int) -> list[str]:
                 take = 0
             while 0 < take < len(current) - 1 and current[-take] in CLOSING and current[-take - 1] != " ":
                 take += 1  # the carried part must not start with one either (签约.pdf: 约.pdf goes on)
-            start, end = next(((a, b) for a, b in paths if a < n < b), (n, n))  # inside a path: all of it goes on
+            cut = n - take  # where the next line would start: inside a path, all of the path goes on
+            start, end = next(((a, b) for a, b in paths if a < cut < b), (cut, cut))
             if 0 < n - start < len(current) and cell_len(text[start:end]) <= width:
                 take = n - start
             carried, current = current[len(current) - take :], current[: len(current) - take]
