@@ -127,6 +127,21 @@ def evidence_problem(link: str, root: Path) -> str | None:
     return None
 
 
+def typed_link(link: str, root: Path, here: Path | None = None) -> str | None:
+    """A link as the plan stores it: a file named from the folder the clerk is in (`here`, the
+    working folder by default), as a path from the repository's top (证明/揭牌.pdf typed in
+    plans/jiangxi/nanchang is plans/jiangxi/nanchang/证明/揭牌.pdf). An address, an absolute path
+    or a link with controls is left as typed (evidence_problem says why it is refused); None for
+    a file outside the repository."""
+    if visible(link) != link or URL.match(link) or Path(link).is_absolute():
+        return link
+    folder = Path(os.path.realpath(here if here is not None else Path.cwd()))
+    relative = os.path.relpath(os.path.normpath(folder / link), root)
+    if relative == os.curdir or relative.split(os.sep)[0] == os.pardir:
+        return None
+    return Path(relative).as_posix()
+
+
 def missing_evidence(path: Path, plan: Plan) -> list[Problem]:
     """Recorded evidence that is no longer there (or never could be), located at the link."""
     root = repository(path)

@@ -7,6 +7,7 @@ from typing import Any, get_args
 
 from pydantic import BaseModel
 
+from reformctl.keys import key_said
 from reformctl.models import Loc, Plan, status_choices
 
 
@@ -26,7 +27,7 @@ def clerk_message(err: Any, node: Any, loc: Loc) -> str:
     ctx = err.get("ctx") or {}
     field = loc[-1] if loc else ""
     if kind == "missing":
-        return f"缺少 {field}"
+        return f"缺少{key_said(field)}"
     if kind == "extra_forbidden":
         allowed = _fields_at(loc[:-1])
         near = did_you_mean(str(field), allowed)
@@ -35,17 +36,18 @@ def clerk_message(err: Any, node: Any, loc: Loc) -> str:
     if kind == "enum" and field in ("status", "from"):
         return f"{misread + '，' if misread else repr(value) + ' '}不是有效状态，可选：{status_choices()}"
     if kind == "literal_error" and field == "version":
-        return f"不支持的格式版本 {value!r}：本工具读取 version: 1"
+        return f"不支持的格式版本（version）{value!r}：本工具读取 version: 1"
     if kind in ("literal_error", "enum"):
         return f"{misread + '，' if misread else repr(value) + ' '}不是可选的值：{ctx.get('expected')}"
+    named = key_said(field) if isinstance(field, str) else ""  # 历史记录（history）应为列表
     if kind == "string_type":
         if misread:
-            return f'应为文字，但 {misread}：请加引号，写作 "{node.value}"'
-        return f"应为文字，实际是 {value!r}"
+            return f'{named}应为文字，但 {misread}：请加引号，写作 "{node.value}"'
+        return f"{named}应为文字，实际是 {value!r}"
     if kind in ("list_type", "tuple_type"):
-        return "应为列表（[a, b] 或每行以 “- ” 开头）"
+        return f"{named}应为列表（[a, b] 或每行以 “- ” 开头）"
     if kind in ("model_type", "dict_type", "model_attributes_type"):
-        return "应为键值映射（key: value）"
+        return f"{named}应为键值映射（key: value）"
     if kind == "value_error":
         return str(ctx.get("error", err["msg"]))
     return str(err["msg"])

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from reformctl.keys import key_said
+
 if TYPE_CHECKING:
     from pydantic.json_schema import JsonDict
 
@@ -315,20 +317,23 @@ def check(plan: Plan) -> Iterator[tuple[Loc, str]]:
         if not ID.fullmatch(task.id):
             yield (*here, "id"), _bad_id(task.id)
         if task.group is not None and task.group not in groups:
-            yield (*here, "group"), f"分组 '{task.group}' 不在 groups 中（有：{'、'.join(groups) or '无'}）"
+            yield (*here, "group"), f"分组 '{task.group}' 不在{key_said('groups')}中（有：{'、'.join(groups) or '无'}）"
         yield from _depts(plan, task, here, known)
         yield from _records(task, here)
         yield from _implements(plan, task, here)
         if task.items is None:
             missing = [key for key in ("text", "status") if getattr(task, key) is None]
             if missing:
-                yield here, f"任务 {task.id} 没有编号事项（items），需填写 {' 和 '.join(missing)}"
+                yield here, f"任务 {task.id} 没有编号事项（items），需填写{'和'.join(map(key_said, missing))}"
             continue
         if not task.items:
-            yield (*here, "items"), "items 为空：没有编号事项的任务请删去 items，填写 text 和 status"
+            yield (
+                (*here, "items"),
+                "编号事项（items）为空：没有编号事项的任务请删去 items，填写内容（text）和状态（status）",
+            )
         for key in ROW_ONLY:
             if getattr(task, key) is not None:
-                yield (*here, key), f"任务 {task.id} 有编号事项，{key} 应填在各事项上（任务进度由事项汇总）"
+                yield (*here, key), f"任务 {task.id} 有编号事项，{key_said(key)}应填在各事项上（任务进度由事项汇总）"
         for i, item in enumerate(task.items):
             at: Loc = (*here, "items", i)
             if not ID.fullmatch(item.id):
@@ -361,7 +366,10 @@ def _bad_id(ident: str) -> str:
 def _implements(plan: Plan, tracked: Task | Item, at: Loc) -> Iterator[tuple[Loc, str]]:
     # Whether the ids exist is checked against the parent file (checks.Checker).
     if tracked.implements is not None and (plan.unit is None or plan.unit.parent is None):
-        yield (*at, "implements"), "implements 落实的是上级计划的事项：请在 unit 中写明上级计划 parent"
+        yield (
+            (*at, "implements"),
+            "落实的上级事项（implements）是上级计划的事项：请在单位（unit）中写明上级计划（parent）",
+        )
     for n, ident in enumerate(tracked.implements or []):
         if not ID.fullmatch(ident):
             yield (*at, "implements", n), _bad_id(ident)
@@ -370,11 +378,11 @@ def _implements(plan: Plan, tracked: Task | Item, at: Loc) -> Iterator[tuple[Loc
 def _records(tracked: Task | Item, at: Loc) -> Iterator[tuple[Loc, str]]:
     for n, record in enumerate(tracked.history or []):
         if all(getattr(record, key) is None for key in RECORD_CHANGES):
-            yield (*at, "history", n), "进展记录需写明新状态 status、调整后的期限 due，或新的责任人 owner 等"
+            yield (*at, "history", n), "进展记录需写明新状态（status）、调整后的期限（due），或新的责任人（owner）等"
     if tracked.contact is not None and not CONTACT.fullmatch(tracked.contact):
         yield (*at, "contact"), f"联系方式 {tracked.contact!r} 应为电话号码或电子邮箱"
     if tracked.status == NOT_APPLICABLE and na_reason(tracked) is None:
-        yield (*at, "status"), "不适用（na）需写明理由：在 history 中加一条 {date, status: na, note: 理由}"
+        yield (*at, "status"), "不适用（na）需写明理由：在历史记录（history）中加一条 {date, status: na, note: 理由}"
 
 
 def na_reason(tracked: Task | Item) -> str | None:
@@ -387,4 +395,4 @@ def _depts(plan: Plan, tracked: Task | Item, at: Loc, known: str) -> Iterator[tu
     for key in ("lead", "participants"):
         for n, name in enumerate(getattr(tracked, key) or []):
             if plan.dept_id(name) is None and not (key == "participants" and name in plan.partners):
-                yield (*at, key, n), f"'{name}' 不是已登记的部门（departments 中有：{known}）"
+                yield (*at, key, n), f"'{name}' 不是已登记的部门（部门表 departments 中有：{known}）"

@@ -304,7 +304,7 @@ class Reader:
     def finish(self) -> None:
         for task in self.notice.tasks:
             if not task.lead and not any(item.lead for item in task.items):
-                self.notice.warnings.append(f"任务 {task.id}「{task.title[:20]}」没有写明牵头部门，请补上 lead")
+                self.notice.warnings.append(f"任务 {task.id}「{task.title[:20]}」没有写明牵头部门（lead），请补上")
 
 
 def read(paragraphs: list[str]) -> Notice:

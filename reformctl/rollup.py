@@ -158,9 +158,9 @@ def chain_of(path: Path, plan: Plan, checker: Checker, stop: Path | None, notes:
     chain, current = [Path(os.path.abspath(path))], plan
     while chain[-1] != stop and (above := parent_path(chain[-1], current)) is not None:
         if above in chain:
-            notes.add(path, "上级计划的 parent 链成环，未计入")
+            notes.add(path, "上级计划（parent）链成环，未计入")
         elif len(chain) > MAX_CHAIN:
-            notes.add(path, f"上级计划的 parent 链超过 {MAX_CHAIN} 层，层级过深，未计入")
+            notes.add(path, f"上级计划（parent）链超过 {MAX_CHAIN} 层，层级过深，未计入")
         elif checker.parent_problems(chain[-1], current):
             if chain[-1] != chain[0]:  # the unit's own are reported with its file
                 notes.add(path, f"上级计划 {loader.display(chain[-1])} 无效或无法使用，未计入")
@@ -241,7 +241,7 @@ def rollup(
     problems = [p for path in unique for p in checker.check(path)]  # each file's, then the notes
     if not found:
         listed = [str(problem) for problem in problems + notes.problems]
-        raise ReformctlError("没有找到可汇总的单位计划（带 unit 和 parent 的计划文件）", listed)
+        raise ReformctlError("没有找到可汇总的单位计划（写明单位（unit）和上级计划（parent）的计划文件）", listed)
     top_path, kept = counted(found, level, notes)
     top_plan = checker.plan(top_path)
     assert top_plan is not None  # the end of a resolved chain validated

@@ -13,6 +13,7 @@ import re
 import yaml
 
 from reformctl.errors import Refused
+from reformctl.keys import key_said
 
 Splice = tuple[int, int, str]
 
@@ -30,7 +31,7 @@ def key_value(mapping: yaml.Node, key: str) -> tuple[yaml.Node, yaml.Node] | Non
 def value_of(mapping: yaml.Node, key: str) -> yaml.Node:
     pair = key_value(mapping, key)
     if pair is None:
-        raise Refused(f"找不到 {key}")
+        raise Refused(f"找不到{key_said(key)}")
     return pair[1]
 
 
@@ -131,7 +132,7 @@ def append_record(text: str, mapping: yaml.MappingNode, given: dict[str, object]
         return at, at, f"{lead}{indent}history:{nl}{indent}  - {flow}{nl}"
     history = pair[1]
     if not isinstance(history, yaml.SequenceNode):
-        raise Refused(f"第 {history.start_mark.line + 1} 行：history 应为列表，请手工修正")
+        raise Refused(f"第 {history.start_mark.line + 1} 行：历史记录（history）应为列表，请手工修正")
     if history.flow_style:
         if not history.value:
             at = history.start_mark.index + 1
@@ -167,7 +168,7 @@ def remove_key(text: str, mapping: yaml.MappingNode, key: str) -> Splice:
     pairs = [k for k, _ in mapping.value]
     found = key_value(mapping, key)
     if found is None or pairs.index(found[0]) == 0:
-        raise Refused(f"找不到可删去的 {key}")
+        raise Refused(f"找不到可删去的{key_said(key)}")
     name, value = found
     if mapping.flow_style:
         previous = mapping.value[pairs.index(name) - 1][1]

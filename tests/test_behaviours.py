@@ -175,8 +175,8 @@ def test_a_cycle_of_parent_plans_is_a_clear_error(tmp_path: Path, deadline: None
     )
     result = run("rollup", "plans")
     assert result.exit_code == 1
-    assert "plans/a/tasks-2020.yaml: 上级计划的 parent 链成环，未计入" in result.stderr
-    assert "plans/b/tasks-2020.yaml: 上级计划的 parent 链成环，未计入" in result.stderr
+    assert "plans/a/tasks-2020.yaml: 上级计划（parent）链成环，未计入" in result.stderr
+    assert "plans/b/tasks-2020.yaml: 上级计划（parent）链成环，未计入" in result.stderr
 
 
 def test_on_a_ledger_tie_the_later_records_note_wins(plan_file: Path):

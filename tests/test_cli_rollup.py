@@ -77,7 +77,7 @@ def test_implements_needs_a_parent(plan_file: Path):
     text = plan_file.read_text(encoding="utf-8").replace("status: todo", 'status: todo\n        implements: ["1"]', 1)
     plan_file.write_text(text, encoding="utf-8")
     result = run("validate")
-    assert result.exit_code == 1 and "请在 unit 中写明上级计划 parent" in result.stderr
+    assert result.exit_code == 1 and "请在单位（unit）中写明上级计划（parent）" in result.stderr
 
 
 def test_rollup_follows_the_chain(tree: Path):

@@ -120,3 +120,27 @@ def test_an_absolute_path_is_refused_even_inside_the_repository(proof: Path, tmp
     result = run("validate")
     assert result.exit_code == 1
     assert f"data/tasks-2020.yaml:{line}:{column}: tasks[5].items[1].history[0].links[0]: {said}\n" in result.stderr
+
+
+def test_a_link_from_a_subfolder_is_read_from_there_and_stored_from_the_top(
+    proof: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """证明/揭牌.pdf typed in plans/jiangxi/nanchang is that folder's file, recorded from the top."""
+    here = tmp_path / "plans" / "jiangxi" / "nanchang"
+    (here / "证明").mkdir(parents=True)
+    (here / "证明" / "揭牌.pdf").write_bytes(b"%PDF")
+    (tmp_path / "证明").mkdir()  # the same name at the top must not be the one read
+    monkeypatch.chdir(here)
+    plan = str(proof)
+    result = run("status", "set", "6.2", "done", "--date", "2020-09-01", "--link", "证明/揭牌.pdf", "-f", plan)
+    assert result.exit_code == 0, result.stderr
+    assert "links: [plans/jiangxi/nanchang/证明/揭牌.pdf]" in proof.read_text(encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert run("validate").exit_code == 0  # the stored path is found from the repository's top
+    monkeypatch.chdir(here)
+    before = proof.read_bytes()
+    for wrong, said in (("docs/签约.pdf", "不存在"), ("../../../../outside.pdf", "不在本仓库")):
+        result = run("status", "set", "6.2", "done", "--link", wrong, "-f", plan)  # docs/ is the top's
+        assert result.exit_code == 2 and said in result.stderr and proof.read_bytes() == before
+    ok("status", "set", "6.1", "done", "--date", "2020-09-01", "--link", "../../../docs/签约.pdf", "-f", plan)
+    assert "links: [docs/签约.pdf]" in proof.read_text(encoding="utf-8")

@@ -20,23 +20,23 @@ INVALID = {
     "full-width-id": (17, 13, "tasks[0].items[1].id: 编号 '１.2' 应只用半角数字和点"),
     "duplicate-id": (17, 13, "事项编号 '1.1' 重复"),
     "unknown-dept": (12, 17, "tasks[0].lead[1]: '宣传部' 不是已登记的部门"),
-    "items-and-status": (13, 13, "tasks[0].status: 任务 1 有编号事项，status 应填在各事项上"),
+    "items-and-status": (13, 13, "tasks[0].status: 任务 1 有编号事项，状态（status）应填在各事项上"),
     "impossible-date": (20, 14, "tasks[0].items[1].due: 2020-02-30 不是存在的日期"),
     "not-a-date": (20, 14, "应为日期 YYYY-MM-DD，实际是 '年底'"),
     "duplicate-key": (20, 9, "重复的键 'status'"),
-    "missing-title": (25, 5, "tasks[1].title: 缺少 title"),
-    "missing-text-and-status": (25, 5, "需填写 text 和 status"),
+    "missing-title": (25, 5, "tasks[1].title: 缺少标题（title）"),
+    "missing-text-and-status": (25, 5, "需填写内容（text）和状态（status）"),
     "syntax-error": (28, 9, "YAML 语法错误（从第 27 行第 11 列开始）"),
     "python-tag": (28, 11, "不支持的 YAML 标签 !!python/object/apply:os.system"),
     "alias": (27, 11, "不支持 YAML 锚点与别名"),
-    "wrong-version": (1, 10, "不支持的格式版本 2"),
+    "wrong-version": (1, 10, "不支持的格式版本（version）2"),
     "duplicate-dept": (9, 10, "departments[2].id: 部门简称 '学会部' 重复"),
     "record-without-change": (
         24,
         13,
-        "tasks[0].items[1].history[0]: 进展记录需写明新状态 status、调整后的期限 due，或新的责任人 owner 等",
+        "tasks[0].items[1].history[0]: 进展记录需写明新状态（status）、调整后的期限（due），或新的责任人（owner）等",
     ),
-    "empty-items": (33, 12, "tasks[2].items: items 为空"),
+    "empty-items": (33, 12, "tasks[2].items: 编号事项（items）为空"),
 }
 
 
@@ -108,7 +108,7 @@ def test_all_problems_of_a_file_at_once(tmp_path: Path):
     path.write_text(text.replace("status: todo", "status: finished").replace("text: 任务内容", "text: 1"), "utf-8")
     found = problems(path)
     assert len(found) == 2
-    assert ":16:17: " in found[0] and ":28:11: tasks[1].text: 应为文字" in found[1]
+    assert ":16:17: " in found[0] and ":28:11: tasks[1].text: 内容（text）应为文字" in found[1]
 
 
 @pytest.mark.parametrize(

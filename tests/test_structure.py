@@ -19,7 +19,7 @@ DEVELOPMENT = ROOT / "docs" / "development.md"
 
 # Each layer may import its own and the layers before it, never a later one.
 LAYERS = {
-    "data": ["__init__", "errors", "models", "schema", "plain", "addresses", "deadlines"],
+    "data": ["__init__", "errors", "keys", "models", "schema", "plain", "addresses", "deadlines"],
     "load": [
         *("files", "zipped", "cache", "loader", "messages", "reader"),
         *("notice", "paragraphs", "tables", "tasklist", "sources"),

@@ -32,26 +32,32 @@ def status_set(
     status: StatusArgument,
     note: Annotated[str | None, typer.Option("--note", "-n", help="进展说明")] = None,
     link: Annotated[
-        list[str] | None, typer.Option("--link", help="证明材料：http/https 网址或仓库中的文件路径，可多次给出")
+        list[str] | None,
+        typer.Option("--link", help="证明材料：http/https 网址，或仓库中的文件（相对于当前文件夹），可多次给出"),
     ] = None,
     date: DateOption = None,
     commit: CommitOption = False,
     file: FileOption = None,
 ) -> None:
-    """设置一个事项的状态，并在它的 history 中追加一条记录；状态不变而有说明，则记一条进展。
+    """设置一个事项的状态，并在它的历史记录（history）中追加一条记录；状态不变而有说明，则记一条进展。
 
     例：reformctl status set 6.2 done --note 试点城市已签约 --link docs/签约.pdf ；reformctl status set 10.3 已完成
     """
     from reformctl import edit
-    from reformctl.checks import evidence_problem, repository
+    from reformctl.checks import evidence_problem, repository, typed_link
 
     path = loader.find_plan(file)
     key = inputs.status_name(status)
     when = inputs.option_date(date, "--date") or dt.date.today()
-    for given in link or []:
-        if (wrong := evidence_problem(given, repository(path))) is not None:
+    root, links = repository(path), []
+    for given in link or []:  # a file as named from here, stored from the repository's top
+        stored = typed_link(given, root)
+        if stored is None:
+            raise UsageError(f"证明材料 {given!r}：不在本仓库（{root}）中，请写仓库中的相对路径（相对于当前文件夹）")
+        if (wrong := evidence_problem(stored, root)) is not None:
             raise UsageError(wrong)
-    change = edit.set_status(path, ident, key, when, note, commit, links=link or None)
+        links.append(stored)
+    change = edit.set_status(path, ident, key, when, note, commit, links=links or None)
     if change is None:
         say(f"{loader.display(path)} 中 {inputs.typed(ident)} 已是{STATUS_LABELS[key]}，未作修改")
     else:

@@ -17,7 +17,7 @@ from reformctl.query import ItemRecord, Row, listed
 from reformctl.render import View
 from reformctl.render.console import fills_screen, light_text, status_text
 from reformctl.render.lines import kinsoku
-from reformctl.render.table import draw, terminal
+from reformctl.render.table import PIPE_WIDTH, draw, piped_width, terminal
 from reformctl.render.words import LIGHT_AND_NONE, bar, counts, hint
 
 if TYPE_CHECKING:  # only `list` runs on every start-up: the others' imports wait for them
@@ -38,6 +38,22 @@ def _line(out: Console, text: str, style: str | None = None) -> None:
         return
     for line in kinsoku(one_line(text), out.width):
         out.print(Text(line, style=style or ""), no_wrap=True, overflow="ignore")
+
+
+def _room(out: Console, fixed: list[list[str]], long: int) -> int:
+    """The cells left for a table's `long` text columns, once its `fixed` (no_wrap) columns have
+    their natural width, with rich's default box: a rule and a space either side of each cell."""
+    columns = len(fixed) + long
+    return out.width - sum(max(cell_len(c) for c in column) for column in fixed) - 3 * columns - 1
+
+
+def _broken(out: Console, text: str, width: int) -> Text:
+    """People's text broken by us (避头尾, an id or a file name never cut) at a column's width,
+    since rich would fold CJK text at any character (10.2 or docs/签约.pdf cut in two)."""
+    text = one_line(text)
+    if fills_screen(out) and width > 0:
+        text = "\n".join(kinsoku(text, width))
+    return Text(text)
 
 
 def show(view: View, found: tuple[Task, Item | None]) -> None:
@@ -147,28 +163,42 @@ def doc(view: View, plan: Plan) -> None:
 
 
 def depts(view: View, plan: Plan) -> None:
-    selected = query.rows(plan)
-    grid = _table()
-    for header in ("简称", "全称", "牵头任务", "事项", "已完成"):
-        grid.add_column(header)
+    out, selected = view.console, query.rows(plan)
+    rows = []
     for dept in plan.departments:
         led = [row for row in selected if dept.id in row.lead(plan)]
         tasks = list(dict.fromkeys(row.task.id for row in led))
         done, total = query.progress(led)
-        cells = (dept.id, dept.name or "", listed(tasks), str(total), f"{done}/{total}")
-        grid.add_row(*(Text(one_line(cell)) for cell in cells))
-    view.console.print(grid)
+        rows.append([one_line(dept.id), one_line(dept.name or ""), listed(tasks), str(total), f"{done}/{total}"])
+    headers = ["简称", "全称", "牵头任务", "事项", "已完成"]
+    fixed = [[r[n] for r in rows] + [headers[n]] for n in (0, 3, 4)]
+    names = max([cell_len(r[1]) for r in rows] + [4])
+    room = _room(out, fixed, 2)  # shared by the full names and the task ids they lead
+    name_room = min(names, max(room // 2, room - max([cell_len(r[2]) for r in rows] + [8])))
+    grid = _table()
+    for header in headers:
+        grid.add_column(header, no_wrap=True)
+    for r in rows:
+        grid.add_row(Text(r[0]), _broken(out, r[1], name_room), _broken(out, r[2], room - name_room), Text(r[3]),
+                     Text(r[4]))  # fmt: skip
+    out.print(grid)
 
 
 def log(view: View, records: list[ItemRecord]) -> None:
+    out = view.console
+    rows = [(found.date.isoformat(), one_line(found.id), one_line(found.describe()), one_line(found.said()))
+            for found in records]  # fmt: skip
+    fixed = [[r[0] for r in rows] + ["日期"], [r[1] for r in rows] + ["编号"]]
+    room = _room(out, fixed, 2)  # shared by the change (short, mostly) and the note with its evidence
+    change = max([cell_len(r[2]) for r in rows] + [4])
+    change = change if change <= room // 2 else max(room // 3, 12)
     grid = _table()
     for header in ("日期", "编号", "变化", "说明"):
-        grid.add_column(header, overflow="fold")
-    for found in records:
-        cells = (found.date.isoformat(), found.id, found.describe(), found.said())
-        grid.add_row(*(Text(one_line(cell)) for cell in cells))
-    view.console.print(grid)
-    view.console.print(Text(f"共 {len(records)} 条记录", style="dim"))
+        grid.add_column(header, no_wrap=True)
+    for day, ident, moved, said in rows:
+        grid.add_row(Text(day), Text(ident), _broken(out, moved, change), _broken(out, said, room - change))
+    out.print(grid)
+    out.print(Text(f"共 {len(records)} 条记录", style="dim"))
 
 
 def summary(view: View, result: Summary) -> None:
@@ -183,13 +213,16 @@ def summary(view: View, result: Summary) -> None:
     key, label = {"dept": ("部门", "名称"), "group": ("分组", "标题")}.get(result.by, ("任务", "标题"))
     grid = _table(expand=fills_screen(out))
     grid.add_column(key, no_wrap=True)
-    grid.add_column(label, ratio=1, no_wrap=True, overflow="ellipsis")
+    grid.add_column(label, ratio=1, no_wrap=True)
     grid.add_column("进度", no_wrap=True)
     grid.add_column("完成", no_wrap=True, justify="right")
+    fixed = [[one_line(g.key) for g in result.groups] + [key], ["█" * 16]]
+    fixed.append([f"{g.done}/{g.total} {g.percent:>3}%" for g in result.groups] + ["完成"])
+    room = _room(out, fixed, 1)
     for g in result.groups:
         grid.add_row(
             Text(one_line(g.key)),
-            Text(one_line(g.label)),
+            _broken(out, g.label, room),
             Text(bar(g.percent, 16), style="green"),
             Text(f"{g.done}/{g.total} {g.percent:>3}%"),
         )
@@ -216,8 +249,18 @@ def rollup(view: View, result: Rollup) -> None:
         _draw(view, rolled.tasks(result), flex=None)
         return
     headers, rows = rolled.counts(result)
-    body = [[(cell, None) for cell in row[:-1]] + [(row[-1], "bold red" if row[-1] != "0" else None)] for row in rows]
-    draw(view, headers, body, flex=1)
+    zero = [n for n in range(2, len(headers) - 1) if all(row[n] == "0" for row in rows)]
+    if zero and not _fits(view, headers, rows, flex=1):  # fewer columns: those all 0, said below
+        _line(out, f"（{'、'.join(headers[n] for n in zero)}：均为 0，未列出）", "dim")
+        headers, rows = (
+            [h for n, h in enumerate(headers) if n not in zero],
+            [[c for n, c in enumerate(row) if n not in zero] for row in rows],
+        )
+    if _fits(view, headers, rows, flex=1):
+        body = [[(c, None) for c in row[:-1]] + [(row[-1], "bold red" if row[-1] != "0" else None)] for row in rows]
+        draw(view, headers, body, flex=1)
+    else:
+        _draw(view, (headers, rows), flex=None)
     _draw(view, rolled.focus(result) if result.focus else rolled.units(result), flex=None)
     named = rolled.late(result)
     if result.focus and named[1]:
@@ -226,8 +269,48 @@ def rollup(view: View, result: Rollup) -> None:
 
 
 def _draw(view: View, table: tuple[list[str], list[list[str]]], flex: int | None) -> None:
+    """A table, or, where it would be wider than the screen and has no column to cut (the
+    roll-up's task shares, a unit's reason on one row), a list per row: its first cell, then
+    each other cell with its header, as many to a line as fit."""
     headers, rows = table
+    if not _fits(view, headers, rows, flex):
+        width = view.console.width if terminal() else piped_width()
+        for row in rows:
+            _listed(
+                view.console,
+                width,
+                row[0],
+                [f"{h}：{one_line(c)}" for h, c in zip(headers[1:], row[1:], strict=True) if c],
+            )
+        return
     draw(view, headers, [[(cell, None) for cell in row] for row in rows], flex=flex)
+
+
+def _fits(view: View, headers: list[str], rows: list[list[str]], flex: int | None) -> bool:
+    """Whether the table fits the screen: at its natural width, or with column `flex` cut to 10."""
+    width = view.console.width if terminal() else piped_width()
+    natural = [max([cell_len(h)] + [cell_len(one_line(row[n])) for row in rows]) for n, h in enumerate(headers)]
+    if flex is not None:
+        natural[flex] = min(natural[flex], 10)
+    return width == PIPE_WIDTH or sum(natural) + 3 * len(natural) + 1 <= width
+
+
+def _listed(out: Console, width: int, first: str, said: list[str]) -> None:
+    """One row as a list: its first cell on a line, then its cells, whole, four columns in."""
+    out.print(Text(one_line(first), style="bold"), no_wrap=True, overflow="ignore")
+    line = ""
+    for piece in said:
+        if line and cell_len(line + " · " + piece) > width - 4:
+            out.print(Text("    " + line), no_wrap=True, overflow="ignore")
+            line = ""
+        if cell_len(piece) > width - 4:  # a long reason: broken as Chinese is (避头尾)
+            *whole, line = kinsoku(piece, width - 4)
+            for part in whole:
+                out.print(Text("    " + part), no_wrap=True, overflow="ignore")
+            continue
+        line = f"{line} · {piece}" if line else piece
+    if line:
+        out.print(Text("    " + line), no_wrap=True, overflow="ignore")
 
 
 def recorded(view: View, outcome: Any) -> None:
