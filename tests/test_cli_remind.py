@@ -248,8 +248,9 @@ def test_each_mail_that_went_leaves_a_trace_in_one_change(late: Path, inbox: Inb
     added = [line for line in after.splitlines() if line not in before.splitlines()]
     assert len(added) == 2 and all("reminded: 学会部" in line for line in added), added
     assert ok("validate").startswith("data/tasks-2020.yaml：有效")
-    said = ok("log", "9.1")
-    assert "催办 学会部（xuehui@example.org），请于 2020年9月27日前回复" in said and "2020-09-20" in said
+    said = ok("log", "9.1")  # the change column is broken at its width: read it as one text
+    cells = "".join(line.split("│")[3].strip() for line in said.splitlines() if line.count("│") > 3)
+    assert "催办 学会部（xuehui@example.org），请于 2020年9月27日前回复" in cells and "2020-09-20" in said
     plan = loader.load(late)
     rewound = query.rewind(plan, dt.date(2020, 9, 19))
     (row,) = [r for r in query.rows(rewound) if r.id == "9.1"]
