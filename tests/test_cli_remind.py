@@ -103,8 +103,8 @@ def test_a_notice_per_department_that_is_late(late: Path, tmp_path: Path):
     )
     assert "已写入 催办/催办通知-学会部.md" in said
     md = (tmp_path / "催办" / "催办通知-学会部.md").read_text(encoding="utf-8")
-    assert "# 催办通知（学会部）" in md and "截至 2020-09-20，你部门牵头的以下 2 个事项已逾期或临近期限" in md
-    assert "| 9.1 |" in md and "| 王小明 | 2020-09-10 | 逾期 10 天 |" in md and "临期，剩 2 天" in md
+    assert "# 催办通知（学会部）" in md and "截至2020年9月20日，你部门牵头的以下 2 个事项已逾期或临近期限" in md
+    assert "| 9.1 |" in md and "| 王小明 | 9月10日 | 逾期 10 天 |" in md and "临期，剩 2 天" in md
     word = docx.Document(str(tmp_path / "催办" / "催办通知-学会部.docx"))
     assert word.paragraphs[0].text == "催办通知（学会部）" and word.tables[0].rows[1].cells[0].text in ("6.1", "9.1")
     assert "调宣部" not in " ".join(written)
@@ -190,7 +190,7 @@ def test_the_mail_is_a_letter_with_its_headers_and_the_word_file(progressed: Pat
     word = docx.Document(io.BytesIO(attachment.get_content()))
     texts = [p.text for p in word.paragraphs]
     assert "请于 2020年9月28日前将上述事项的进展情况报送中国科协改革办。" in texts and texts[-2:] == lines[-2:]
-    assert word.tables[0].rows[2].cells[5].text == "2020-08-05 已起草实施方案"
+    assert word.tables[0].rows[2].cells[5].text == "8月5日 已起草实施方案"
 
 
 def test_the_notice_has_its_issuer_reply_by_contact_and_signature(progressed: Path):
@@ -198,14 +198,14 @@ def test_the_notice_has_its_issuer_reply_by_contact_and_signature(progressed: Pa
     week after the as-of day to reply by; without an office nothing of it, a unit's name instead."""
     ok("remind", "-o", "无", "--as-of", "2020-09-20", "--dept", "学会部")
     bare = Path("无/催办通知-学会部.md").read_text(encoding="utf-8")
-    assert "\n\n2020年科协系统深化改革重点任务 · 截至 2020-09-20\n" in bare
+    assert "\n\n2020年科协系统深化改革重点任务 · 截至2020年9月20日\n" in bare
     assert "请于 2020年9月27日前将上述事项的进展情况报送改革办。" in bare
     assert "联系人" not in bare and "电话" not in bare and bare.endswith("\n\n2020年9月20日\n")
-    assert "| 9.1 |" in bare and "| 2020-08-05 已起草实施方案 |" in bare
+    assert "| 9.1 |" in bare and "| 8月5日 已起草实施方案 |" in bare
     with_office(progressed, "\noffice:\n  name: 朝阳区科协改革办\n  phone: 010-1234567\n", "北京市朝阳区科协")
     ok("remind", "-o", "单位", "--as-of", "2020-09-20", "--dept", "学会部", "--reply-by", "2020-09-25")
     unit = Path("单位/催办通知-学会部.md").read_text(encoding="utf-8")
-    assert "\n\n朝阳区科协改革办 · 北京市朝阳区科协 · 2020年科协系统深化改革重点任务 · 截至 2020-09-20\n" in unit
+    assert "\n\n朝阳区科协改革办 · 北京市朝阳区科协 · 2020年科协系统深化改革重点任务 · 截至2020年9月20日\n" in unit
     assert "请于 2020年9月25日前将上述事项的进展情况报送朝阳区科协改革办。\n\n联系电话：010-1234567。" in unit
     assert "联系人" not in unit and unit.endswith("\n\n朝阳区科协改革办\n\n2020年9月20日\n")
     texts = [p.text for p in docx.Document("单位/催办通知-学会部.docx").paragraphs]

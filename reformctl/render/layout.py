@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from reformctl.models import STATUS_LABELS, Plan, Record
-from reformctl.query import ItemRecord, Row, chinese_day, depts_label, iso, listed, progress_note
+from reformctl.query import ItemRecord, Row, chinese_day, depts_label, listed, progress_note
 from reformctl.query import rows as rows_of
 from reformctl.render.words import hint
 from reformctl.report import Period, Progress, Rank, Reminder
@@ -47,11 +47,6 @@ class Document:
     contact: str | None = None  # 联系人：… 电话：…
 
 
-def prose_day(day: dt.date) -> str:
-    """2020年9月30日"""
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 def table_day(day: dt.date | None, year: int) -> str:
     """9月30日 in a table of the report's year, 2019.12.31 for another year."""
     if day is None:
@@ -61,8 +56,8 @@ def table_day(day: dt.date | None, year: int) -> str:
 
 def span(since: dt.date, until: dt.date) -> str:
     """2020年9月1日至9月30日"""
-    end = f"{until.month}月{until.day}日" if since.year == until.year else prose_day(until)
-    return f"{prose_day(since)}至{end}"
+    end = f"{until.month}月{until.day}日" if since.year == until.year else chinese_day(until)
+    return f"{chinese_day(since)}至{end}"
 
 
 def _days(text: str, year: int) -> str:
@@ -91,7 +86,7 @@ def office_parts(plan: Plan, until: dt.date) -> dict[str, str | None]:
         "issuer": office.name if office else unit.name if unit else None,
         "recipients": recipients or None,
         "signer": (office.short or office.name) if office else unit.name if unit else None,
-        "date": prose_day(until),
+        "date": chinese_day(until),
         "contact": contact,
     }
 
@@ -124,7 +119,7 @@ def _overview(period: Period) -> Part:
             f"{scope}共 {summary.total} 项，已完成 {summary.done} 项（{summary.percent}%）；{statuses}。"
             + (f"另有不适用 {na} 项，不计入完成率。" if na else ""),
             f"本期（{span(since, until)}）记录进展 {len(period.changes)} 条，完成 {len(period.completed)} 项，"
-            f"调整期限 {len(period.moved)} 次；截至{prose_day(until)}，逾期 {len(summary.overdue)} 项，"
+            f"调整期限 {len(period.moved)} 次；截至{chinese_day(until)}，逾期 {len(summary.overdue)} 项，"
             f"临期 {len(summary.close)} 项。",
         ],
     )
@@ -136,7 +131,7 @@ RANK_HEADERS = ["名次", "部门", "到期事项", "按期完成", "按期完�
 def rank_rule(until: dt.date) -> str:
     """How the ranking is made, said under its table."""
     return (
-        f"排名规则：以截至{prose_day(until)}已到期限的牵头事项为准（不适用的事项不计），按按期完成"
+        f"排名规则：以截至{chinese_day(until)}已到期限的牵头事项为准（不适用的事项不计），按按期完成"
         "（完成记录的日期不晚于期限）的事项占比从高到低排列；占比相同的，逾期事项少的在前，"
         "再相同的，逾期天数少的在前。逾期天数是各逾期事项截至当日逾期天数之和；几个部门共同牵头的事项，每个部门都计入。"
     )
@@ -151,7 +146,7 @@ def rank_rows(rank: list[Rank]) -> list[list[str]]:
 
 def _rank(period: Period) -> Part:
     if not period.rank:
-        return Part("考核排名", [f"截至{prose_day(period.until)}没有已到期限的事项，本期不排名。"])
+        return Part("考核排名", [f"截至{chinese_day(period.until)}没有已到期限的事项，本期不排名。"])
     return Part("考核排名", headers=RANK_HEADERS, table=rank_rows(period.rank), after=[rank_rule(period.until)])
 
 
@@ -193,7 +188,7 @@ def _blocked(period: Period) -> Part:
     rows = [[r.id, r.text, listed(r.lead(plan)), _reason(r, year)] for r in blocked]
     return Part(
         "受阻事项及原因",
-        [] if blocked else [f"截至{prose_day(period.until)}没有受阻的事项。"],
+        [] if blocked else [f"截至{chinese_day(period.until)}没有受阻的事项。"],
         ["编号", "事项", "牵头部门", "受阻原因"],
         rows,
     )
@@ -214,16 +209,16 @@ def _late(period: Period) -> Part:
          hint(r, until)] + ([str(period.reminded.get(r.id, 0))] if reminded else [])
         for r in late
     ]  # fmt: skip
-    return Part("逾期与临期", [] if late else [f"截至{prose_day(until)}没有逾期或临期的事项。"], headers, table)
+    return Part("逾期与临期", [] if late else [f"截至{chinese_day(until)}没有逾期或临期的事项。"], headers, table)
 
 
 def _escalated(period: Period) -> Part:
     """督办事项: the rows still overdue after escalate_after 催办, each with its whole history."""
     plan, until, found = period.plan, period.until, period.escalated
     if not found:
-        return Part("督办事项", [f"截至{prose_day(until)}没有催办 {period.escalate_after} 次以上仍逾期的事项。"])
+        return Part("督办事项", [f"截至{chinese_day(until)}没有催办 {period.escalate_after} 次以上仍逾期的事项。"])
     ask = (
-        f"以下 {len(found)} 个事项经催办 {period.escalate_after} 次以上，截至{prose_day(until)}仍逾期，列为督办事项，"
+        f"以下 {len(found)} 个事项经催办 {period.escalate_after} 次以上，截至{chinese_day(until)}仍逾期，列为督办事项，"
         "请牵头部门主要负责同志督促落实，并书面报告进展。"
     )
 
@@ -287,13 +282,16 @@ def reminder_document(plan: Plan, reminder: Reminder, as_of: dt.date) -> Documen
     name = depts_label(plan, [reminder.dept])
     number = f"（{plan.document.number}）" if plan.document.number else ""
     ask = (
-        f"{name}：根据《{plan.document.title}》{number}，截至 {as_of}，你部门牵头的以下 {len(reminder.rows)} 个事项"
-        "已逾期或临近期限，请抓紧推进，并及时报送进展情况。"
+        f"{name}：根据《{plan.document.title}》{number}，截至{chinese_day(as_of)}，"
+        f"你部门牵头的以下 {len(reminder.rows)} 个事项已逾期或临近期限，请抓紧推进，并及时报送进展情况。"
     )
-    table = [[r.id, r.text, r.owner or "", iso(r.due) or "", hint(r, as_of), _last(r)] for r in reminder.rows]
+    year = as_of.year
+    table = [
+        [r.id, r.text, r.owner or "", table_day(r.due, year), hint(r, as_of), _last(r, year)] for r in reminder.rows
+    ]
     section = Part("需催办的事项", [ask], ["编号", "事项", "责任人", "期限", "提示", "最新进展"], table)
     reply = Part("报送要求", [*closing(plan, reply_day(reminder, as_of)), *signature(plan, as_of)])
-    subtitle = " · ".join([*issuers(plan), plan.document.title, f"截至 {as_of}"])
+    subtitle = " · ".join([*issuers(plan), plan.document.title, f"截至{chinese_day(as_of)}"])
     return Document(f"催办通知（{reminder.dept}）", subtitle, [section, reply])
 
 
@@ -324,6 +322,6 @@ def signature(plan: Plan, day: dt.date) -> list[str]:
     return [*([signer] if signer else []), chinese_day(day)]
 
 
-def _last(row: Row) -> str:
+def _last(row: Row, year: int) -> str:
     found = progress_note(row)
-    return f"{found.date} {found.note}" if found else "尚无进展记录"
+    return f"{table_day(found.date, year)} {found.note}" if found else "尚无进展记录"
