@@ -119,7 +119,7 @@ def test_spreadsheets_never_see_a_formula(text: str):
         book = Path(folder) / "台账.xlsx"
         assert run("export", "--format", "xlsx", "-o", str(book), "-f", path).exit_code == 0
         sheet = openpyxl.load_workbook(book).active
-        (cell,) = [row[3] for row in sheet.iter_rows(min_row=2) if row[2].value == "6.2"]
+        (cell,) = [row[2] for row in sheet.iter_rows(min_row=2) if row[0].value == "6.2"]  # 事项编号, 任务, 内容
         assert cell.data_type == "s" and cell.value == plain.xlsx_text(text)
 
 
