@@ -173,17 +173,24 @@ def done_on(row: Row) -> dt.date | None:
 def rank(plan: Plan, selected: list[Row], as_of: dt.date) -> list[Rank]:
     """The departments that lead a row due by as_of, best first: by the share done on time, then
     fewer overdue rows, then fewer overdue days; a row led by several departments counts for each."""
-    found = []
-    for d in plan.departments:
-        mine = [r for r in selected if d.id in r.lead(plan) and r.status != NOT_APPLICABLE]
-        due = [r for r in mine if r.due is not None and r.due <= as_of]
-        if not due:
-            continue
-        on_time = [r for r in due if (day := done_on(r)) is not None and r.due is not None and day <= r.due]
-        late = [r for r in due if r.status != "done" and r.due is not None and r.due < as_of]
-        days = sum((as_of - r.due).days for r in late if r.due is not None)
-        found.append(Rank(d.id, d.full, len(due), len(on_time), len(late), days))
-    found.sort(key=Rank.key)  # stable: plan order among equals
+    found = [ranked(d.id, d.full, [r for r in selected if d.id in r.lead(plan)], as_of) for d in plan.departments]
+    return placed([one for one in found if one is not None])
+
+
+def ranked(key: str, name: str, mine: list[Row], as_of: dt.date) -> Rank | None:
+    """One department's (or, in a roll-up, one unit's) figures over its rows, None when none is due."""
+    due = [r for r in mine if r.status != NOT_APPLICABLE and r.due is not None and r.due <= as_of]
+    if not due:
+        return None
+    on_time = [r for r in due if (day := done_on(r)) is not None and r.due is not None and day <= r.due]
+    late = [r for r in due if r.status != "done" and r.due is not None and r.due < as_of]
+    days = sum((as_of - r.due).days for r in late if r.due is not None)
+    return Rank(key, name, len(due), len(on_time), len(late), days)
+
+
+def placed(found: list[Rank]) -> list[Rank]:
+    """Best first, each with its place; equal figures share a place, in the order given."""
+    found = sorted(found, key=Rank.key)  # stable: plan order among equals
     for n, one in enumerate(found):
         one.place = found[n - 1].place if n and one.key() == found[n - 1].key() else n + 1
     return found

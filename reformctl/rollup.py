@@ -20,6 +20,7 @@ from reformctl.checks import Checker, parent_path
 from reformctl.errors import Problem, ReformctlError
 from reformctl.models import NOT_APPLICABLE, STATUS_LABELS, Plan, Unit
 from reformctl.query import Row
+from reformctl.report import Rank, placed, ranked
 
 MAX_CHAIN = 16  # plans above a unit: national, province, city, county leave room to spare
 
@@ -56,7 +57,8 @@ class Rollup:
     overdue: dict[str, dict[str, Late]] = field(default_factory=dict)  # row id -> unit name -> how late
     reasons: dict[str, dict[str, str]] = field(default_factory=dict)  # row id -> unit name -> why na
     focus: bool = False  # narrowed to one row (--item): shown unit by unit
-    by: str = "item"  # or "task": each unit's share of each task's rows done
+    by: str = "item"  # or "task": each unit's share of each task's rows done; or "rank": 考核
+    ranks: list[Rank] = field(default_factory=list)  # the units ranked as the 督办通报 ranks departments
 
     def counts(self, ident: str) -> dict[str, int]:
         found = Counter(self.status[ident].values())
@@ -253,6 +255,7 @@ def rollup(
     to_top = ToTop(checker, top_path, ids)
     for candidate in kept:
         add_unit(result, candidate, to_top.ids(candidate.path, candidate.chain), as_of, warn_days)
+    result.ranks = placed(result.ranks)
     return result, problems + notes.problems
 
 
@@ -262,10 +265,11 @@ def add_unit(result: Rollup, unit: Candidate, ids: dict[str, set[str]], as_of: d
     name = unit.unit.name
     result.units.append(RolledUnit(name, unit.unit.level, unit.path))
     reached: dict[str, list[str]] = {row.id: [] for row in result.rows}
-    for row in query.rows(query.rewind(unit.plan, as_of)):
+    carried = [row for row in query.rows(query.rewind(unit.plan, as_of)) if ids.get(row.id)]
+    if (figures := ranked(name, name, carried, as_of)) is not None:
+        result.ranks.append(figures)
+    for row in carried:
         targets = ids.get(row.id, ())
-        if not targets:
-            continue
         late = None
         if query.light(row, as_of, warn_days) == "red":
             assert row.due is not None  # a red light has a deadline

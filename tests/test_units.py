@@ -180,3 +180,21 @@ def test_the_workbook_colours_every_status_as_the_heat_map(cities: Path, tmp_pat
     legend = {sheet.cell(row=r, column=2).value: sheet.cell(row=r, column=1) for r in range(1, sheet.max_row + 1)}
     assert "图例" in legend and legend["已完成"].value == "✓" and legend["受阻"].value == "阻"
     assert legend["逾期（斜线、粗框）"].fill.patternType == "lightUp"
+
+
+def test_rollup_ranks_the_units_as_the_report_ranks_departments(cities: Path):
+    """考核 of units: 甲 has no row due by then, 丙 did its 4.3 on time, 乙 is 20 days late on it."""
+    ok("status", "set", "4.3", "done", "--date", "2020-10-05", "-f", str(cities / "plans/丙/tasks-2020.yaml"))
+    ranked = json.loads(ok("rollup", "plans", "--by", "rank", "--format", "json", "--as-of", "2020-10-20"))
+    assert ranked == [
+        {"place": 1, "unit": "丙市科协", "due": 1, "on_time": 1, "overdue": 0, "overdue_days": 0},
+        {"place": 2, "unit": "乙市科协", "due": 1, "on_time": 0, "overdue": 1, "overdue_days": 20},
+    ]
+    table = ok("rollup", "plans", "--by", "rank", "--as-of", "2020-10-20")
+    assert re.search(r"│ 1 +│ 丙市科协 +│ 1 +│ 1 +│ 100% +│ 0 +│ 0 +│", table) and "排名规则" in table
+    md = ok("rollup", "plans", "--by", "rank", "--format", "md", "--as-of", "2020-10-20")
+    assert "## 考核排名" in md and "| 2 | 乙市科协 | 1 | 0 | 0% | 1 | 20 |" in md and "落实上级计划的事项" in md
+    page = ok("rollup", "plans", "--by", "rank", "--format", "html", "--as-of", "2020-10-20")
+    assert "<h2>考核排名</h2>" in page and "丙市科协" in page
+    refused = run("rollup", "plans", "--by", "rank", "--format", "xlsx", "-o", "r.xlsx")
+    assert refused.exit_code == 2 and "不是 xlsx" in refused.stderr

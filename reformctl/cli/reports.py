@@ -99,7 +99,8 @@ def rollup_(
         str | None, typer.Option("--item", help="只看顶层计划的这个事项，如 6.2：逐个单位列出，并列出逾期单位")
     ] = None,
     by: Annotated[
-        str, choice("--by", ["item", "task"], "按事项（各单位的状态）或按任务（各单位完成事项的占比）")
+        str,
+        choice("--by", ["item", "task", "rank"], "按事项（各单位的状态）、按任务（各单位完成事项的占比）或考核排名"),
     ] = "item",
     level: Annotated[str | None, choice("--level", list(LEVELS), "只看这一级的单位")] = None,
     fmt: Annotated[str, format_option("rollup")] = "table",
@@ -123,6 +124,8 @@ def rollup_(
     if item is not None:
         task, found = query.find(result.top, item)
         result = result.only((found or task).id)
+    if by == "rank" and fmt == "xlsx":
+        raise UsageError("考核排名（--by rank）可输出为 table、json、md 或 html，不是 xlsx")
     result.by = by
     view = view_of(ctx, result.top, day, warn_days)
     emit(render("rollup", fmt, view, result), output, result.top_path)

@@ -144,6 +144,20 @@ def rollup(view: View, result: Rollup) -> str:
     from reformctl.render import rolled
 
     title = f"{result.top.document.title} 落实情况汇总"
+    if result.by == "rank":
+        from reformctl.render.layout import RANK_HEADERS, rank_rows, rank_rule
+
+        headers = ["名次", "单位", *RANK_HEADERS[2:]]
+        ranked = table(headers, rank_rows(result.ranks)) if result.ranks else "<p>没有已到期限的事项，不排名。</p>"
+        return page(
+            title,
+            [
+                f"<h1>{escape(title)}</h1>",
+                "<h2>考核排名</h2>",
+                ranked,
+                f"<p>{escape(rank_rule(view.as_of, '单位'))}</p>",
+            ],
+        )
     if result.by == "task":
         return page(title, [f"<h1>{escape(title)}</h1>", f"<p>截至 {view.as_of}，各单位每项任务已完成的事项占比。</p>",
                             _task_map(result)], wide=True)  # fmt: skip

@@ -128,12 +128,14 @@ def _overview(period: Period) -> Part:
 RANK_HEADERS = ["名次", "部门", "到期事项", "按期完成", "按期完成率", "逾期事项", "逾期天数"]
 
 
-def rank_rule(until: dt.date) -> str:
-    """How the ranking is made, said under its table."""
+def rank_rule(until: dt.date, who: str = "部门") -> str:
+    """How the ranking is made, said under its table (of departments, or of a roll-up's units)."""
+    whose = "牵头事项" if who == "部门" else "落实上级计划的事项"
+    shared = "；几个部门共同牵头的事项，每个部门都计入" if who == "部门" else ""
     return (
-        f"排名规则：以截至{chinese_day(until)}已到期限的牵头事项为准（不适用的事项不计），按按期完成"
+        f"排名规则：以截至{chinese_day(until)}已到期限的{whose}为准（不适用的事项不计），按按期完成"
         "（完成记录的日期不晚于期限）的事项占比从高到低排列；占比相同的，逾期事项少的在前，"
-        "再相同的，逾期天数少的在前。逾期天数是各逾期事项截至当日逾期天数之和；几个部门共同牵头的事项，每个部门都计入。"
+        f"再相同的，逾期天数少的在前。逾期天数是各逾期事项截至当日逾期天数之和{shared}。"
     )
 
 

@@ -248,6 +248,15 @@ def rollup(view: View, result: Rollup) -> None:
     if result.by == "task":
         _draw(view, rolled.tasks(result), flex=None)
         return
+    if result.by == "rank":
+        from reformctl.render.layout import RANK_HEADERS, rank_rows, rank_rule
+
+        if not result.ranks:
+            _line(out, "考核排名：没有已到期限的事项，不排名")
+            return
+        _draw(view, (["名次", "单位", *RANK_HEADERS[2:]], rank_rows(result.ranks)), flex=1)
+        _line(out, rank_rule(view.as_of, "单位"), "dim")
+        return
     headers, rows = rolled.counts(result)
     zero = [n for n in range(2, len(headers) - 1) if all(row[n] == "0" for row in rows)]
     if zero and not _fits(view, headers, rows, flex=1):  # fewer columns: those all 0, said below

@@ -173,6 +173,9 @@ def rank_json(rank: Rank) -> dict[str, object]:
 
 
 def rollup_json(view: View, result: Rollup) -> str:
+    if result.by == "rank":
+        return json_text([{"place": r.place, "unit": r.name, "due": r.due, "on_time": r.on_time,
+                           "overdue": r.overdue, "overdue_days": r.overdue_days} for r in result.ranks])  # fmt: skip
     return json_text(result.as_json())
 
 
@@ -180,6 +183,12 @@ def rollup_md(view: View, result: Rollup) -> str:
     from reformctl.render import rolled
 
     heading = f"# {md(result.top.document.title)} 落实情况汇总\n\n截至 {view.as_of}，共 {len(result.units)} 个单位\n\n"
+    if result.by == "rank":
+        from reformctl.render.layout import RANK_HEADERS, rank_rows, rank_rule
+
+        headers = ["名次", "单位", *RANK_HEADERS[2:]]
+        ranked = md_table(headers, rank_rows(result.ranks)) if result.ranks else "没有已到期限的事项，不排名。\n"
+        return heading + "## 考核排名\n\n" + ranked + "\n" + md_block(rank_rule(view.as_of, "单位")) + "\n"
     if result.by == "task":
         return heading + "各单位每项任务已完成的事项占比（不适用的事项不计）。\n\n" + md_table(*rolled.tasks(result))
     parts = [heading + md_table(*rolled.counts(result))]
