@@ -304,6 +304,11 @@ def position(root: yaml.Node, loc: Loc, want_key: bool = False) -> tuple[int, in
     return mark.line + 1, mark.column + 1
 
 
+def problem(name: str, root: yaml.Node, err: Any) -> Problem:
+    """A pydantic error at its line and column, said as a clerk reads it."""
+    return _problem(name, root, err)
+
+
 def _problem(name: str, root: yaml.Node, err: Any) -> Problem:
     loc: Loc = tuple(err["loc"])
     kind = err["type"]

@@ -21,7 +21,7 @@ DEVELOPMENT = ROOT / "docs" / "development.md"
 LAYERS = {
     "data": ["__init__", "errors", "keys", "models", "schema", "plain", "addresses", "deadlines"],
     "load": [
-        *("files", "zipped", "cache", "loader", "messages", "reader"),
+        *("files", "zipped", "cache", "loader", "messages", "reader", "manifest"),
         *("notice", "paragraphs", "tables", "tasklist", "sources"),
     ],
     "query/edit": [

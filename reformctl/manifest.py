@@ -1,0 +1,155 @@
+"""The units manifest, units.yaml: which units keep their plans in their own git repositories,
+where (any url git fetches), and whose plan each derives from.
+
+A url never carries credentials: they stay in git's own credential helpers, so the manifest can be
+committed and shown. Every problem is located at its line and column, as a plan's are.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from reformctl import reader, schema
+from reformctl.errors import PlanInvalid, Problem
+from reformctl.files import display, read_bytes
+from reformctl.models import Level, Loc
+
+NAME = "units.yaml"
+_SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")
+_BRANCH = re.compile(r"^(?!-)(?!.*\.\.)(?!.*//)[A-Za-z0-9._/-]+(?<![./])$")  # what `git fetch` takes as a ref
+
+
+class Unit(BaseModel):
+    """One unit: its name, level, repository and (optionally) branch, plan path and parent unit."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, description="单位名称，在清单中唯一")
+    level: Level = Field(description="单位级别")
+    url: str = Field(
+        min_length=1, description="单位仓库的地址：https、ssh、file://、本地路径或 git bundle 文件；不含账号密码"
+    )
+    branch: str | None = Field(None, description="要获取的分支；省略时取对方的默认分支")
+    path: str | None = Field(None, description="仓库中计划文件的路径")
+    parent: str | None = Field(None, description="本单位计划所依据的上级单位名称；省略表示本办公室自己的计划")
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, url: str) -> str:
+        why = url_problem(url)
+        if why:
+            raise ValueError(why)
+        return url
+
+    @field_validator("branch")
+    @classmethod
+    def _branch(cls, branch: str | None) -> str | None:
+        if branch is not None and not _BRANCH.match(branch):
+            raise ValueError(f"分支名 {branch!r} 无效：只能含字母、数字和 . _ / -，不能以 - 开头")
+        return branch
+
+
+class Manifest(BaseModel):
+    """units.yaml: the list of units."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    units: list[Unit] = Field(description="各单位及其仓库")
+
+
+def schema_text() -> str:
+    """schemas/units.schema.json: the manifest's JSON Schema, made from the model."""
+    import json
+
+    made = Manifest.model_json_schema(ref_template="#/definitions/{model}")
+    words = {"#/definitions/Level": made["$defs"].pop("Level")}
+    made["definitions"] = schema._inlined(made.pop("$defs"), words)
+    return (
+        json.dumps({"$schema": "http://json-schema.org/draft-07/schema#", **made}, ensure_ascii=False, indent=2) + "\n"
+    )
+
+
+def url_problem(url: str) -> str:
+    """Why a url cannot stand in the manifest; '' when it can."""
+    if _SPACE_OR_CONTROL.search(url):
+        return "地址中不能有空格或控制字符"
+    if url.startswith("-"):
+        return "地址不能以 - 开头"
+    if url.lower().startswith("ext::"):
+        return "不接受 ext:: 地址（它会运行命令）"
+    parts = urlsplit(url)
+    if parts.scheme and "@" in parts.netloc:
+        user = parts.netloc.rsplit("@", 1)[0]
+        if ":" in user or parts.scheme.lower() in ("http", "https", "ftp", "ftps"):
+            return "地址中不能含账号或密码：请用 git 的凭据助手（git credential）保存，清单里只写地址"
+    return ""
+
+
+def looks_like_manifest(path: Path) -> bool:
+    """For validate: by the name, or by a top-level `units:` line."""
+    if path.name == NAME:
+        return True
+    try:
+        head = read_bytes(path, display(path), kind="单位清单")
+    except Exception:
+        return False
+    return re.search(rb"^units:", head, re.M) is not None and re.search(rb"^tasks:", head, re.M) is None
+
+
+def load(path: Path) -> Manifest:
+    """The manifest in a file; PlanInvalid with every problem located."""
+    name = display(path)
+    text = reader.decode(read_bytes(path, name, kind="单位清单"), name)
+    data, root = reader.Reader(name, nodes=True).read(text)
+    assert root is not None
+    try:
+        made = Manifest.model_validate(data)
+    except ValidationError as exc:
+        raise PlanInvalid([reader.problem(name, root, err) for err in exc.errors()]) from None
+    found = check(made)
+    if found:
+        raise PlanInvalid(
+            [Problem(name, *reader.position(root, loc), f"{reader.dotted(loc)}: {message}") for loc, message in found]
+        )
+    return made
+
+
+def check(made: Manifest) -> list[tuple[Loc, str]]:
+    """What the schema cannot say: names unique, parents listed, no parent chain that loops."""
+    found: list[tuple[Loc, str]] = []
+    first: dict[str, int] = {}
+    for n, unit in enumerate(made.units):
+        if unit.name in first:
+            found.append(
+                (("units", n, "name"), f"单位名称 {unit.name!r} 重复（第一次出现在 units[{first[unit.name]}]）")
+            )
+        first.setdefault(unit.name, n)
+    parents = {unit.name: unit.parent for unit in made.units}
+    for n, unit in enumerate(made.units):
+        if unit.parent is not None and unit.parent not in first:
+            found.append((("units", n, "parent"), f"上级单位 {unit.parent!r} 不在清单中"))
+        elif unit.parent is not None and first[unit.name] == n and _loops(unit.name, parents):
+            found.append((("units", n, "parent"), f"上级单位形成循环：{_chain(unit.name, parents)}"))
+    return found
+
+
+def _loops(name: str, parents: dict[str, str | None]) -> bool:
+    seen, at = set(), parents.get(name)
+    while at is not None and at in parents and at not in seen:
+        if at == name:
+            return True
+        seen.add(at)
+        at = parents[at]
+    return False
+
+
+def _chain(name: str, parents: dict[str, str | None]) -> str:
+    chain, at = [name], parents[name]
+    while at is not None and at != name:
+        chain.append(at)
+        at = parents[at]
+    return " → ".join([*chain, name])

@@ -1,0 +1,101 @@
+"""The units manifest (units.yaml): its schema, made from the model, and the located problems
+`reformctl validate` gives for it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+from conftest import ROOT, run
+
+from reformctl import manifest, reader
+
+SCHEMA = ROOT / "schemas" / "units.schema.json"
+
+
+BAD = """\
+units:
+  - name: 江西省科协
+    level: 省级
+    url: https://user:secret@git.example.org/jiangxi/reform.git
+  - name: 南昌市科协
+    level: 市级
+    url: ./nc
+    parent: 江西省科协
+  - name: 南昌市科协
+    level: 市级
+    url: ./nc2
+  - name: 赣州市科协
+    level: 市级
+    url: ./gz
+    parent: 中国科协
+  - name: 甲
+    level: 县级
+    url: ./a
+    parent: 乙
+  - name: 乙
+    level: 县级
+    url: ./b
+    parent: 甲
+"""
+
+
+def test_validate_locates_each_problem_of_a_manifest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.chdir(tmp_path)
+    Path("units.yaml").write_text(BAD, encoding="utf-8")
+    result = run("validate", "units.yaml")
+    assert result.exit_code == 1
+    assert "units.yaml:4:10: units[0].url: 地址中不能含账号或密码" in result.output
+    Path("units.yaml").write_text(BAD.replace("user:secret@", ""), encoding="utf-8")
+    result = run("validate", "units.yaml")
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "units.yaml:9:11: units[2].name: 单位名称 '南昌市科协' 重复（第一次出现在 units[1]）",
+        "units.yaml:15:13: units[3].parent: 上级单位 '中国科协' 不在清单中",
+        "units.yaml:19:13: units[4].parent: 上级单位形成循环：甲 → 乙 → 甲",
+        "units.yaml:23:13: units[5].parent: 上级单位形成循环：乙 → 甲 → 乙",
+    ]
+
+
+def test_validate_knows_a_manifest_by_its_units_key_and_says_it_valid(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.chdir(tmp_path)
+    Path("units-2021.yaml").write_text(
+        "units:\n  - name: 甲\n    level: 全国\n    url: git@host:a.git\n", encoding="utf-8"
+    )
+    result = run("validate", "units-2021.yaml")
+    assert (result.exit_code, result.stdout) == (0, "units-2021.yaml：有效（1 个单位）\n")
+
+
+@pytest.mark.parametrize(
+    ("url", "said"),
+    [
+        ("https://token@host/a.git", "账号或密码"),
+        ("ssh://git:pw@host/a.git", "账号或密码"),
+        ("https://host/a b.git", "空格或控制字符"),
+        ("https://host/a\x1b.git", "空格或控制字符"),
+        ("--upload-pack=touch x", "空格"),
+        ("-oProxyCommand=x", "不能以 - 开头"),
+        ("ext::sh -c x", "空格"),
+        ("ext::x", "ext::"),
+    ],
+)
+def test_urls_that_cannot_stand_in_a_manifest(url: str, said: str):
+    assert said in manifest.url_problem(url)
+
+
+@pytest.mark.parametrize("url", ["https://host/a.git", "ssh://git@host/a.git", "git@host:a.git", "../a", "file:///a"])
+def test_urls_that_can(url: str):
+    assert manifest.url_problem(url) == ""
+
+
+def test_units_schema_is_in_sync_and_agrees_with_the_model():
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    assert SCHEMA.read_text(encoding="utf-8") == manifest.schema_text(), "regenerate schemas/units.schema.json"
+    jsonschema.Draft7Validator.check_schema(schema)
+    assert schema["definitions"]["Unit"]["properties"]["level"]["enum"] == ["全国", "省级", "市级", "县级"]
+    data, _ = reader.Reader("units.yaml").read(BAD)
+    assert jsonschema.Draft7Validator(schema).is_valid(data)  # names, parents and urls: only the model checks
+    data["units"][0]["level"] = "乡级"
+    assert not jsonschema.Draft7Validator(schema).is_valid(data)
