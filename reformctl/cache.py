@@ -142,6 +142,11 @@ def _name(raw: bytes) -> str:
     return f"{hashlib.blake2b(MAGIC.encode() + raw, digest_size=20).hexdigest()}.json"
 
 
+def unsafe(info: os.stat_result) -> str:
+    """Why a folder of the user's cache (the cache's own, the mirror's) cannot be trusted; '' when it can."""
+    return _unsafe(info)
+
+
 def _unsafe(info: os.stat_result, regular: bool = False) -> str:
     """Why a cache folder (or, with regular, an entry) cannot be trusted; '' when it can."""
     if regular and not stat.S_ISREG(info.st_mode):

@@ -38,6 +38,7 @@ LAYERS = {
         "edit",
         "intake",
         "mail",
+        "mirror",
     ],
     "render": ["render"],
     "use cases": ["remind"],
@@ -179,7 +180,7 @@ def test_the_command_table_is_the_only_list_of_commands():
             if getattr(value, "reformctl_command", False) or isinstance(value, typer.Typer):
                 defined.add(f"{path.stem}:{attribute}")
     assert defined == listed
-    assert len(COMMANDS) == 19 and {"list", "status", "import", "remind", "rollup"} <= set(COMMANDS)
+    assert len(COMMANDS) == 20 and {"list", "status", "import", "remind", "rollup"} <= set(COMMANDS)
 
 
 def test_every_renderer_in_the_registry_is_a_function_of_its_module():

@@ -42,6 +42,7 @@ COMMANDS = {
     "rollup": "reports:rollup_",
     "init": "write:init",
     "validate": "check:validate",
+    "fetch": "units:fetch",
     "schema": "check:schema",
     "doc": "read:doc",
     "depts": "read:depts",
