@@ -94,7 +94,7 @@ def test_every_command_is_offered(tmp_path: Path):
     """Commands are loaded on demand, yet completion offers each of them, and their subcommands."""
     assert bash("reformctl ") == [
         "list", "show", "status", "due", "assign", "log", "undo", "summary", "report", "remind",
-        "export", "form", "import", "rollup", "init", "validate", "schema", "doc", "depts",
+        "export", "form", "import", "rollup", "init", "validate", "fetch", "schema", "doc", "depts",
     ]  # fmt: skip
     assert bash("reformctl s") == ["show", "status", "summary", "schema"]
     assert bash("reformctl due ") == ["set"]
