@@ -94,7 +94,7 @@ class Checker:
                     wrong.append((("unit", "parent"), f"上级计划无法使用：{first}"))
             if parent is not None:
                 known = {row.id for row in query.rows(parent)}
-                for at, tracked in _rows_at(plan):
+                for at, tracked in rows_at(plan):
                     for k, ident in enumerate(tracked.implements or []):
                         if ident not in known:
                             wrong.append(((*at, "implements", k), f"上级计划 {written} 中没有事项 '{ident}'"))
@@ -147,7 +147,7 @@ def missing_evidence(path: Path, plan: Plan) -> list[Problem]:
     root = repository(path)
     wrong = [
         ((*at, "history", n, "links", k), said)
-        for at, tracked in _rows_at(plan)
+        for at, tracked in rows_at(plan)
         for n, record in enumerate(tracked.history or [])
         for k, link in enumerate(record.links or [])
         if (said := evidence_problem(link, root)) is not None
@@ -180,7 +180,7 @@ def check_paths(paths: list[Path]) -> list[Problem]:
     return [problem for path in paths for problem in checker.check(path)]
 
 
-def _rows_at(plan: Plan) -> list[tuple[Loc, Item | Task]]:
+def rows_at(plan: Plan) -> list[tuple[Loc, Item | Task]]:
     """Each row's item (or item-less task), with where it sits in the file."""
     found: list[tuple[Loc, Item | Task]] = []
     for t, task in enumerate(plan.tasks):

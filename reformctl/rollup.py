@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import NamedTuple
 
 from reformctl import loader, query
-from reformctl.checks import Checker, parent_path
+from reformctl.checks import Checker, parent_path, rows_at
 from reformctl.errors import Problem, ReformctlError
-from reformctl.models import NOT_APPLICABLE, STATUS_LABELS, Plan, Unit
+from reformctl.models import NOT_APPLICABLE, STATUS_LABELS, Loc, Plan, Unit
 from reformctl.query import Row
 from reformctl.report import Rank, placed, ranked
 
@@ -247,16 +247,108 @@ def rollup(
     top_path, kept = counted(found, level, notes)
     top_plan = checker.plan(top_path)
     assert top_plan is not None  # the end of a resolved chain validated
+    to_top = ToTop(checker, top_path, [row.id for row in query.rows(top_plan)])
+    mapped = [(candidate, to_top.ids(candidate.path, candidate.chain)) for candidate in kept]
+    return assemble(top_plan, top_path, mapped, as_of, warn_days), problems + notes.problems
+
+
+def assemble(
+    top_plan: Plan, top_path: Path, kept: list[tuple[Candidate, dict[str, set[str]]]], as_of: dt.date, warn_days: int
+) -> Rollup:
+    """The roll-up of plans already loaded, each with its rows' ids in the top plan: what the
+    folder roll-up and the roll-up from the mirror (rollup --units) share."""
     result = Rollup(top_plan, top_path, query.rows(top_plan))
     ids = [row.id for row in result.rows]
     result.status = {ident: {} for ident in ids}
     result.overdue = {ident: {} for ident in ids}
     result.reasons = {ident: {} for ident in ids}
-    to_top = ToTop(checker, top_path, ids)
-    for candidate in kept:
-        add_unit(result, candidate, to_top.ids(candidate.path, candidate.chain), as_of, warn_days)
+    for candidate, mapped in kept:
+        add_unit(result, candidate, mapped, as_of, warn_days)
     result.ranks = placed(result.ranks)
-    return result, problems + notes.problems
+    return result
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A unit's plan read from elsewhere than a folder (the mirror): its text, for locating
+    problems, and the manifest's name, level and parent unit (None: the office's own plan)."""
+
+    name: str
+    level: str
+    parent: str | None
+    plan: Plan
+    label: str  # how problems name it: unit, path and commit
+    text: str
+
+
+class FromUnits:
+    """Each unit's row ids in the top plan, through its parent units' plans, worked out once per
+    unit; a unit whose parent is unusable or whose `implements` miss there is None, located."""
+
+    def __init__(self, units: list[Loaded], top_plan: Plan, top_path: Path):
+        self.named = {unit.name: unit for unit in units}
+        self.top_plan, self.top_path = top_plan, top_path
+        self.mapped: dict[str, dict[str, set[str]] | None] = {}
+        self.problems: list[Problem] = []
+
+    def ids(self, unit: Loaded) -> dict[str, set[str]] | None:
+        if unit.name in self.mapped:
+            return self.mapped[unit.name]
+        self.mapped[unit.name] = None  # a loop ends here (the manifest refuses them)
+        above: dict[str, set[str]] | None
+        if unit.parent is None:
+            above = {row.id: {row.id} for row in query.rows(self.top_plan)}
+            parent_plan, said = self.top_plan, loader.display(self.top_path)
+        else:
+            parent = self.named.get(unit.parent)
+            above = self.ids(parent) if parent is not None else None
+            if parent is None or above is None:
+                self.problems.append(Problem(unit.label, None, None, f"上级单位 {unit.parent} 的计划无法使用，未计入"))
+                return None
+            parent_plan, said = parent.plan, f"{parent.name} 的计划"
+        known = {row.id for row in query.rows(parent_plan)}
+        wrong: list[tuple[Loc, str]] = [
+            ((*at, "implements", k), f"上级计划 {said} 中没有事项 '{ident}'")
+            for at, tracked in rows_at(unit.plan)
+            for k, ident in enumerate(tracked.implements or [])
+            if ident not in known
+        ]
+        if wrong:
+            self.problems.extend(located(unit.label, unit.text, wrong))
+            return None
+        self.mapped[unit.name] = {
+            row.id: set().union(*(above.get(i, set()) for i in row.tracked.implements or []))
+            for row in query.rows(unit.plan)
+        }
+        return self.mapped[unit.name]
+
+
+def rollup_loaded(
+    units: list[Loaded],
+    top_plan: Plan,
+    top_path: Path,
+    as_of: dt.date,
+    warn_days: int = query.WARN_DAYS,
+    level: str | None = None,
+) -> tuple[Rollup, list[Problem]]:
+    """Roll units' plans up to the office's plan: a unit without a parent unit derives from it,
+    one with a parent unit from that unit's plan, and its `implements` are checked there."""
+    to_top = FromUnits(units, top_plan, top_path)
+    kept = []
+    for unit in units:
+        found = to_top.ids(unit)
+        if found is not None and (level is None or unit.level == level):
+            named = Unit.model_validate({"name": unit.name, "level": unit.level})
+            kept.append((Candidate(Path(unit.label), unit.plan, named, []), found))
+    return assemble(top_plan, top_path, kept, as_of, warn_days), to_top.problems
+
+
+def located(name: str, text: str, wrong: list[tuple[Loc, str]]) -> list[Problem]:
+    from reformctl import reader  # only to locate problems
+
+    root = reader.Reader(name, nodes=True).read(text)[1]
+    assert root is not None
+    return [Problem(name, *reader.position(root, loc), f"{reader.dotted(loc)}: {msg}") for loc, msg in wrong]
 
 
 def add_unit(result: Rollup, unit: Candidate, ids: dict[str, set[str]], as_of: dt.date, warn_days: int) -> None:
