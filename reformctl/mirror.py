@@ -12,19 +12,28 @@ the manifest refuses a url that carries them.
 
 from __future__ import annotations
 
+import datetime as dt
+import fnmatch
 import hashlib
 import os
 import re
 import subprocess
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reformctl import cache
-from reformctl.errors import ReformctlError
+from reformctl.errors import PlanInvalid, Problem, ReformctlError
+from reformctl.files import max_bytes, too_big
+from reformctl.loader import PLAN_NAMES
 from reformctl.manifest import Unit
+from reformctl.models import Plan
 from reformctl.plain import line
+
+if TYPE_CHECKING:
+    from reformctl.rollup import Rollup
 
 TIMEOUT = 120.0  # seconds for one unit's fetch
 SAFE = ["-c", "core.hooksPath=/dev/null", "-c", "protocol.ext.allow=never", "-c", "gc.auto=0"]
@@ -135,3 +144,187 @@ def fetch(units: list[Unit], base: Path, jobs: int = 8, timeout: float = TIMEOUT
     prepare(mirror, units, base)
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         yield from pool.map(lambda unit: fetch_one(mirror, unit, base, timeout), units)
+
+
+# ---------------------------------------------------------------- reading plans (rollup --units)
+
+SYMLINK, SUBMODULE = "120000", "160000"
+UNFETCHED, NO_PLAN = "unfetched", "no-plan"
+
+
+@dataclass
+class Read:
+    """One unit's plan as the mirror has it at the unit's fetched branch, or why it has none:
+    `missing` is UNFETCHED (no fetched ref) or NO_PLAN; `problems` are the plan's own."""
+
+    unit: Unit
+    commit: str = ""
+    date: str = ""  # the commit's date, YYYY-MM-DD
+    path: str = ""
+    text: str = ""
+    plan: Plan | None = None
+    missing: str = ""
+    why: str = ""
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return f"{self.unit.name}:{self.path}@{self.commit[:7]}"
+
+
+class Batch:
+    """One `git cat-file --batch` for every blob read: a blob missing from the partial clone is
+    fetched from its unit's remote on demand, with the same safe settings as a fetch."""
+
+    started = 0  # how many were started in this process (the tests count them)
+
+    def __init__(self, mirror: Path, file: bool):
+        allow = ["-c", "protocol.file.allow=always"] if file else []
+        env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_DIR": str(mirror)}
+        self.process = subprocess.Popen(
+            ["git", *SAFE, *allow, "cat-file", "--batch"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=env,
+        )
+        Batch.started += 1
+
+    def read(self, oid: str, limit: int) -> bytes | str:
+        """The blob's bytes, or why not (missing, or bigger than `limit`, read and dropped)."""
+        stdin, stdout = self.process.stdin, self.process.stdout
+        assert stdin is not None and stdout is not None
+        stdin.write(oid.encode("ascii") + b"\n")
+        stdin.flush()
+        header = stdout.readline().decode("ascii", "replace").split()
+        if len(header) != 3:
+            return "无法从单位仓库取得计划文件（git 未给出内容）"
+        size = int(header[2])
+        if size > limit:
+            left = size + 1
+            while left:
+                left -= len(stdout.read(min(left, 1 << 20)) or b"\0" * left)
+            return too_big(limit, f"（{size} 字节）")
+        data = stdout.read(size)
+        stdout.read(1)
+        return data
+
+    def close(self) -> None:
+        """End git's batch: its input closed, its output drained and closed, the process waited."""
+        self.process.communicate(timeout=30)
+
+
+def refs(mirror: Path) -> dict[str, tuple[str, str]]:
+    """Every fetched ref: its commit and the commit's date, in one git call."""
+    done = _git(mirror, "for-each-ref", "--format=%(refname) %(objectname) %(committerdate:short)", "refs/units/")
+    found = {}
+    for text in done.stdout.splitlines():
+        name, commit, date = text.split(" ", 2)
+        found[name] = (commit, date)
+    return found
+
+
+def entries(mirror: Path, commit: str, *paths: str) -> list[tuple[str, str, str]]:
+    """(mode, oid, path) of the entries `git ls-tree` gives for paths at the commit."""
+    done = _git(mirror, "ls-tree", "-z", commit, *(["--", *paths] if paths else []))
+    found = []
+    for entry in done.stdout.split("\0"):
+        if "\t" in entry:
+            head, path = entry.split("\t", 1)
+            mode, _, oid = head.split(" ")
+            found.append((mode, oid, path))
+    return found
+
+
+def plan_entry(mirror: Path, unit: Unit, commit: str) -> tuple[str, str, str] | str:
+    """The unit's plan file at the commit, as a checkout would find it (the manifest's path, else
+    one `tasks-*.yaml` at the top or in data/), or why there is none."""
+    if unit.path:
+        found = [e for e in entries(mirror, commit, unit.path) if e[2] == unit.path]
+        return found[0] if found else f"分支中没有 {unit.path}"
+    listed = entries(mirror, commit) + entries(mirror, commit, "data/")
+    found = [e for e in listed if fnmatch.fnmatchcase(e[2].rsplit("/", 1)[-1], PLAN_NAMES)]
+    if len(found) > 1:
+        return "分支中有多个计划文件：" + "、".join(e[2] for e in found) + "；请在单位清单中写明 path"
+    return found[0] if found else "分支中没有计划文件（tasks-*.yaml 或 data/tasks-*.yaml）"
+
+
+def read_plans(units: list[Unit], base: Path) -> list[Read]:
+    """Every unit's plan read from the mirror at its fetched branch, no checkout: one cat-file
+    process for all, each blob validated once (units sharing a blob share its plan)."""
+    from reformctl import reader
+
+    mirror = folder()
+    fetched = refs(mirror)
+    batch = Batch(mirror, any(local(u.url, base) is not None for u in units))
+    plans: dict[str, tuple[str, Plan | list[Problem]]] = {}
+    found = []
+    try:
+        for unit in units:
+            got = Read(unit)
+            found.append(got)
+            if ref(unit) not in fetched:
+                got.missing, got.why = UNFETCHED, "尚未成功获取（请先运行 reformctl fetch）"
+                continue
+            got.commit, got.date = fetched[ref(unit)]
+            entry = plan_entry(mirror, unit, got.commit)
+            if isinstance(entry, str):
+                got.missing, got.why = NO_PLAN, entry
+                continue
+            mode, oid, got.path = entry
+            if mode in (SYMLINK, SUBMODULE):
+                kind = "符号链接" if mode == SYMLINK else "子模块"
+                got.problems = [Problem(got.label, None, None, f"计划文件是{kind}，出于安全不读取，未计入")]
+                continue
+            if oid not in plans:
+                raw, text = batch.read(oid, max_bytes()), ""
+                try:
+                    if isinstance(raw, str):
+                        raise PlanInvalid([Problem(got.label, None, None, raw)])
+                    text = reader.decode(raw, got.label)
+                    plans[oid] = (text, reader.validate(text, got.label))
+                except PlanInvalid as exc:
+                    plans[oid] = (text, exc.problems)
+            got.text, done = plans[oid]
+            if isinstance(done, list):
+                got.problems = done
+            else:
+                got.plan = done
+    finally:
+        batch.close()
+    return found
+
+
+def rollup_units(
+    path: Path, top: Path | None, as_of: dt.date, warn_days: int, level: str | None
+) -> tuple[Rollup, list[Problem], list[Read]]:
+    """rollup --units: every unit's plan from the mirror rolled up to the office's own plan (-f,
+    else the one found from the working folder); each unit's source kept in the result."""
+    from reformctl import loader, manifest, rollup
+    from reformctl.checks import Checker
+
+    made = manifest.load(path)
+    reads = read_plans(made.units, path.resolve().parent)
+    top_path = loader.find_plan(top)
+    checker = Checker()
+    top_plan = checker.plan(top_path)
+    if top_plan is None:
+        raise ReformctlError("本办公室的计划无法使用，无法汇总", [str(p) for p in checker.problems.popitem()[1]])
+    loaded = [
+        rollup.Loaded(r.unit.name, r.unit.level, r.unit.parent, r.plan, r.label, r.text)
+        for r in reads
+        if r.plan is not None
+    ]
+    result, problems = rollup.rollup_loaded(loaded, top_plan, top_path, as_of, warn_days, level)
+    result.sources = [
+        {
+            "unit": r.unit.name,
+            "commit": r.commit[:7],
+            "date": r.date,
+            "path": r.path,
+            "missing": r.missing,
+            "why": r.why,
+        }
+        for r in reads
+    ]
+    return result, [p for r in reads for p in r.problems] + problems, reads

@@ -59,6 +59,7 @@ class Rollup:
     focus: bool = False  # narrowed to one row (--item): shown unit by unit
     by: str = "item"  # or "task": each unit's share of each task's rows done; or "rank": 考核
     ranks: list[Rank] = field(default_factory=list)  # the units ranked as the 督办通报 ranks departments
+    sources: list[dict[str, str]] = field(default_factory=list)  # rollup --units: each unit's commit, or why none
 
     def counts(self, ident: str) -> dict[str, int]:
         found = Counter(self.status[ident].values())

@@ -26,6 +26,7 @@ from reformctl.cli.output import emit, needs_file, say
 from reformctl.cli.registry import command
 from reformctl.errors import UsageError
 from reformctl.models import LEVELS
+from reformctl.plain import line
 from reformctl.render import render
 
 
@@ -91,6 +92,12 @@ def export(
     emit(render("export", fmt, opened.view(warn_days, bom), None), output, opened.path)
 
 
+FromUnitsOption = Annotated[
+    Path | None,
+    typer.Option("--units", metavar="FILE", help="从镜像中读取单位清单各单位已获取分支上的计划（先运行 fetch）"),
+]
+
+
 @command
 def rollup_(
     ctx: typer.Context,
@@ -108,15 +115,17 @@ def rollup_(
     as_of: AsOfOption = None,
     warn_days: WarnOption = query.WARN_DAYS,
     file: Annotated[Path | None, file_option("汇总到这个计划；默认为各单位共同的顶层计划")] = None,
+    units: FromUnitsOption = None,
 ) -> None:
     """汇总各单位计划：顶层计划（或 -f 给出的计划）的每个事项，各单位落实到了哪一步，谁逾期、逾期多久。
 
-    例：reformctl rollup plans/ ；reformctl rollup plans/ --item 6.2 ；reformctl rollup --format html -o 汇总.html
-    """
-    from reformctl import rollup
+    用 --units 时，各单位的计划取自 fetch 获取到本机镜像的分支（不检出），汇总到本办公室的计划（-f 或当前文件夹的）；
+    列出各单位的数据来源（提交与日期），未能获取或未找到计划的单位另行列出，退出码为 1。
 
+    例：reformctl rollup plans/ ；reformctl rollup plans/ --item 6.2 ；reformctl rollup --units units.yaml
+    """
     day = inputs.option_date(as_of, "--as-of") or dt.date.today()
-    result, problems = rollup.rollup(paths or [Path("plans")], day, warn_days, level, file)
+    result, problems, missing = _rolled(units, paths, file, day, warn_days, level)
     for problem in problems:
         say(str(problem), err=True)
     if problems:
@@ -129,8 +138,36 @@ def rollup_(
     result.by = by
     view = view_of(ctx, result.top, day, warn_days)
     emit(render("rollup", fmt, view, result), output, result.top_path)
-    if problems:
+    if fmt == "table" and output is None:
+        _sources(result.sources)
+    if problems or missing:
         raise typer.Exit(1)
+
+
+def _rolled(units: Path | None, paths: list[Path] | None, file: Path | None, day: dt.date, warn_days: int,
+            level: str | None) -> Any:  # fmt: skip
+    """The roll-up over folders, or (--units) from the mirror; its problems, and how many units
+    could not be counted (each said on its own line: 未能获取, or 未找到计划)."""
+    from reformctl import mirror, rollup
+
+    if units is None:
+        return (*rollup.rollup(paths or [Path("plans")], day, warn_days, level, file), 0)
+    if paths:
+        raise UsageError("--units 与计划文件或文件夹不能同时使用")
+    result, problems, reads = mirror.rollup_units(units, file, day, warn_days, level)
+    missing = [got for got in reads if got.missing]
+    for got in missing:
+        kind = "未能获取" if got.missing == mirror.UNFETCHED else "未找到计划"
+        say(f"{kind} {line(got.unit.name)}：{got.why}", err=True)
+    return result, problems, len(missing)
+
+
+def _sources(sources: list[dict[str, str]]) -> None:
+    """Under the table, where each unit's plan came from: 数据来源, unit, commit, date, path."""
+    for source in sources:
+        if not source["missing"]:
+            said = f"{line(source['unit'])} {source['commit']}（{source['date']}） {line(source['path'])}"
+            say(f"数据来源：{said}")
 
 
 @command

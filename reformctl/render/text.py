@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import replace
 from typing import Any
 
 from reformctl import query
@@ -173,6 +174,9 @@ def rank_json(rank: Rank) -> dict[str, object]:
 
 
 def rollup_json(view: View, result: Rollup) -> str:
+    if result.sources:  # rollup --units: the roll-up as a folder's, and where each unit's plan came from
+        inner = json.loads(rollup_json(view, replace(result, sources=[])))
+        return json_text({"rollup": inner, "sources": result.sources})
     if result.by == "rank":
         return json_text([{"place": r.place, "unit": r.name, "due": r.due, "on_time": r.on_time,
                            "overdue": r.overdue, "overdue_days": r.overdue_days} for r in result.ranks])  # fmt: skip
