@@ -113,3 +113,28 @@ def test_a_unit_never_fetched_and_one_without_a_plan_are_listed_apart(office: Pa
     assert data["rollup"][0]["units"].keys() == {"南昌市科协", "九江市科协", "西湖区科协"}
     missing = {s["unit"]: s["missing"] for s in data["sources"] if s["missing"]}
     assert missing == {"空仓库单位": "no-plan", "未获取单位": "unfetched"}
+
+
+def test_a_symlinked_plan_a_plan_over_the_cap_and_a_wrong_implements_are_that_units_problems(
+    office: Path, monkeypatch: pytest.MonkeyPatch
+):
+    plan = (office / "repos" / "jj" / "data" / "tasks-2020.yaml").read_bytes()
+    big = repo(office / "repos" / "big", {"data/tasks-2020.yaml": plan + b"#" + b"x" * (1 << 20) + b"\n"})
+    linked = repo(office / "repos" / "linked", {"real.yaml": plan})
+    (linked / "tasks-2020.yaml").symlink_to("real.yaml")
+    git(linked, "add", "-A")
+    git(linked, "commit", "-q", "-m", "链接")
+    xh = office / "repos" / "xh" / "data" / "tasks-2020.yaml"
+    xh.write_text(xh.read_text(encoding="utf-8").replace('implements: ["7.1"]', 'implements: ["99.1"]', 1), "utf-8")
+    git(xh.parents[1], "commit", "-q", "-am", "错的 implements")
+    with (office / "units.yaml").open("a", encoding="utf-8") as out:
+        out.write(f"  - name: 大文件单位\n    level: 县级\n    url: {big}\n")
+        out.write(f"  - name: 链接单位\n    level: 县级\n    url: {linked}\n")
+    assert run("fetch").exit_code == 0
+    monkeypatch.setenv("REFORMCTL_MAX_MB", "1")
+    code, data, err = rolled("--units", "units.yaml")
+    assert code == 1
+    assert "大文件单位:data/tasks-2020.yaml@" in err and "超过 1 MiB 的上限" in err
+    assert "链接单位:tasks-2020.yaml@" in err and "计划文件是符号链接，出于安全不读取" in err
+    assert "西湖区科协:data/tasks-2020.yaml@" in err and "上级计划 南昌市科协 的计划 中没有事项 '99.1'" in err
+    assert data["rollup"][0]["units"].keys() == {"南昌市科协", "九江市科协"}
