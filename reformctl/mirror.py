@@ -148,7 +148,7 @@ def fetch(units: list[Unit], base: Path, jobs: int = 8, timeout: float = TIMEOUT
 
 # ---------------------------------------------------------------- reading plans (rollup --units)
 
-SYMLINK, SUBMODULE = "120000", "160000"
+SYMLINK, SUBMODULE, TREE = "120000", "160000", "040000"
 UNFETCHED, NO_PLAN = "unfetched", "no-plan"
 
 
@@ -194,8 +194,11 @@ class Batch:
         """The blob's bytes, or why not (missing, or bigger than `limit`, read and dropped)."""
         stdin, stdout = self.process.stdin, self.process.stdout
         assert stdin is not None and stdout is not None
-        stdin.write(oid.encode("ascii") + b"\n")
-        stdin.flush()
+        try:
+            stdin.write(oid.encode("ascii") + b"\n")
+            stdin.flush()
+        except OSError:  # git ended (a blob fetched on demand can fail): no more blobs from it
+            return "无法从单位仓库取得计划文件（git 已退出）"
         header = stdout.readline().decode("ascii", "replace").split()
         if len(header) != 3:
             return "无法从单位仓库取得计划文件（git 未给出内容）"
@@ -272,9 +275,9 @@ def read_plans(units: list[Unit], base: Path) -> list[Read]:
                 got.missing, got.why = NO_PLAN, entry
                 continue
             mode, oid, got.path = entry
-            if mode in (SYMLINK, SUBMODULE):
-                kind = "符号链接" if mode == SYMLINK else "子模块"
-                got.problems = [Problem(got.label, None, None, f"计划文件是{kind}，出于安全不读取，未计入")]
+            if mode in (SYMLINK, SUBMODULE, TREE):
+                said = {SYMLINK: "是符号链接，出于安全不读取", SUBMODULE: "是子模块，出于安全不读取", TREE: "是文件夹"}
+                got.problems = [Problem(got.label, None, None, f"计划文件{said[mode]}，未计入")]
                 continue
             if oid not in plans:
                 raw, text = batch.read(oid, max_bytes()), ""
