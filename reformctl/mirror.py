@@ -87,12 +87,17 @@ def folder() -> Path:
     return mirror
 
 
-def _git(mirror: Path, *args: str, file: bool = False, timeout: float = 30.0) -> subprocess.CompletedProcess[str]:
+def _command(mirror: Path, file: bool, *args: str) -> tuple[list[str], dict[str, str]]:
+    """git on the mirror, with the safe settings (and the file transport only where asked), and
+    an environment that never prompts: for one command and for the long-lived cat-file alike."""
     allow = ["-c", "protocol.file.allow=always"] if file else []
     env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_DIR": str(mirror)}
-    return subprocess.run(
-        ["git", *SAFE, *allow, *args], capture_output=True, text=True, env=env, timeout=timeout, check=False
-    )
+    return ["git", *SAFE, *allow, *args], env
+
+
+def _git(mirror: Path, *args: str, file: bool = False, timeout: float = 30.0) -> subprocess.CompletedProcess[str]:
+    command, env = _command(mirror, file, *args)
+    return subprocess.run(command, capture_output=True, text=True, env=env, timeout=timeout, check=False)
 
 
 def prepare(mirror: Path, units: list[Unit], base: Path) -> None:
@@ -179,10 +184,9 @@ class Batch:
     started = 0  # how many were started in this process (the tests count them)
 
     def __init__(self, mirror: Path, file: bool):
-        allow = ["-c", "protocol.file.allow=always"] if file else []
-        env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_DIR": str(mirror)}
+        command, env = _command(mirror, file, "cat-file", "--batch")
         self.process = subprocess.Popen(
-            ["git", *SAFE, *allow, "cat-file", "--batch"],
+            command,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
