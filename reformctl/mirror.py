@@ -1,9 +1,11 @@
-"""One local bare mirror of every unit's repository, in the user's cache folder (mirror.git).
+"""One local bare mirror of every unit's repository, in the user's cache folder (mirror.git),
+and the one reader of its objects.
 
 Each unit is a remote named from a hash of its name (`u` and 10 hex digits, so a name is never
-a command-line word), its name kept in `remote.<name>.reformctl-unit`; its branch is fetched into
-refs/units/<remote>/<branch>, blobs left on the server where it allows (a partial clone). Remotes
-are set up one at a time (git's config has one lock), then fetched N at a time.
+a command-line word); its branch is fetched into refs/units/<remote>/<branch>, blobs left on
+the server where it allows (a partial clone). Commits, trees and blobs are read through one
+long-lived `git cat-file --batch`, whose trees and commits are parsed here (git's own object
+formats), so a roll-up of thousands of units starts no process per unit.
 
 Git runs with hooks off, no ext:: transport, no terminal prompt, no FETCH_HEAD and no automatic gc:
 nothing of a fetched repository is ever run. Credentials come only from git's credential helpers;
@@ -19,35 +21,17 @@ import os
 import re
 import subprocess
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from reformctl import cache
-from reformctl.errors import PlanInvalid, Problem, ReformctlError
+from reformctl.errors import ReformctlError
 from reformctl.files import max_bytes, too_big
 from reformctl.loader import PLAN_NAMES
 from reformctl.manifest import Unit
-from reformctl.models import Plan
-from reformctl.plain import line
 
-if TYPE_CHECKING:
-    from reformctl.rollup import Rollup
-
-TIMEOUT = 120.0  # seconds for one unit's fetch
 SAFE = ["-c", "core.hooksPath=/dev/null", "-c", "protocol.ext.allow=never", "-c", "gc.auto=0"]
 SAFE += ["-c", "maintenance.auto=false", "-c", "core.fsmonitor=false"]
-
-
-@dataclass
-class Fetched:
-    """One unit's fetch: the commits before and after (None when absent), or why it failed."""
-
-    unit: Unit
-    old: str | None = None
-    new: str | None = None
-    error: str = ""
 
 
 def remote(name: str) -> str:
@@ -100,238 +84,140 @@ def _git(mirror: Path, *args: str, file: bool = False, timeout: float = 30.0) ->
     return subprocess.run(command, capture_output=True, text=True, env=env, timeout=timeout, check=False)
 
 
-def prepare(mirror: Path, units: list[Unit], base: Path) -> None:
-    """Each unit's remote, its url and its partial-clone settings, one at a time."""
-    for unit in units:
-        name = remote(unit.name)
-        url = local(unit.url, base) or unit.url
-        for key, value in (("url", url), ("reformctl-unit", unit.name), ("promisor", "true")):
-            _git(mirror, "config", f"remote.{name}.{key}", value)
-        if not url.endswith(".bundle"):
-            _git(mirror, "config", f"remote.{name}.partialclonefilter", "blob:none")
-        else:
-            _git(mirror, "config", "--unset", f"remote.{name}.partialclonefilter")
+# ---------------------------------------------------------------- reading objects
+
+SYMLINK, SUBMODULE, TREE = "120000", "160000", "40000"  # modes as a raw tree gives them
+FIRST_PARENTS = 10_000  # the most commits a walk back along a branch reads
 
 
-def _head(mirror: Path, unit: Unit) -> str | None:
-    done = _git(mirror, "rev-parse", "--verify", "-q", f"{ref(unit)}^{{commit}}")
-    return done.stdout.strip() or None
-
-
-def fetch_one(mirror: Path, unit: Unit, base: Path, timeout: float = TIMEOUT) -> Fetched:
-    """One unit's branch (or its remote's HEAD) into its refs/units ref; never raises."""
-    got = Fetched(unit, old=_head(mirror, unit))
-    name, file = remote(unit.name), local(unit.url, base) is not None
-    spec = f"+{'refs/heads/' + unit.branch if unit.branch else 'HEAD'}:{ref(unit)}"
-    args = ["fetch", "-q", "--no-tags", "--no-write-fetch-head", "--no-recurse-submodules", name, spec]
-    try:
-        done = _git(mirror, *args, file=file, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        got.error = f"超过 {timeout:g} 秒未完成"
-        return got
-    if done.returncode != 0:
-        got.error = reason(done.stderr)
-        return got
-    got.new = _head(mirror, unit)
-    return got
-
-
-def reason(stderr: str) -> str:
-    """git's reason, one line: its fatal or error line, else its last line."""
-    lines = [text.strip() for text in stderr.splitlines() if text.strip()]
-    told = [text for text in lines if text.startswith(("fatal:", "error:"))] or lines[-1:] or ["git 未说明原因"]
-    return line(re.sub(r"^(fatal|error): ", "", told[0]))
-
-
-def fetch(units: list[Unit], base: Path, jobs: int = 8, timeout: float = TIMEOUT) -> Iterator[Fetched]:
-    """Every unit fetched into the mirror, at most `jobs` at a time, in the manifest's order."""
-    mirror = folder()
-    prepare(mirror, units, base)
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        yield from pool.map(lambda unit: fetch_one(mirror, unit, base, timeout), units)
-
-
-# ---------------------------------------------------------------- reading plans (rollup --units)
-
-SYMLINK, SUBMODULE, TREE = "120000", "160000", "040000"
-UNFETCHED, NO_PLAN = "unfetched", "no-plan"
-
-
-@dataclass
-class Read:
-    """One unit's plan as the mirror has it at the unit's fetched branch, or why it has none:
-    `missing` is UNFETCHED (no fetched ref) or NO_PLAN; `problems` are the plan's own."""
-
-    unit: Unit
-    commit: str = ""
-    date: str = ""  # the commit's date, YYYY-MM-DD
-    path: str = ""
-    text: str = ""
-    plan: Plan | None = None
-    missing: str = ""
-    why: str = ""
-    problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def label(self) -> str:
-        return f"{self.unit.name}:{self.path}@{self.commit[:7]}"
+@dataclass(frozen=True)
+class Commit:
+    tree: str
+    parent: str | None  # the first parent
+    date: dt.date  # the committer's date, in the committer's time zone
 
 
 class Batch:
-    """One `git cat-file --batch` for every blob read: a blob missing from the partial clone is
-    fetched from its unit's remote on demand, with the same safe settings as a fetch."""
+    """One `git cat-file --batch` for every object read: a blob missing from the partial clone
+    is fetched from its unit's remote on demand, with the same safe settings as a fetch. Trees
+    and commits are parsed once and kept; blobs are not kept."""
 
     started = 0  # how many were started in this process (the tests count them)
 
     def __init__(self, mirror: Path, file: bool):
         command, env = _command(mirror, file, "cat-file", "--batch")
         self.process = subprocess.Popen(
-            command,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            env=env,
+            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env
         )
+        self.trees: dict[str, list[tuple[str, str, str]]] = {}
+        self.commits: dict[str, Commit | None] = {}
         Batch.started += 1
 
-    def read(self, oid: str, limit: int) -> bytes | str:
-        """The blob's bytes, or why not (missing, or bigger than `limit`, read and dropped)."""
+    def read(self, oid: str, limit: int, kind: str = "blob") -> bytes | str:
+        """The object's bytes, or why not (missing, not a `kind`, or bigger than `limit`: read
+        and dropped, the batch going on)."""
         stdin, stdout = self.process.stdin, self.process.stdout
         assert stdin is not None and stdout is not None
         try:
             stdin.write(oid.encode("ascii") + b"\n")
             stdin.flush()
-        except OSError:  # git ended (a blob fetched on demand can fail): no more blobs from it
+        except OSError:  # git ended (a blob fetched on demand can fail): no more objects from it
             return "无法从单位仓库取得计划文件（git 已退出）"
         header = stdout.readline().decode("ascii", "replace").split()
         if len(header) != 3:
             return "无法从单位仓库取得计划文件（git 未给出内容）"
         size = int(header[2])
-        if size > limit:
+        if size > limit or header[1] != kind:
             left = size + 1
             while left:
                 left -= len(stdout.read(min(left, 1 << 20)) or b"\0" * left)
-            return too_big(limit, f"（{size} 字节）")
+            return too_big(limit, f"（{size} 字节）") if header[1] == kind else f"不是文件（是 {header[1]}）"
         data = stdout.read(size)
         stdout.read(1)
         return data
+
+    def tree(self, oid: str) -> list[tuple[str, str, str]]:
+        """(mode, name, oid) of a tree's entries; a tree that cannot be read has none."""
+        if oid not in self.trees:
+            raw = self.read(oid, max_bytes(), "tree")
+            found, at = [], 0
+            while isinstance(raw, bytes) and at < len(raw):
+                space, nul = raw.index(b" ", at), raw.index(b"\0", at)
+                name = raw[space + 1 : nul].decode("utf-8", "replace")
+                found.append((raw[at:space].decode("ascii"), name, raw[nul + 1 : nul + 21].hex()))
+                at = nul + 21
+            self.trees[oid] = found
+        return self.trees[oid]
+
+    def commit(self, oid: str) -> Commit | None:
+        """The commit's tree, first parent and date; None when it cannot be read."""
+        if oid not in self.commits:
+            raw = self.read(oid, 1 << 20, "commit")
+            self.commits[oid] = _commit(raw) if isinstance(raw, bytes) else None
+        return self.commits[oid]
+
+    def entry(self, commit: str, path: str) -> tuple[str, str] | None:
+        """(mode, oid) of the path at the commit, None when it is not there."""
+        made = self.commit(commit)
+        found = (TREE, made.tree) if made else None
+        for part in path.split("/"):
+            if found is None or found[0] != TREE:
+                return None
+            found = next(((m, o) for m, n, o in self.tree(found[1]) if n == part), None)
+        return found
+
+    def first_parents(self, commit: str) -> Iterator[tuple[str, Commit]]:
+        """The commit and its first parents, newest first, as many as FIRST_PARENTS."""
+        at: str | None = commit
+        for _ in range(FIRST_PARENTS):
+            made = self.commit(at) if at else None
+            if at is None or made is None:
+                return
+            yield at, made
+            at = made.parent
 
     def close(self) -> None:
         """End git's batch: its input closed, its output drained and closed, the process waited."""
         self.process.communicate(timeout=30)
 
 
-def refs(mirror: Path) -> dict[str, tuple[str, str]]:
-    """Every fetched ref: its commit and the commit's date, in one git call."""
-    done = _git(mirror, "for-each-ref", "--format=%(refname) %(objectname) %(committerdate:short)", "refs/units/")
-    found = {}
-    for text in done.stdout.splitlines():
-        name, commit, date = text.split(" ", 2)
-        found[name] = (commit, date)
-    return found
+def _commit(raw: bytes) -> Commit | None:
+    """A raw commit's tree, first parent and committer date (in the committer's zone)."""
+    head = raw.split(b"\n\n", 1)[0].decode("utf-8", "replace").splitlines()
+    fields: dict[str, list[str]] = {}
+    for text in head:
+        key, _, value = text.partition(" ")
+        fields.setdefault(key, []).append(value)
+    try:
+        stamp, zone = fields["committer"][0].rsplit(" ", 2)[1:]
+        sign = -1 if zone.startswith("-") else 1
+        offset = dt.timedelta(hours=int(zone[1:3]), minutes=int(zone[3:5])) * sign
+        day = dt.datetime.fromtimestamp(int(stamp), dt.timezone(offset)).date()
+        return Commit(fields["tree"][0], fields.get("parent", [None])[0], day)
+    except (KeyError, ValueError, IndexError, OverflowError):
+        return None
 
 
-def entries(mirror: Path, commit: str, *paths: str) -> list[tuple[str, str, str]]:
-    """(mode, oid, path) of the entries `git ls-tree` gives for paths at the commit."""
-    done = _git(mirror, "ls-tree", "-z", commit, *(["--", *paths] if paths else []))
-    found = []
-    for entry in done.stdout.split("\0"):
-        if "\t" in entry:
-            head, path = entry.split("\t", 1)
-            mode, _, oid = head.split(" ")
-            found.append((mode, oid, path))
-    return found
+def refs(mirror: Path) -> dict[str, str]:
+    """Every fetched ref and its commit, in one git call."""
+    done = _git(mirror, "for-each-ref", "--format=%(refname) %(objectname)", "refs/units/")
+    return dict(text.split(" ", 1) for text in done.stdout.splitlines())
 
 
-def plan_entry(mirror: Path, unit: Unit, commit: str) -> tuple[str, str, str] | str:
-    """The unit's plan file at the commit, as a checkout would find it (the manifest's path, else
-    one `tasks-*.yaml` at the top or in data/), or why there is none."""
+def plan_entry(batch: Batch, unit: Unit, commit: str) -> tuple[str, str, str] | str:
+    """(mode, oid, path) of the unit's plan file at the commit, as a checkout would find it
+    (the manifest's path, else one `tasks-*.yaml` at the top or in data/), or why there is none."""
     if unit.path:
-        found = [e for e in entries(mirror, commit, unit.path) if e[2] == unit.path]
-        return found[0] if found else f"分支中没有 {unit.path}"
-    listed = entries(mirror, commit) + entries(mirror, commit, "data/")
+        named = batch.entry(commit, unit.path)
+        return (*named, unit.path) if named else f"分支中没有 {unit.path}"
+    made = batch.commit(commit)
+    if made is None:
+        return "无法读取分支的提交"
+    listed = [(m, o, n) for m, n, o in batch.tree(made.tree)]
+    data = batch.entry(commit, "data")
+    if data and data[0] == TREE:
+        listed += [(m, o, f"data/{n}") for m, n, o in batch.tree(data[1])]
     found = [e for e in listed if fnmatch.fnmatchcase(e[2].rsplit("/", 1)[-1], PLAN_NAMES)]
     if len(found) > 1:
         return "分支中有多个计划文件：" + "、".join(e[2] for e in found) + "；请在单位清单中写明 path"
     return found[0] if found else "分支中没有计划文件（tasks-*.yaml 或 data/tasks-*.yaml）"
-
-
-def read_plans(units: list[Unit], base: Path) -> list[Read]:
-    """Every unit's plan read from the mirror at its fetched branch, no checkout: one cat-file
-    process for all, each blob validated once (units sharing a blob share its plan)."""
-    from reformctl import reader
-
-    mirror = folder()
-    fetched = refs(mirror)
-    batch = Batch(mirror, any(local(u.url, base) is not None for u in units))
-    plans: dict[str, tuple[str, Plan | list[Problem]]] = {}
-    found = []
-    try:
-        for unit in units:
-            got = Read(unit)
-            found.append(got)
-            if ref(unit) not in fetched:
-                got.missing, got.why = UNFETCHED, "尚未成功获取（请先运行 reformctl fetch）"
-                continue
-            got.commit, got.date = fetched[ref(unit)]
-            entry = plan_entry(mirror, unit, got.commit)
-            if isinstance(entry, str):
-                got.missing, got.why = NO_PLAN, entry
-                continue
-            mode, oid, got.path = entry
-            if mode in (SYMLINK, SUBMODULE, TREE):
-                said = {SYMLINK: "是符号链接，出于安全不读取", SUBMODULE: "是子模块，出于安全不读取", TREE: "是文件夹"}
-                got.problems = [Problem(got.label, None, None, f"计划文件{said[mode]}，未计入")]
-                continue
-            if oid not in plans:
-                raw, text = batch.read(oid, max_bytes()), ""
-                try:
-                    if isinstance(raw, str):
-                        raise PlanInvalid([Problem(got.label, None, None, raw)])
-                    text = reader.decode(raw, got.label)
-                    plans[oid] = (text, reader.validate(text, got.label))
-                except PlanInvalid as exc:
-                    plans[oid] = (text, exc.problems)
-            got.text, done = plans[oid]
-            if isinstance(done, list):
-                got.problems = done
-            else:
-                got.plan = done
-    finally:
-        batch.close()
-    return found
-
-
-def rollup_units(
-    path: Path, top: Path | None, as_of: dt.date, warn_days: int, level: str | None
-) -> tuple[Rollup, list[Problem], list[Read]]:
-    """rollup --units: every unit's plan from the mirror rolled up to the office's own plan (-f,
-    else the one found from the working folder); each unit's source kept in the result."""
-    from reformctl import loader, manifest, rollup
-    from reformctl.checks import Checker
-
-    made = manifest.load(path)
-    reads = read_plans(made.units, path.resolve().parent)
-    top_path = loader.find_plan(top)
-    checker = Checker()
-    top_plan = checker.plan(top_path)
-    if top_plan is None:
-        raise ReformctlError("本办公室的计划无法使用，无法汇总", [str(p) for p in checker.problems.popitem()[1]])
-    loaded = [
-        rollup.Loaded(r.unit.name, r.unit.level, r.unit.parent, r.plan, r.label, r.text)
-        for r in reads
-        if r.plan is not None
-    ]
-    result, problems = rollup.rollup_loaded(loaded, top_plan, top_path, as_of, warn_days, level)
-    result.sources = [
-        {
-            "unit": r.unit.name,
-            "commit": r.commit[:7],
-            "date": r.date,
-            "path": r.path,
-            "missing": r.missing,
-            "why": r.why,
-        }
-        for r in reads
-    ]
-    return result, [p for r in reads for p in r.problems] + problems, reads

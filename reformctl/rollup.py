@@ -13,7 +13,7 @@ import os
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from reformctl import loader, query
 from reformctl.checks import Checker, parent_path, rows_at
@@ -59,7 +59,7 @@ class Rollup:
     focus: bool = False  # narrowed to one row (--item): shown unit by unit
     by: str = "item"  # or "task": each unit's share of each task's rows done; or "rank": 考核
     ranks: list[Rank] = field(default_factory=list)  # the units ranked as the 督办通报 ranks departments
-    sources: list[dict[str, str]] = field(default_factory=list)  # rollup --units: each unit's commit, or why none
+    sources: list[dict[str, Any]] = field(default_factory=list)  # rollup --units: each unit's commit, or why none
 
     def counts(self, ident: str) -> dict[str, int]:
         found = Counter(self.status[ident].values())

@@ -90,6 +90,10 @@ def test_units_agree_with_the_folder_and_say_their_sources(office: Path, monkeyp
             "path": "data/tasks-2020.yaml",
             "missing": "",
             "why": "",
+            "failed": "",
+            "changed": git(repos / key, "log", "-1", "--format=%cs"),
+            "stale_days": None,
+            "outdated": "",
         }
         for key, (name, _, _) in UNITS.items()
     ]
@@ -109,7 +113,9 @@ def test_a_unit_never_fetched_and_one_without_a_plan_are_listed_apart(office: Pa
     code, data, err = rolled("--units", "units.yaml")
     assert code == 1
     assert "未找到计划 空仓库单位：分支中没有计划文件" in err
-    assert "未能获取 未获取单位：尚未成功获取（请先运行 reformctl fetch）" in err
+    told = fetched.stdout.split("获取失败 未获取单位：", 1)[1].splitlines()[0]
+    assert "does not appear to be a git repository" in told
+    assert f"未能获取 未获取单位：{told}" in err, "the last fetch's reason, as fetch said it"
     assert data["rollup"][0]["units"].keys() == {"南昌市科协", "九江市科协", "西湖区科协"}
     missing = {s["unit"]: s["missing"] for s in data["sources"] if s["missing"]}
     assert missing == {"空仓库单位": "no-plan", "未获取单位": "unfetched"}

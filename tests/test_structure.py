@@ -39,6 +39,8 @@ LAYERS = {
         "intake",
         "mail",
         "mirror",
+        "fetching",
+        "mirrored",
     ],
     "render": ["render"],
     "use cases": ["remind"],

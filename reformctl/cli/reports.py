@@ -97,18 +97,26 @@ FromUnitsOption = Annotated[
     typer.Option("--units", metavar="FILE", help="从镜像中读取单位清单各单位已获取分支上的计划（先运行 fetch）"),
 ]
 
+ItemOption = Annotated[
+    str | None, typer.Option("--item", help="只看顶层计划的这个事项，如 6.2：逐个单位列出，并列出逾期单位")
+]
+ByOption = Annotated[
+    str, choice("--by", ["item", "task", "rank"], "按事项（各单位的状态）、按任务（各单位完成事项的占比）或考核排名")
+]
+AsKnownOption = Annotated[
+    bool, typer.Option("--as-known", help="与 --units 同用：读各单位在截止日当天及之前的最后一次提交（当时已报的）")
+]
+StaleOption = Annotated[
+    int, typer.Option("--stale-days", min=1, help="与 --units 同用：计划超过这么多天未修改的单位列为未更新")
+]
+
 
 @command
 def rollup_(
     ctx: typer.Context,
     paths: Annotated[list[Path] | None, typer.Argument(metavar="PATH", help="单位计划文件或文件夹")] = None,
-    item: Annotated[
-        str | None, typer.Option("--item", help="只看顶层计划的这个事项，如 6.2：逐个单位列出，并列出逾期单位")
-    ] = None,
-    by: Annotated[
-        str,
-        choice("--by", ["item", "task", "rank"], "按事项（各单位的状态）、按任务（各单位完成事项的占比）或考核排名"),
-    ] = "item",
+    item: ItemOption = None,
+    by: ByOption = "item",
     level: Annotated[str | None, choice("--level", list(LEVELS), "只看这一级的单位")] = None,
     fmt: Annotated[str, format_option("rollup")] = "table",
     output: OutputOption = None,
@@ -116,16 +124,20 @@ def rollup_(
     warn_days: WarnOption = query.WARN_DAYS,
     file: Annotated[Path | None, file_option("汇总到这个计划；默认为各单位共同的顶层计划")] = None,
     units: FromUnitsOption = None,
+    as_known: AsKnownOption = False,
+    stale_days: StaleOption = 30,
 ) -> None:
     """汇总各单位计划：顶层计划（或 -f 给出的计划）的每个事项，各单位落实到了哪一步，谁逾期、逾期多久。
 
     用 --units 时，各单位的计划取自 fetch 获取到本机镜像的分支（不检出），汇总到本办公室的计划（-f 或当前文件夹的）；
-    列出各单位的数据来源（提交与日期），未能获取或未找到计划的单位另行列出，退出码为 1。
+    列出各单位的数据来源（提交与日期）；未能获取、未找到计划、未更新和上级计划已更新的单位另行列出，
+    有单位未能获取或未找到计划时退出码为 1。加 --as-known，各单位按截止日当天已提交的内容汇总（当时已报了什么）。
 
     例：reformctl rollup plans/ ；reformctl rollup plans/ --item 6.2 ；reformctl rollup --units units.yaml
     """
     day = inputs.option_date(as_of, "--as-of") or dt.date.today()
-    result, problems, missing = _rolled(units, paths, file, day, warn_days, level)
+    asked = _asked(units, day, as_known, stale_days)
+    result, problems, missing = _rolled(units, paths, file, asked, warn_days, level)
     for problem in problems:
         say(str(problem), err=True)
     if problems:
@@ -144,25 +156,50 @@ def rollup_(
         raise typer.Exit(1)
 
 
-def _rolled(units: Path | None, paths: list[Path] | None, file: Path | None, day: dt.date, warn_days: int,
+def _asked(units: Path | None, day: dt.date, as_known: bool, stale_days: int) -> Any:
+    """How units are read from their repositories (--units), refused without --units."""
+    if units is None and (as_known or stale_days != 30):
+        raise UsageError("--as-known 和 --stale-days 用于 --units：从各单位的仓库汇总")
+    from reformctl.mirrored import Asked
+
+    return Asked(day, as_known, stale_days)
+
+
+def _rolled(units: Path | None, paths: list[Path] | None, file: Path | None, asked: Any, warn_days: int,
             level: str | None) -> Any:  # fmt: skip
     """The roll-up over folders, or (--units) from the mirror; its problems, and how many units
-    could not be counted (each said on its own line: 未能获取, or 未找到计划)."""
-    from reformctl import mirror, rollup
+    could not be reached or counted (each said on its own line, as are the units not updated)."""
+    from reformctl import mirrored, rollup
 
     if units is None:
-        return (*rollup.rollup(paths or [Path("plans")], day, warn_days, level, file), 0)
+        return (*rollup.rollup(paths or [Path("plans")], asked.as_of, warn_days, level, file), 0)
     if paths:
         raise UsageError("--units 与计划文件或文件夹不能同时使用")
-    result, problems, reads = mirror.rollup_units(units, file, day, warn_days, level)
-    missing = [got for got in reads if got.missing]
-    for got in missing:
-        kind = "未能获取" if got.missing == mirror.UNFETCHED else "未找到计划"
-        say(f"{kind} {line(got.unit.name)}：{got.why}", err=True)
-    return result, problems, len(missing)
+    result, problems, reads = mirrored.rollup_units(units, file, asked, warn_days, level)
+    for got in reads:
+        for said in apart(got):
+            say(f"{said}", err=True)
+    return result, problems, sum(bool(got.missing or got.failed) for got in reads)
 
 
-def _sources(sources: list[dict[str, str]]) -> None:
+def apart(got: Any) -> list[str]:
+    """What is said of a unit apart from the figures: 未能获取, 未找到计划, 未更新, 上级计划已更新."""
+    from reformctl import mirrored
+
+    name = line(got.unit.name)
+    if got.missing:
+        return [f"{'未能获取' if got.missing == mirrored.UNFETCHED else '未找到计划'} {name}：{got.why}"]
+    said = []
+    if got.failed:
+        said.append(f"未能获取 {name}：{got.failed}；沿用上次获取的提交 {got.commit[:7]}（{got.date}）")
+    if got.stale_days is not None:
+        said.append(f"未更新 {name}：计划已 {got.stale_days} 天未修改（最后修改于 {got.changed}）")
+    if got.outdated:
+        said.append(f"上级计划已更新 {name}：本单位仓库中的上级计划副本与上级现行计划不一致（{got.outdated}）")
+    return said
+
+
+def _sources(sources: list[dict[str, Any]]) -> None:
     """Under the table, where each unit's plan came from: 数据来源, unit, commit, date, path."""
     for source in sources:
         if not source["missing"]:

@@ -36,12 +36,12 @@ def fetch(
     每个单位一行：已更新、未变，或获取失败及 git 给出的原因；有单位失败时退出码为 1。
     例：reformctl fetch ；reformctl fetch --units units.yaml --jobs 4
     """
-    from reformctl import mirror
+    from reformctl import fetching
 
     path = manifest_path(units)
     made = manifest.load(path)
     failed = 0
-    for got in mirror.fetch(made.units, path.resolve().parent, jobs):
+    for got in fetching.fetch(made.units, path.resolve().parent, jobs):
         name = line(got.unit.name)
         if got.error:
             failed += 1

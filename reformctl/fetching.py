@@ -1,0 +1,157 @@
+"""fetch: every unit's repository brought into the mirror, N at a time, each with a timeout.
+
+The remotes are written once for all as a config file the mirror includes (thousands of units
+cost one write, not thousands of `git config` processes), and what each fetch found (its day,
+and git's reason when it failed) is kept beside it, so the roll-up can say that a unit could
+not be reached and which commit it used instead. One fetch at a time: a second is refused.
+After a fetch that moved a unit's branch, its plan's blob is brought in at once (the blobs are
+otherwise left on the server), so a roll-up reads the mirror without the network.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import json
+import os
+import re
+import subprocess
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from reformctl.errors import ReformctlError
+from reformctl.manifest import Unit
+from reformctl.mirror import SUBMODULE, SYMLINK, TREE, Batch, _git, folder, local, plan_entry, ref, refs, remote
+from reformctl.plain import line
+
+TIMEOUT = 120.0  # seconds for one unit's fetch
+
+
+@dataclass
+class Fetched:
+    """One unit's fetch: the commits before and after (None when absent), or why it failed."""
+
+    unit: Unit
+    old: str | None = None
+    new: str | None = None
+    error: str = ""
+
+
+STATE, CONFIG, LOCK = "reformctl-units.json", "reformctl-units.config", "reformctl-fetch.lock"
+
+
+def state(mirror: Path) -> dict[str, dict[str, str]]:
+    """What the mirror knows of each unit, by remote: its name, url, and the last fetch's day and
+    failure (empty when it succeeded). Kept as JSON beside the refs; a damaged file is empty."""
+    try:
+        found = json.loads((mirror / STATE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def _quoted(value: str) -> str:
+    """A git config value: quoted, its backslashes and quotes escaped, controls dropped."""
+    return '"' + line(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def save(mirror: Path, known: dict[str, dict[str, str]]) -> None:
+    """The state, and the remotes git reads (an included config file, written whole): thousands
+    of units cost two file writes, not thousands of `git config` processes."""
+    sections = []
+    for name, unit in sorted(known.items()):
+        sections.append(f'[remote "{name}"]\n\turl = {_quoted(unit["url"])}\n\tpromisor = true\n')
+        sections[-1] += f"\treformctl-unit = {_quoted(unit['unit'])}\n"
+        if not unit["url"].endswith(".bundle"):
+            sections[-1] += "\tpartialclonefilter = blob:none\n"
+    for file, text in ((CONFIG, "".join(sections)), (STATE, json.dumps(known, ensure_ascii=False, indent=1))):
+        temp = mirror / f".{file}.{os.getpid()}.tmp"
+        temp.write_text(text, encoding="utf-8")
+        os.replace(temp, mirror / file)
+
+
+def prepare(mirror: Path, units: list[Unit], base: Path) -> dict[str, dict[str, str]]:
+    """Each unit's remote, its url and its partial-clone settings, written once for all."""
+    known = state(mirror)
+    for unit in units:
+        url = local(unit.url, base) or unit.url
+        known.setdefault(remote(unit.name), {"day": "", "failed": ""}).update(unit=unit.name, url=url)
+    save(mirror, known)
+    if _git(mirror, "config", "--get-all", "include.path").stdout.split() != [CONFIG]:
+        _git(mirror, "config", "--replace-all", "include.path", CONFIG)
+    return known
+
+
+@contextmanager
+def locked(mirror: Path) -> Iterator[None]:
+    """One fetch at a time on the mirror: a second one is refused at once, not queued."""
+    fd = os.open(mirror / LOCK, os.O_CREAT | os.O_RDWR | os.O_NOFOLLOW, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise ReformctlError("另一个 reformctl fetch 正在更新镜像仓库，请等它完成后再试") from None
+        yield
+    finally:
+        os.close(fd)
+
+
+def fetch_one(mirror: Path, unit: Unit, base: Path, old: str | None, timeout: float = TIMEOUT) -> Fetched:
+    """One unit's branch (or its remote's HEAD) into its refs/units ref, and its plan's blob when
+    the branch moved; never raises."""
+    got = Fetched(unit, old=old)
+    name, file = remote(unit.name), local(unit.url, base) is not None
+    spec = f"+{'refs/heads/' + unit.branch if unit.branch else 'HEAD'}:{ref(unit)}"
+    args = ["fetch", "-q", "--no-tags", "--no-write-fetch-head", "--no-recurse-submodules", name, spec]
+    try:
+        done = _git(mirror, *args, file=file, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        got.error = f"超过 {timeout:g} 秒未完成"
+        return got
+    if done.returncode != 0:
+        got.error = reason(done.stderr)
+        return got
+    got.new = _git(mirror, "rev-parse", "--verify", "-q", f"{ref(unit)}^{{commit}}").stdout.strip() or None
+    if got.new and got.new != old:
+        batch = Batch(mirror, file=False)  # trees only: they are in the mirror
+        try:
+            entry = plan_entry(batch, unit, got.new)
+        finally:
+            batch.close()
+        if not isinstance(entry, str) and entry[0] not in (SYMLINK, SUBMODULE, TREE):
+            try:  # the plan's blob, within the same time limit; a failure is the roll-up's to say
+                _git(mirror, "fetch", "-q", "--no-write-fetch-head", name, entry[1], file=file, timeout=timeout)
+            except subprocess.TimeoutExpired:
+                pass
+    return got
+
+
+def reason(stderr: str) -> str:
+    """git's reason, one line: its fatal or error line, else its last line."""
+    lines = [text.strip() for text in stderr.splitlines() if text.strip()]
+    told = [text for text in lines if text.startswith(("fatal:", "error:"))] or lines[-1:] or ["git 未说明原因"]
+    return line(re.sub(r"^(fatal|error): ", "", told[0]))
+
+
+def fetch(units: list[Unit], base: Path, jobs: int = 8, timeout: float = TIMEOUT) -> Iterator[Fetched]:
+    """Every unit fetched into the mirror, at most `jobs` at a time, in the manifest's order; the
+    day and any failure recorded for the roll-up, which says what it used instead."""
+    mirror = folder()
+    with locked(mirror):
+        known = prepare(mirror, units, base)
+        today = dt.date.today().isoformat()
+        try:
+            with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+                old = refs(mirror)
+
+                def one(unit: Unit) -> Fetched:
+                    return fetch_one(mirror, unit, base, old.get(ref(unit)), timeout)
+
+                for got in pool.map(one, units):
+                    known[remote(got.unit.name)].update(day=today, failed=got.error)
+                    yield got
+        finally:
+            save(mirror, known)
