@@ -52,6 +52,14 @@ class Unit(BaseModel):
             raise ValueError(f"分支名 {branch!r} 无效：只能含字母、数字和 . _ / -，不能以 - 开头")
         return branch
 
+    @field_validator("path")
+    @classmethod
+    def _path(cls, path: str | None) -> str | None:
+        why = path_problem(path) if path is not None else ""
+        if why:
+            raise ValueError(why)
+        return path
+
 
 class Manifest(BaseModel):
     """units.yaml: the list of units."""
@@ -86,6 +94,25 @@ def url_problem(url: str) -> str:
         user = parts.netloc.rsplit("@", 1)[0]
         if ":" in user or parts.scheme.lower() in ("http", "https", "ftp", "ftps"):
             return "地址中不能含账号或密码：请用 git 的凭据助手（git credential）保存，清单里只写地址"
+    return ""
+
+
+def path_problem(path: str) -> str:
+    """Why a plan path cannot stand in the manifest; '' when it can. It is a path inside the
+    unit's repository as `git ls-tree` names it: relative, POSIX, each segment a real name."""
+    if path != path.strip() or re.search(r"[\x00-\x1f\x7f-\x9f]", path):
+        return "路径首尾不能有空白，也不能含控制字符"
+    if "\\" in path:
+        return "路径中不能有反斜杠 \\：请用 / 分隔"
+    if path.startswith("/"):
+        return "路径应是仓库中的相对路径，不能以 / 开头"
+    segments = path.split("/")
+    if "" in segments:
+        return "路径中不能有空的一段（//，或以 / 结尾）"
+    if "." in segments or ".." in segments:
+        return "路径中不能有 . 或 .. 这样的一段"
+    if not path.endswith((".yaml", ".yml")):
+        return "计划文件应以 .yaml 或 .yml 结尾"
     return ""
 
 

@@ -99,3 +99,50 @@ def test_units_schema_is_in_sync_and_agrees_with_the_model():
     assert jsonschema.Draft7Validator(schema).is_valid(data)  # names, parents and urls: only the model checks
     data["units"][0]["level"] = "乡级"
     assert not jsonschema.Draft7Validator(schema).is_valid(data)
+
+
+def test_validate_locates_a_plan_path_that_is_not_a_relative_path_in_the_repository(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.chdir(tmp_path)
+    Path("units.yaml").write_text(
+        "units:\n"
+        "  - name: 甲\n    level: 市级\n    url: ./a\n    path: ../tasks-2020.yaml\n"
+        "  - name: 乙\n    level: 市级\n    url: ./b\n    path: data/tasks-2020.yaml\n"
+        "  - name: 丙\n    level: 县级\n    url: ./c\n    path: /etc/tasks.yaml\n",
+        encoding="utf-8",
+    )
+    result = run("validate", "units.yaml")
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "units.yaml:5:11: units[0].path: 路径中不能有 . 或 .. 这样的一段",
+        "units.yaml:13:11: units[2].path: 路径应是仓库中的相对路径，不能以 / 开头",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("path", "said"),
+    [
+        ("/data/tasks-2020.yaml", "不能以 / 开头"),
+        ("../tasks-2020.yaml", ". 或 .."),
+        ("data/../tasks-2020.yaml", ". 或 .."),
+        ("./tasks-2020.yaml", ". 或 .."),
+        ("data//tasks-2020.yaml", "空的一段"),
+        ("data/", "空的一段"),
+        ("", "空的一段"),
+        ("data\\tasks-2020.yaml", "反斜杠"),
+        (" tasks-2020.yaml", "空白"),
+        ("tasks-2020.yaml\u3000", "空白"),
+        ("tasks\x1b-2020.yaml", "控制字符"),
+        ("tasks\n.yaml", "控制字符"),
+        ("data/tasks-2020.json", ".yaml 或 .yml"),
+        ("data/tasks-2020", ".yaml 或 .yml"),
+    ],
+)
+def test_plan_paths_that_cannot_stand_in_a_manifest(path: str, said: str):
+    assert said in manifest.path_problem(path)
+
+
+@pytest.mark.parametrize("path", ["tasks-2020.yaml", "data/tasks-2020.yml", "计划/2020 年.yaml", "a/.b/c.yaml"])
+def test_plan_paths_that_can(path: str):
+    assert manifest.path_problem(path) == ""
