@@ -7,11 +7,14 @@ committed and shown. Every problem is located at its line and column, as a plan'
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from pathlib import Path
+from typing import Annotated
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from reformctl import reader, schema
 from reformctl.errors import PlanInvalid, Problem
@@ -21,6 +24,31 @@ from reformctl.models import Level, Loc
 NAME = "units.yaml"
 _SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")
 _BRANCH = re.compile(r"^(?!-)(?!.*\.\.)(?!.*//)[A-Za-z0-9._/-]+(?<![./])$")  # what `git fetch` takes as a ref
+# The key types git's ssh signing takes, and how many SSH strings each key blob holds (RFC 4253's
+# type, e and n; RFC 5656's type, curve and point; a security key's also its application).
+KEY_TYPES = {
+    "ssh-ed25519": 2,
+    **dict.fromkeys(("ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521"), 3),
+    "ssh-rsa": 3,
+    "sk-ssh-ed25519@openssh.com": 3,
+    "sk-ecdsa-sha2-nistp256@openssh.com": 4,
+}
+
+
+def _signer(key: str) -> str:
+    why = signer_problem(key)
+    if why:
+        raise ValueError(why)
+    return key
+
+
+_TYPES = "|".join(kind.replace(".", r"\.") for kind in KEY_TYPES)  # no \- : ECMA regexes refuse it
+# For editors (yaml-language-server) the schema says the line's shape; the model checks the key blob too.
+Signer = Annotated[
+    str,
+    AfterValidator(_signer),
+    Field(json_schema_extra={"pattern": f"^({_TYPES}) [A-Za-z0-9+/]+={{0,2}}( [^\\x00-\\x1f\\x7f]*)?$"}),
+]
 
 
 class Unit(BaseModel):
@@ -36,6 +64,11 @@ class Unit(BaseModel):
     branch: str | None = Field(None, description="要获取的分支；省略时取对方的默认分支")
     path: str | None = Field(None, description="仓库中计划文件的路径")
     parent: str | None = Field(None, description="本单位计划所依据的上级单位名称；省略表示本办公室自己的计划")
+    signers: list[Signer] | None = Field(
+        None,
+        description="可为本单位提交签名的 SSH 公钥（每项一行，如 ssh-ed25519 AAAA… 备注）；"
+        "rollup --units --verify 只计入由其中之一签名的提交",
+    )
 
     @field_validator("url")
     @classmethod
@@ -51,6 +84,14 @@ class Unit(BaseModel):
         if branch is not None and not _BRANCH.match(branch):
             raise ValueError(f"分支名 {branch!r} 无效：只能含字母、数字和 . _ / -，不能以 - 开头")
         return branch
+
+    @field_validator("path")
+    @classmethod
+    def _path(cls, path: str | None) -> str | None:
+        why = path_problem(path) if path is not None else ""
+        if why:
+            raise ValueError(why)
+        return path
 
 
 class Manifest(BaseModel):
@@ -87,6 +128,58 @@ def url_problem(url: str) -> str:
         if ":" in user or parts.scheme.lower() in ("http", "https", "ftp", "ftps"):
             return "地址中不能含账号或密码：请用 git 的凭据助手（git credential）保存，清单里只写地址"
     return ""
+
+
+def path_problem(path: str) -> str:
+    """Why a plan path cannot stand in the manifest; '' when it can. It is a path inside the
+    unit's repository as `git ls-tree` names it: relative, POSIX, each segment a real name."""
+    if path != path.strip() or re.search(r"[\x00-\x1f\x7f-\x9f]", path):
+        return "路径首尾不能有空白，也不能含控制字符"
+    if "\\" in path:
+        return "路径中不能有反斜杠 \\：请用 / 分隔"
+    if path.startswith("/"):
+        return "路径应是仓库中的相对路径，不能以 / 开头"
+    segments = path.split("/")
+    if "" in segments:
+        return "路径中不能有空的一段（//，或以 / 结尾）"
+    if "." in segments or ".." in segments:
+        return "路径中不能有 . 或 .. 这样的一段"
+    if not path.endswith((".yaml", ".yml")):
+        return "计划文件应以 .yaml 或 .yml 结尾"
+    return ""
+
+
+def signer_problem(key: str) -> str:
+    """Why a line cannot stand as a signer's SSH public key; '' when it can: `type base64 [comment]`,
+    the type one git's ssh signing knows, the base64 a key blob of that type, nothing on other lines."""
+    if re.search(r"[\x00-\x1f\x7f-\x9f]", key):
+        return "公钥中不能有换行或控制字符：每项只写一行公钥"
+    parts = key.strip().split(None, 2)
+    if len(parts) < 2 or key != key.strip():
+        return "公钥应是一行 “类型 密钥 [备注]”，如 ssh-ed25519 AAAA… 张三@单位，首尾不能有空白"
+    kind, body = parts[0], parts[1]
+    if kind not in KEY_TYPES:
+        return f"公钥类型 {kind!r} 不受支持：应是 {'、'.join(KEY_TYPES)} 之一"
+    try:
+        blob = base64.b64decode(body, validate=True)
+    except (binascii.Error, ValueError):
+        return "公钥的密钥部分不是有效的 base64"
+    strings = _strings(blob)
+    if not strings or strings[0] != kind.encode("ascii") or len(strings) != KEY_TYPES[kind]:
+        return f"公钥的密钥部分与类型 {kind} 不符（可能复制不全）"
+    return ""
+
+
+def _strings(blob: bytes) -> list[bytes]:
+    """The SSH strings (a 4-byte length, then the bytes) a key blob is made of; [] when it is not."""
+    found, at = [], 0
+    while at < len(blob):
+        size = int.from_bytes(blob[at : at + 4], "big")
+        if at + 4 + size > len(blob):
+            return []
+        found.append(blob[at + 4 : at + 4 + size])
+        at += 4 + size
+    return found
 
 
 def looks_like_manifest(path: Path) -> bool:

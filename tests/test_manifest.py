@@ -99,3 +99,104 @@ def test_units_schema_is_in_sync_and_agrees_with_the_model():
     assert jsonschema.Draft7Validator(schema).is_valid(data)  # names, parents and urls: only the model checks
     data["units"][0]["level"] = "乡级"
     assert not jsonschema.Draft7Validator(schema).is_valid(data)
+
+
+def test_validate_locates_a_plan_path_that_is_not_a_relative_path_in_the_repository(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.chdir(tmp_path)
+    Path("units.yaml").write_text(
+        "units:\n"
+        "  - name: 甲\n    level: 市级\n    url: ./a\n    path: ../tasks-2020.yaml\n"
+        "  - name: 乙\n    level: 市级\n    url: ./b\n    path: data/tasks-2020.yaml\n"
+        "  - name: 丙\n    level: 县级\n    url: ./c\n    path: /etc/tasks.yaml\n",
+        encoding="utf-8",
+    )
+    result = run("validate", "units.yaml")
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "units.yaml:5:11: units[0].path: 路径中不能有 . 或 .. 这样的一段",
+        "units.yaml:13:11: units[2].path: 路径应是仓库中的相对路径，不能以 / 开头",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("path", "said"),
+    [
+        ("/data/tasks-2020.yaml", "不能以 / 开头"),
+        ("../tasks-2020.yaml", ". 或 .."),
+        ("data/../tasks-2020.yaml", ". 或 .."),
+        ("./tasks-2020.yaml", ". 或 .."),
+        ("data//tasks-2020.yaml", "空的一段"),
+        ("data/", "空的一段"),
+        ("", "空的一段"),
+        ("data\\tasks-2020.yaml", "反斜杠"),
+        (" tasks-2020.yaml", "空白"),
+        ("tasks-2020.yaml\u3000", "空白"),
+        ("tasks\x1b-2020.yaml", "控制字符"),
+        ("tasks\n.yaml", "控制字符"),
+        ("data/tasks-2020.json", ".yaml 或 .yml"),
+        ("data/tasks-2020", ".yaml 或 .yml"),
+    ],
+)
+def test_plan_paths_that_cannot_stand_in_a_manifest(path: str, said: str):
+    assert said in manifest.path_problem(path)
+
+
+@pytest.mark.parametrize("path", ["tasks-2020.yaml", "data/tasks-2020.yml", "计划/2020 年.yaml", "a/.b/c.yaml"])
+def test_plan_paths_that_can(path: str):
+    assert manifest.path_problem(path) == ""
+
+
+# A real ed25519 public key (ssh-keygen -t ed25519), and an ecdsa one.
+ED25519 = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA/pCG9+JzA97QVKcO82l7OLDF88Ww1TvzI1VgEtEBrp 张三@南昌市科协"
+KEY = ED25519.split()[1]
+
+
+def test_validate_locates_each_signer_that_is_not_an_ssh_public_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.chdir(tmp_path)
+    Path("units.yaml").write_text(
+        "units:\n"
+        "  - name: 甲\n    level: 市级\n    url: ./a\n    signers:\n"
+        f"      - {ED25519}\n"
+        f"      - ssh-dss {KEY}\n"
+        f"      - ssh-rsa {KEY}\n"
+        "      - ssh-ed25519 not-base64!\n",
+        encoding="utf-8",
+    )
+    result = run("validate", "units.yaml")
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "units.yaml:7:9: units[0].signers[1]: 公钥类型 'ssh-dss' 不受支持：应是 ssh-ed25519、ecdsa-sha2-nistp256、"
+        "ecdsa-sha2-nistp384、ecdsa-sha2-nistp521、ssh-rsa、sk-ssh-ed25519@openssh.com、"
+        "sk-ecdsa-sha2-nistp256@openssh.com 之一",
+        "units.yaml:8:9: units[0].signers[2]: 公钥的密钥部分与类型 ssh-rsa 不符（可能复制不全）",
+        "units.yaml:9:9: units[0].signers[3]: 公钥的密钥部分不是有效的 base64",
+    ]
+    Path("units.yaml").write_text(
+        f"units:\n  - name: 甲\n    level: 市级\n    url: ./a\n    signers: [{ED25519}]\n", encoding="utf-8"
+    )
+    assert run("validate", "units.yaml").exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("key", "said"),
+    [
+        (f"{ED25519}\nssh-ed25519 {KEY}", "换行或控制字符"),
+        (f"ssh-ed25519 {KEY}\x1b[2J", "换行或控制字符"),
+        (f" ssh-ed25519 {KEY}", "首尾不能有空白"),
+        ("ssh-ed25519", "类型 密钥"),
+        (KEY, "类型 密钥"),
+        (f"ecdsa-sha2-nistp256 {KEY}", "不符"),
+        (f"ssh-ed25519 {KEY[:-8]}", "不符"),
+        (f"ssh-ed25519 {KEY[:-1]}", "base64"),
+        (f"sk-ssh-ed25519@openssh.com {KEY}", "不符"),
+    ],
+)
+def test_signers_that_are_not_ssh_public_keys(key: str, said: str):
+    assert said in manifest.signer_problem(key)
+
+
+def test_a_signer_line_may_carry_no_comment_or_a_spaced_one():
+    assert manifest.signer_problem(f"ssh-ed25519 {KEY}") == ""
+    assert manifest.signer_problem(f"ssh-ed25519 {KEY} 张三 南昌市科协") == ""

@@ -39,6 +39,7 @@ LAYERS = {
         "intake",
         "mail",
         "mirror",
+        "signatures",
         "fetching",
         "mirrored",
     ],
