@@ -24,12 +24,12 @@ from reformctl.plain import one_line
 from reformctl.splice import yaml_text
 
 
-def derive(parent: Plan, parent_path: Path, out: Path, name: str, level: str) -> str:
+def derive(parent: Plan, parent_path: Path, out: Path, name: str, level: str, schema: Path | None) -> str:
     """The text of a unit plan that implements `parent`: every item of the parent becomes an
-    item of the same id that implements it, text copied, status todo, deadline inherited."""
+    item of the same id that implements it, text copied, status todo, deadline inherited.
+    Its modeline names `schema` (schema_of the parent, or one of the unit's own), if any."""
     relative = Path(os.path.relpath(parent_path.resolve(), out.resolve().parent)).as_posix()
     lines = []
-    schema = _schema_of(parent_path.resolve())
     if schema is not None:
         modeline = Path(os.path.relpath(schema, out.resolve().parent)).as_posix()
         lines.append(f"# yaml-language-server: $schema={modeline}")
@@ -68,7 +68,7 @@ def derive(parent: Plan, parent_path: Path, out: Path, name: str, level: str) ->
     return "\n".join(lines) + "\n"
 
 
-def _schema_of(plan_path: Path) -> Path | None:
+def schema_of(plan_path: Path) -> Path | None:
     """The schema the parent's editor modeline points at, so the unit plan's points there too."""
     with open(plan_path, encoding="utf-8-sig") as plan_file:
         first = plan_file.readline().strip()

@@ -4,6 +4,7 @@ and init (a copy of a plan, or a unit plan derived from its parent)."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -108,7 +109,12 @@ def init(
     output: Annotated[
         str | None, typer.Option("--output", "-o", help="写到哪里：文件，或以 / 结尾的文件夹；--from 时 - 为屏幕")
     ] = None,
-    parent: Annotated[Path | None, typer.Option("--parent", help="上级计划（同 -f）；默认为当前目录找到的计划")] = None,
+    parent: Annotated[
+        Path | None,
+        typer.Option(
+            "--parent", help="上级计划（同 -f），默认为当前目录找到的；在别的仓库中时复制到新计划旁的 parent/"
+        ),
+    ] = None,
     file: Annotated[Path | None, file_option("要复制的计划；有 --unit 时为上级计划")] = None,
     notice: Annotated[
         Path | None, typer.Option("--from", help="由通知生成新计划：.docx、.txt（UTF-8 或 GB18030）或 .md")
@@ -119,6 +125,7 @@ def init(
 
     例：reformctl init ；reformctl init --from 通知.docx ；reformctl init --unit 浙江省科协 --level 省级
     """
+    copied: tuple[Path, Path] | None = None  # a unit plan's parent and its copy in the unit's repository
     if notice is not None:
         if unit or level or parent or file:
             raise UsageError("--from 由通知生成计划，不能同时用 --unit、--level、--parent 或 -f")
@@ -133,7 +140,17 @@ def init(
             raise UsageError("--level、-o 和 --parent 用于派生单位计划，请同时给出 --unit")
         targets = _copies(file or loader.bundled_path())
     else:
-        targets = _unit_plan(unit, level, output, parent or loader.find_plan(file))
+        above = parent or loader.find_plan(file)
+        targets, copy = _unit_plan(unit, level, output, above)
+        copied = None if copy is None else (above, copy)
+    _write(targets, force)
+    if copied is not None:
+        said = f"已复制上级计划 {loader.display(copied[0])} 到 {copied[1]}"
+        say(f"{said}：本单位仓库中 validate 据此核对 implements；汇总时以上级仓库的现行计划为准")
+
+
+def _write(targets: dict[Path, bytes], force: bool) -> None:
+    """Every file init writes, each said; none when one exists and --force is not given."""
     existing = [str(path) for path in targets if path.exists()]
     if existing and not force:
         raise ReformctlError(f"{'、'.join(existing)} 已存在，未覆盖；确要覆盖请加 --force")
@@ -156,8 +173,12 @@ def _copies(copied: Path) -> dict[Path, bytes]:
     }
 
 
-def _unit_plan(unit: str, level: str | None, output: str | None, above: Path) -> dict[Path, bytes]:
+def _unit_plan(unit: str, level: str | None, output: str | None, above: Path) -> tuple[dict[Path, bytes], Path | None]:
+    """The unit plan's file; when its parent lies outside the repository the plan goes into,
+    also a copy of the parent (returned as the second value) and the schema, so that validate
+    and the hook work there offline."""
     from reformctl import derive
+    from reformctl.checks import inside, repository
 
     if level is None:
         raise UsageError(f"请用 --level 写明单位级别：{'、'.join(LEVELS)}")
@@ -168,8 +189,47 @@ def _unit_plan(unit: str, level: str | None, output: str | None, above: Path) ->
     out = derive.output_path(output, "tasks-2020.yaml")
     if out.resolve() == above.resolve():
         raise UsageError(f"单位计划不能写在上级计划 {loader.display(above)} 上：请用 -o 指定另一个文件")
-    text = derive.derive(loader.load(above), above, out, unit.strip(), level)
-    return {out: text.encode("utf-8")}
+    parent = loader.load(above)
+    root = repository(out)
+    if inside(above, root):
+        text = derive.derive(parent, above, out, unit.strip(), level, derive.schema_of(above.resolve()))
+        return {out: text.encode("utf-8")}, None
+    # The copy's own modeline names a schema in the parent's repository; the unit plan's names
+    # the one init writes in this repository (the model's, the same for every plan).
+    copy, schema = out.parent / "parent" / above.name, root / derive.SCHEMA
+    text = derive.derive(parent, copy, out, unit.strip(), level, schema)
+    targets = {copy: files.read_bytes(above), **_ancestors(above, copy, out), out: text.encode("utf-8")}
+    if not schema.exists():
+        targets[Path(files.display(schema))] = schema_text().encode("utf-8")
+    return targets, copy
+
+
+def _ancestors(above: Path, copy: Path, out: Path) -> dict[Path, bytes]:
+    """The copied parent's own parents (a chain), each copied where its child's unchanged
+    `parent:` line points from the copy, so that every copy validates here as it does in the
+    parent's repository. It stops where that repository's own check would: a parent outside it,
+    missing or invalid; and where the place is outside this repository or already taken."""
+    from reformctl.checks import inside, parent_path, repository
+
+    theirs, ours = repository(above), repository(out)
+    found: dict[Path, bytes] = {}
+    taken = {out.resolve(), copy.resolve()}  # already written: a loop stops
+    for _ in range(16):  # the depth the checker allows
+        plan = loader.load(above)
+        up = parent_path(above, plan)
+        if up is None or plan.unit is None or plan.unit.parent is None or not inside(up, theirs):
+            break
+        there = Path(os.path.normpath(copy.parent / plan.unit.parent))
+        if not up.is_file() or not inside(there, ours) or there.resolve() in taken:
+            break
+        try:
+            loader.load(up)
+        except ReformctlError:
+            break
+        found[there] = files.read_bytes(up)
+        taken.add(there.resolve())
+        above, copy = up, there
+    return found
 
 
 def _from_notice(ctx: typer.Context, path: Path, output: str | None, shown: str) -> dict[Path, bytes]:
