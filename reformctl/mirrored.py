@@ -42,6 +42,7 @@ class Asked:
     as_of: dt.date
     as_known: bool = False
     stale_days: int = STALE_DAYS
+    verify: bool = False  # the commit read must carry a good signature by one of the unit's signers
 
 
 @dataclass
@@ -63,6 +64,8 @@ class Read:
     stale_days: int | None = None
     copy: Plan | None = None
     outdated: str = ""
+    verified: bool | None = None  # None: not asked
+    verify_why: str = ""
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -82,6 +85,8 @@ class Read:
             "changed": self.changed.isoformat() if self.changed else "",
             "stale_days": self.stale_days,
             "outdated": self.outdated,
+            "verified": self.verified,
+            "verify_why": self.verify_why,
         }
 
 
@@ -168,6 +173,17 @@ def parent_copy(batch: Batch, got: Read, plans: dict[str, Parsed]) -> Plan | Non
     return None if isinstance(done, list) else done
 
 
+def verified(mirror: Path, got: Read) -> None:
+    """--verify: a unit whose commit is not signed by one of its signers is not counted."""
+    from reformctl import signatures
+
+    keys = [str(key) for key in got.unit.signers or []]
+    why = signatures.verify(mirror, got.commit, keys) if keys else "单位清单中没有该单位的签名密钥（signers）"
+    got.verified, got.verify_why = not why, why
+    if why:
+        got.plan = None
+
+
 def read_plans(units: list[Unit], base: Path, asked: Asked) -> list[Read]:
     """Every unit's plan read from the mirror, no checkout, one cat-file process for all."""
     mirror = folder()
@@ -185,6 +201,8 @@ def read_plans(units: list[Unit], base: Path, asked: Asked) -> list[Read]:
                 got.why = got.failed or "尚未成功获取（请先运行 reformctl fetch）"
                 continue
             read_unit(batch, got, tip, asked, plans)
+            if asked.verify and got.plan is not None:
+                verified(mirror, got)
     finally:
         batch.close()
     return found

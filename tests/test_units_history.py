@@ -206,3 +206,27 @@ def test_one_fetch_at_a_time(office: Path):
         second = run("fetch")
     assert second.exit_code != 0 and "另一个 reformctl fetch 正在更新镜像仓库" in second.output
     assert run("fetch").exit_code == 0
+
+
+@pytest.mark.skipif(shutil.which("ssh-keygen") is None, reason="ssh-keygen is not installed (OpenSSH)")
+def test_verify_counts_only_units_whose_commit_a_listed_key_signed(office: Path):
+    from test_signatures import key
+
+    private, public = key(office, "nanchang")
+    other, _ = key(office, "stranger")
+    for repo, signing in ((office / "nc", private), (office / "jj", other)):
+        (repo / "说明.md").write_text("签名提交\n", encoding="utf-8")
+        git(repo, "add", "-A")
+        git(repo, "-c", "gpg.format=ssh", "-c", f"user.signingkey={signing}", "commit", "-q", "-S", "-m", "签名")
+    manifest = (office / "units.yaml").read_text(encoding="utf-8")
+    for name in ("南昌市科协", "九江市科协", "西湖区科协"):
+        manifest = manifest.replace(f"{{name: {name},", f"{{name: {name}, signers: [{json.dumps(public)}],")
+    (office / "units.yaml").write_text(manifest, encoding="utf-8")
+    assert run("fetch").exit_code == 0
+    code, data, err = rolled("--as-of", "2020-10-15", "--stale-days", "400", "--verify")
+    assert code == 1
+    assert "签名未通过 九江市科协：签名的密钥不在清单中（提交 " in err, "signed, by a key not listed"
+    assert "签名未通过 西湖区科协：未签名（提交 " in err
+    assert data["rollup"][0]["units"].keys() == {"南昌市科协"}
+    assert (sources(data)["南昌市科协"]["verified"], sources(data)["九江市科协"]["verified"]) == (True, False)
+    assert rolled("--as-of", "2020-10-15", "--stale-days", "400")[0] == 0, "without --verify, signatures are not asked"

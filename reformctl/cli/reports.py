@@ -106,6 +106,9 @@ ByOption = Annotated[
 AsKnownOption = Annotated[
     bool, typer.Option("--as-known", help="与 --units 同用：读各单位在截止日当天及之前的最后一次提交（当时已报的）")
 ]
+VerifyOption = Annotated[
+    bool, typer.Option("--verify", help="与 --units 同用：只计入由单位清单中该单位的密钥（signers）签名的提交")
+]
 StaleOption = Annotated[
     int, typer.Option("--stale-days", min=1, help="与 --units 同用：计划超过这么多天未修改的单位列为未更新")
 ]
@@ -126,6 +129,7 @@ def rollup_(
     units: FromUnitsOption = None,
     as_known: AsKnownOption = False,
     stale_days: StaleOption = 30,
+    verify: VerifyOption = False,
 ) -> None:
     """汇总各单位计划：顶层计划（或 -f 给出的计划）的每个事项，各单位落实到了哪一步，谁逾期、逾期多久。
 
@@ -136,7 +140,7 @@ def rollup_(
     例：reformctl rollup plans/ ；reformctl rollup plans/ --item 6.2 ；reformctl rollup --units units.yaml
     """
     day = inputs.option_date(as_of, "--as-of") or dt.date.today()
-    asked = _asked(units, day, as_known, stale_days)
+    asked = _asked(units, day, as_known, stale_days, verify)
     result, problems, missing = _rolled(units, paths, file, asked, warn_days, level)
     for problem in problems:
         say(str(problem), err=True)
@@ -156,13 +160,13 @@ def rollup_(
         raise typer.Exit(1)
 
 
-def _asked(units: Path | None, day: dt.date, as_known: bool, stale_days: int) -> Any:
+def _asked(units: Path | None, day: dt.date, as_known: bool, stale_days: int, verify: bool) -> Any:
     """How units are read from their repositories (--units), refused without --units."""
-    if units is None and (as_known or stale_days != 30):
-        raise UsageError("--as-known 和 --stale-days 用于 --units：从各单位的仓库汇总")
+    if units is None and (as_known or stale_days != 30 or verify):
+        raise UsageError("--as-known、--stale-days 和 --verify 用于 --units：从各单位的仓库汇总")
     from reformctl.mirrored import Asked
 
-    return Asked(day, as_known, stale_days)
+    return Asked(day, as_known, stale_days, verify)
 
 
 def _rolled(units: Path | None, paths: list[Path] | None, file: Path | None, asked: Any, warn_days: int,
@@ -179,17 +183,17 @@ def _rolled(units: Path | None, paths: list[Path] | None, file: Path | None, ask
     for got in reads:
         for said in apart(got):
             say(f"{said}", err=True)
-    return result, problems, sum(bool(got.missing or got.failed) for got in reads)
+    return result, problems, sum(bool(got.missing or got.failed or got.verify_why) for got in reads)
 
 
 def apart(got: Any) -> list[str]:
-    """What is said of a unit apart from the figures: 未能获取, 未找到计划, 未更新, 上级计划已更新."""
+    """What is said of a unit apart from the figures: 未能获取, 未找到计划, 签名未通过, 未更新, 上级计划已更新."""
     from reformctl import mirrored
 
     name = line(got.unit.name)
     if got.missing:
         return [f"{'未能获取' if got.missing == mirrored.UNFETCHED else '未找到计划'} {name}：{got.why}"]
-    said = []
+    said = [f"签名未通过 {name}：{got.verify_why}（提交 {got.commit[:7]}），未计入"] if got.verify_why else []
     if got.failed:
         said.append(f"未能获取 {name}：{got.failed}；沿用上次获取的提交 {got.commit[:7]}（{got.date}）")
     if got.stale_days is not None:
