@@ -94,6 +94,8 @@ def test_units_agree_with_the_folder_and_say_their_sources(office: Path, monkeyp
             "changed": git(repos / key, "log", "-1", "--format=%cs"),
             "stale_days": None,
             "outdated": "",
+            "verified": None,
+            "verify_why": "",
         }
         for key, (name, _, _) in UNITS.items()
     ]
