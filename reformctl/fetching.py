@@ -129,11 +129,31 @@ def fetch_one(mirror: Path, unit: Unit, base: Path, old: str | None, timeout: fl
     return got
 
 
+# git's reasons as a clerk reads them (git here speaks English); git's own words follow in brackets.
+GLOSSES = [
+    (r"does not appear to be a git repository|not a git repository", "不是 git 仓库，或路径、地址有误"),
+    (r"[Cc]ould not resolve host", "无法解析服务器地址（地址有误，或网络不通）"),
+    (r"couldn't find remote ref", "对方仓库中没有这个分支（分支名有误，或仓库还是空的）"),
+    (r"[Cc]onnection refused|[Cc]onnection timed out|[Ff]ailed to connect|[Nn]etwork is unreachable", "无法连接服务器"),
+    (
+        r"[Aa]uthentication failed|could not read Username|terminal prompts disabled",
+        "需要登录凭据：请用 git 的凭据助手保存",
+    ),
+    (r"[Pp]ermission denied|[Hh]ost key verification failed", "没有访问权限（账号或 SSH 密钥）"),
+    (r"[Rr]epository not found|returned error: 404", "对方仓库不存在，或没有访问权限"),
+    (r"SSL certificate problem|server certificate verification failed", "服务器证书无法验证"),
+    (r"is not a git bundle|bundle.*(corrupt|invalid)|unrecognized header", "不是有效的 git bundle 文件"),
+]
+
+
 def reason(stderr: str) -> str:
-    """git's reason, one line: its fatal or error line, else its last line."""
+    """git's reason, one line: its fatal or error line, else its last line; in Chinese first
+    where it is one of the usual ones."""
     lines = [text.strip() for text in stderr.splitlines() if text.strip()]
     told = [text for text in lines if text.startswith(("fatal:", "error:"))] or lines[-1:] or ["git 未说明原因"]
-    return line(re.sub(r"^(fatal|error): ", "", told[0]))
+    said = line(re.sub(r"^(fatal|error): ", "", told[0]))
+    gloss = next((words for pattern, words in GLOSSES if re.search(pattern, stderr)), None)
+    return f"{gloss}（git：{said}）" if gloss else said
 
 
 def fetch(units: list[Unit], base: Path, jobs: int = 8, timeout: float = TIMEOUT) -> Iterator[Fetched]:

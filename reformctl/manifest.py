@@ -23,7 +23,11 @@ from reformctl.models import Level, Loc
 
 NAME = "units.yaml"
 _SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")
-_BRANCH = re.compile(r"^(?!-)(?!.*\.\.)(?!.*//)[A-Za-z0-9._/-]+(?<![./])$")  # what `git fetch` takes as a ref
+# A branch name as `git check-ref-format --branch` takes it (Chinese names are fine), and not an option.
+_BRANCH = re.compile(
+    r"^(?!-)(?!/)(?!@$)(?!.*\.\.)(?!.*//)(?!.*@\{)(?!.*(?:^|/)\.)(?!.*\.lock(?:/|$))"
+    r"[^\x00-\x20\x7f-\x9f\u3000~^:?*\[\\]+(?<![./])$"
+)
 # The key types git's ssh signing takes, and how many SSH strings each key blob holds (RFC 4253's
 # type, e and n; RFC 5656's type, curve and point; a security key's also its application).
 KEY_TYPES = {
@@ -82,7 +86,10 @@ class Unit(BaseModel):
     @classmethod
     def _branch(cls, branch: str | None) -> str | None:
         if branch is not None and not _BRANCH.match(branch):
-            raise ValueError(f"分支名 {branch!r} 无效：只能含字母、数字和 . _ / -，不能以 - 开头")
+            raise ValueError(
+                f"分支名 {branch!r} 无效：不能以 - 或 / 开头，不能含空格、控制字符或 ~ ^ : ? * [ \\、..、//、@{{，"
+                "各段不能以 . 开头或以 .lock 结尾"
+            )
         return branch
 
     @field_validator("path")
@@ -199,34 +206,46 @@ def load(path: Path) -> Manifest:
     text = reader.decode(read_bytes(path, name, kind="单位清单"), name)
     data, root = reader.Reader(name, nodes=True).read(text)
     assert root is not None
+    problems = []
+    made = None
     try:
         made = Manifest.model_validate(data)
     except ValidationError as exc:
-        raise PlanInvalid([reader.problem(name, root, err) for err in exc.errors()]) from None
-    found = check(made)
-    if found:
-        raise PlanInvalid(
-            [Problem(name, *reader.position(root, loc), f"{reader.dotted(loc)}: {message}") for loc, message in found]
-        )
+        problems = [reader.problem(name, root, err) for err in exc.errors()]
+    found = check(_named(data))  # said together with the fields' problems, not in a second round
+    problems += [
+        Problem(name, *reader.position(root, loc), f"{reader.dotted(loc)}: {message}") for loc, message in found
+    ]
+    if problems or made is None:
+        raise PlanInvalid(sorted(problems, key=lambda p: (p.line or 0, p.col or 0)))
     return made
 
 
-def check(made: Manifest) -> list[tuple[Loc, str]]:
+def _named(data: object) -> list[tuple[str, str | None]]:
+    """Each unit's name and parent as written, whatever else is wrong with it ('' for none)."""
+    units = data.get("units") if isinstance(data, dict) else None
+    pairs = []
+    for unit in units if isinstance(units, list) else []:
+        name = unit.get("name") if isinstance(unit, dict) else None
+        parent = unit.get("parent") if isinstance(unit, dict) else None
+        pairs.append((name if isinstance(name, str) else "", parent if isinstance(parent, str) else None))
+    return pairs
+
+
+def check(units: list[tuple[str, str | None]]) -> list[tuple[Loc, str]]:
     """What the schema cannot say: names unique, parents listed, no parent chain that loops."""
     found: list[tuple[Loc, str]] = []
     first: dict[str, int] = {}
-    for n, unit in enumerate(made.units):
-        if unit.name in first:
-            found.append(
-                (("units", n, "name"), f"单位名称 {unit.name!r} 重复（第一次出现在 units[{first[unit.name]}]）")
-            )
-        first.setdefault(unit.name, n)
-    parents = {unit.name: unit.parent for unit in made.units}
-    for n, unit in enumerate(made.units):
-        if unit.parent is not None and unit.parent not in first:
-            found.append((("units", n, "parent"), f"上级单位 {unit.parent!r} 不在清单中"))
-        elif unit.parent is not None and first[unit.name] == n and _loops(unit.name, parents):
-            found.append((("units", n, "parent"), f"上级单位形成循环：{_chain(unit.name, parents)}"))
+    for n, (name, _) in enumerate(units):
+        if name and name in first:
+            found.append((("units", n, "name"), f"单位名称 {name!r} 重复（第一次出现在 units[{first[name]}]）"))
+        first.setdefault(name, n)
+    parents = dict(units)
+    for n, (name, parent) in enumerate(units):
+        if parent is not None and parent not in first:
+            found.append((("units", n, "parent"), f"上级单位 {parent!r} 不在清单中"))
+        elif parent is not None and first[name] == n and _loops(name, parents):
+            found.append((("units", n, "parent"), f"上级单位形成循环：{_chain(name, parents)}"))
     return found
 
 

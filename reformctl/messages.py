@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from typing import Any, get_args
 
 from pydantic import BaseModel
@@ -38,7 +39,10 @@ def clerk_message(err: Any, node: Any, loc: Loc) -> str:
     if kind == "literal_error" and field == "version":
         return f"不支持的格式版本（version）{value!r}：本工具读取 version: 1"
     if kind in ("literal_error", "enum"):
-        return f"{misread + '，' if misread else repr(value) + ' '}不是可选的值：{ctx.get('expected')}"
+        expected = re.sub(r",? or ", "、", str(ctx.get("expected", ""))).replace(
+            ", ", "、"
+        )  # pydantic says 'a', 'b' or 'c'
+        return f"{misread + '，' if misread else repr(value) + ' '}不是可选的值：{expected}"
     named = key_said(field) if isinstance(field, str) else ""  # 历史记录（history）应为列表
     if kind == "string_type":
         if misread:

@@ -99,7 +99,7 @@ def test_a_bundle_is_a_url_and_an_unreachable_unit_fails_alone(office: Path):
     )
     code, lines = fetched()
     assert code == 1
-    assert lines[0].startswith("获取失败 丢失的单位：") and "nowhere" in lines[0]
+    assert lines[0].startswith("获取失败 丢失的单位：不是 git 仓库，或路径、地址有误（git：") and "nowhere" in lines[0]
     assert lines[1:] == [
         f"已更新 九江市科协：{short(office / 'jj')}（首次获取）",
         f"已更新 南昌市科协：{short(office / 'nc')}（首次获取）",

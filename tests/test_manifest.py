@@ -200,3 +200,35 @@ def test_signers_that_are_not_ssh_public_keys(key: str, said: str):
 def test_a_signer_line_may_carry_no_comment_or_a_spaced_one():
     assert manifest.signer_problem(f"ssh-ed25519 {KEY}") == ""
     assert manifest.signer_problem(f"ssh-ed25519 {KEY} 张三 南昌市科协") == ""
+
+
+@pytest.mark.parametrize("branch", ["main", "release/2020", "报送/十月", "v1.2_rc-3"])
+def test_branch_names_git_takes_chinese_ones_too(branch: str):
+    assert manifest.Unit(name="单位", level="县级", url="x", branch=branch).branch == branch
+
+
+@pytest.mark.parametrize(
+    "branch", ["-x", "a..b", "a//b", "a/", ".hidden", "a/.b", "x.lock", "a@{1}", "a b", "a:b", "a~1"]
+)
+def test_branch_names_git_refuses_or_that_read_as_options(branch: str):
+    with pytest.raises(ValueError, match="分支名"):
+        manifest.Unit(name="单位", level="县级", url="x", branch=branch)
+
+
+def test_every_problem_of_a_manifest_is_said_in_one_round(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A unit's bad url and another's repeated name and unknown parent are located together."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "units.yaml").write_text(
+        "units:\n"
+        "  - {name: 甲, level: 县级, url: a}\n"
+        "  - {name: 甲, level: 地市级, url: b}\n"
+        "  - {name: 乙, level: 县级, url: 'https://u:p@h/x.git', parent: 丙}\n",
+        encoding="utf-8",
+    )
+    said = run("validate", "units.yaml").output.splitlines()
+    assert said[:4] == [
+        "units.yaml:3:12: units[1].name: 单位名称 '甲' 重复（第一次出现在 units[0]）",
+        "units.yaml:3:22: units[1].level: '地市级' 不是可选的值：'全国'、'省级'、'市级'、'县级'",
+        "units.yaml:4:31: units[2].url: 地址中不能含账号或密码：请用 git 的凭据助手（git credential）保存，清单里只写地址",
+        "units.yaml:4:62: units[2].parent: 上级单位 '丙' 不在清单中",
+    ]
