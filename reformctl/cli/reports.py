@@ -120,7 +120,7 @@ def rollup_(
     """汇总各单位计划：顶层计划（或 -f 给出的计划）的每个事项，各单位落实到了哪一步，谁逾期、逾期多久。
 
     用 --units 时，各单位的计划取自 fetch 获取到本机镜像的分支（不检出），汇总到本办公室的计划（-f 或当前文件夹的）；
-    列出各单位的数据来源（提交与日期），未能获取或未找到计划的单位另行列出，退出码为 1。
+    列出各单位的数据来源（提交、日期与说明），未能获取或未找到计划的单位另行列出，退出码为 1。
 
     例：reformctl rollup plans/ ；reformctl rollup plans/ --item 6.2 ；reformctl rollup --units units.yaml
     """
@@ -138,8 +138,6 @@ def rollup_(
     result.by = by
     view = view_of(ctx, result.top, day, warn_days)
     emit(render("rollup", fmt, view, result), output, result.top_path)
-    if fmt == "table" and output is None:
-        _sources(result.sources)
     if problems or missing:
         raise typer.Exit(1)
 
@@ -160,14 +158,6 @@ def _rolled(units: Path | None, paths: list[Path] | None, file: Path | None, day
         kind = "未能获取" if got.missing == mirror.UNFETCHED else "未找到计划"
         say(f"{kind} {line(got.unit.name)}：{got.why}", err=True)
     return result, problems, len(missing)
-
-
-def _sources(sources: list[dict[str, str]]) -> None:
-    """Under the table, where each unit's plan came from: 数据来源, unit, commit, date, path."""
-    for source in sources:
-        if not source["missing"]:
-            said = f"{line(source['unit'])} {source['commit']}（{source['date']}） {line(source['path'])}"
-            say(f"数据来源：{said}")
 
 
 @command
