@@ -1,5 +1,6 @@
 """rollup --units' 数据来源 table (render/rolled.sources), the same in every format: what each
-unit's figures came from and what a reader should know of them, people's text kept as data."""
+unit's figures came from and what a reader should know of them, people's text kept as data;
+and the roll-up as a Word document that fits an A4 page."""
 
 from __future__ import annotations
 
@@ -109,10 +110,11 @@ def test_markdown_and_html_list_the_sources_with_names_as_data(result: rollup.Ro
 
 def test_without_sources_no_format_says_them(result: rollup.Rollup):
     result.sources = []
-    for fmt in ("md", "html", "json"):
+    for fmt in ("md", "html", "docx", "json"):
         shown = said(result, fmt)
         text = shown.decode("latin-1") if isinstance(shown, bytes) else shown
         assert "数据来源" not in text and "sources" not in text
+    assert "数据来源" not in _docx_text(said(result, "docx"))
     from openpyxl import load_workbook
 
     assert "数据来源" not in load_workbook(io.BytesIO(said(result, "xlsx"))).sheetnames
@@ -136,6 +138,85 @@ def test_the_workbook_has_a_sources_sheet_last_and_no_formula(result: rollup.Rol
 def test_json_keeps_the_sources_exact(result: rollup.Rollup):
     data = json.loads(said(result, "json"))
     assert data["sources"] == SOURCES
+
+
+def _docx_text(data: bytes) -> str:
+    from docx import Document
+
+    word = Document(io.BytesIO(data))
+    return "\n".join([p.text for p in word.paragraphs] + [c.text for t in word.tables for r in t.rows for c in r.cells])
+
+
+def _tables(data: bytes) -> tuple[Any, list[list[list[str]]]]:
+    from docx import Document
+
+    word = Document(io.BytesIO(data))
+    return word, [[[c.text for c in r.cells] for r in t.rows] for t in word.tables]
+
+
+def test_the_word_document_holds_the_roll_up_and_its_sources(result: rollup.Rollup):
+    word, tables = _tables(said(result, "docx"))
+    lines = [p.text for p in word.paragraphs if p.text]
+    assert lines[:2] == ["2020年科协系统深化改革重点任务 落实情况汇总", "截至 2020-10-15，共 2 个单位"]
+    assert [line for line in lines if line[1:2] == "、"] == ["一、各事项落实情况", "二、各单位完成情况", "三、逾期单位",
+                                                         "四、数据来源"]  # fmt: skip
+    assert tables[0][0] == rolled.counts(result)[0]
+    assert tables[1][1:] == rolled.units(result)[1]
+    sources = tables[-1]
+    assert sources[0] == ["单位", "提交", "提交日期", "计划文件", "说明"]
+    assert [row[4] for row in sources[1:]] == REMARKS
+    assert sources[1 + SOURCES.index(full(HOSTILE))][0] == HOSTILE
+
+
+@pytest.mark.parametrize("by", ["task", "rank"])
+def test_the_word_document_by_task_and_by_rank_say_what_markdown_says(result: rollup.Rollup, by: str):
+    word, tables = _tables(said(result, "docx", by))
+    headings = [p.text for p in word.paragraphs if p.text[1:2] == "、"]
+    assert headings == (["一、各单位各任务完成情况"] if by == "task" else ["一、考核排名"]) + ["二、数据来源"]
+    if by == "task":
+        assert tables[0][0] == rolled.tasks(result)[0]
+    else:
+        assert any(p.text.startswith("排名规则：") for p in word.paragraphs)
+
+
+LONG = (
+    "未能获取：远程仓库拒绝访问（HTTP 403），请联系该单位的信息管理员检查仓库权限设置、"
+    "访问令牌是否过期以及服务器证书是否有效"
+)
+
+
+def test_every_word_table_spans_the_text_width(result: rollup.Rollup):
+    from docx.oxml.ns import qn
+
+    result.sources.append(
+        full("景德镇市科学技术协会（景德镇市科协）", failed=LONG[5:], stale_days=107, changed="2020-06-30")
+    )
+    assert len(rolled.remark(result.sources[-1])) >= 80
+    word, tables = _tables(said(result, "docx"))
+    assert max(len(row[1]) for row in tables[0]) >= 100, "the real plan's long item texts"
+    section = word.sections[0]
+    room = int((section.page_width - section.left_margin - section.right_margin) / 635)
+    assert section.page_width < section.page_height, "A4 portrait"
+    assert len(word.tables) == 4
+    for table in word.tables:
+        grid = [int(col.get(qn("w:w"))) for col in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+        assert sum(grid) == room
+        assert min(grid) >= 600, grid  # no column squeezed to a character or less
+        own = table._tbl.tblPr.find(qn("w:tblW"))
+        assert own.get(qn("w:type")) == "dxa" and int(own.get(qn("w:w"))) == room
+    grid = [int(col.get(qn("w:w"))) for col in word.tables[-1]._tbl.tblGrid.findall(qn("w:gridCol"))]
+    assert grid[3] >= 1400, "data/tasks-2020.yaml on two lines at most, not broken into six"
+    assert grid[4] >= room // 5, "the 说明 keeps room for its prose"
+
+
+def test_the_roll_up_in_word_needs_a_file_and_the_folder_roll_up_has_no_sources(result: rollup.Rollup):
+    from conftest import run
+
+    refused = run("rollup", "plans", "--format", "docx")
+    assert refused.exit_code != 0 and "-o 汇总.docx" in refused.output
+    ok("rollup", "plans", "--as-of", str(DAY), "--format", "docx", "-o", "汇总.docx")
+    text = _docx_text(Path("汇总.docx").read_bytes())
+    assert "落实情况汇总" in text and "截至 2020-10-15，共 2 个单位" in text and "数据来源" not in text
 
 
 def _screen(result: rollup.Rollup, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> str:

@@ -122,7 +122,8 @@ def rollup_(
     用 --units 时，各单位的计划取自 fetch 获取到本机镜像的分支（不检出），汇总到本办公室的计划（-f 或当前文件夹的）；
     列出各单位的数据来源（提交、日期与说明），未能获取或未找到计划的单位另行列出，退出码为 1。
 
-    例：reformctl rollup plans/ ；reformctl rollup plans/ --item 6.2 ；reformctl rollup --units units.yaml
+    例：reformctl rollup plans/ ；reformctl rollup plans/ --item 6.2 ；reformctl rollup --units units.yaml ；
+    reformctl rollup --units units.yaml --format docx -o 汇总.docx
     """
     day = inputs.option_date(as_of, "--as-of") or dt.date.today()
     result, problems, missing = _rolled(units, paths, file, day, warn_days, level)
@@ -133,6 +134,8 @@ def rollup_(
     if item is not None:
         task, found = query.find(result.top, item)
         result = result.only((found or task).id)
+    if fmt == "docx":
+        needs_file(fmt, output, "汇总.docx")
     if by == "rank" and fmt == "xlsx":
         raise UsageError("考核排名（--by rank）可输出为 table、json、md 或 html，不是 xlsx")
     result.by = by

@@ -1,4 +1,5 @@
-"""docx: the period report as a Word 督办通报, laid out as a government document (GB/T 9704).
+"""docx: the period report as a Word 督办通报, laid out as a government document (GB/T 9704),
+and the roll-up (落实情况汇总) in the same dress.
 
 The same layout as Markdown and HTML (render/layout.py). A4 with the standard margins; the title
 in 方正小标宋简体 二号; the body in 仿宋_GB2312 三号, first line indented two characters, fixed
@@ -19,6 +20,7 @@ from reformctl.plain import xlsx_text
 from reformctl.render import View
 from reformctl.render.layout import Document, Part, period_document, reminder_document, span
 from reformctl.report import Period, Reminder
+from reformctl.rollup import Rollup
 
 TITLE, BODY, HEADING, SUBHEADING, LATIN = "方正小标宋简体", "仿宋_GB2312", "黑体", "楷体_GB2312", "Times New Roman"
 FALLBACKS = {TITLE: "宋体", BODY: "仿宋", SUBHEADING: "楷体", HEADING: "SimHei"}
@@ -38,6 +40,14 @@ def reminder(view: View, reminder: Reminder) -> bytes:
     """催办通知 to one department, as a Word document."""
     assert view.plan is not None
     return document(reminder_document(view.plan, reminder, view.as_of), f"（截至 {view.as_of}）")
+
+
+def rollup(view: View, result: Rollup) -> bytes:
+    """The roll-up as a Word document: the tables of Markdown (render/rolled.py), each a section."""
+    from reformctl.render import rolled
+
+    doc = rolled.document(result, view.as_of)
+    return document(doc, doc.subtitle)
 
 
 def document(doc: Document, heading: str) -> bytes:

@@ -4,9 +4,11 @@ per top row, each unit's progress, the late units by name, the rows that do not 
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from reformctl.query import percent
+from reformctl.render.layout import RANK_HEADERS, Document, Part, rank_rows, rank_rule
 from reformctl.rollup import LABELS, Rollup
 
 Table = tuple[list[str], list[list[str]]]
@@ -121,3 +123,29 @@ def remark(source: dict[str, Any]) -> str:
         why_not = source.get("verify_why") or ""
         said.append(f"签名未通过：{why_not}" if why_not else "签名未通过")
     return "；".join(said)
+
+
+def document(result: Rollup, as_of: dt.date) -> Document:
+    """The roll-up as a document of parts (Word): what Markdown says, section by section."""
+    subtitle = f"截至 {as_of}，共 {len(result.units)} 个单位"
+    if result.by == "rank":
+        ranked = Part("考核排名", headers=["名次", "单位", *RANK_HEADERS[2:]], table=rank_rows(result.ranks))
+        if not result.ranks:
+            ranked = Part("考核排名", ["没有已到期限的事项，不排名。"])
+        ranked.after.append(rank_rule(as_of, "单位"))
+        parts = [ranked]
+    elif result.by == "task":
+        headers, rows = tasks(result)
+        parts = [Part("各单位各任务完成情况", ["各单位每项任务已完成的事项占比（不适用的事项不计）。"], headers, rows)]
+    else:
+        headers, rows = counts(result)
+        parts = [Part("各事项落实情况", headers=headers, table=rows)]
+        headers, rows = focus(result) if result.focus else units(result)
+        parts.append(Part("各单位完成情况", headers=headers, table=rows))
+        for title, (headers, rows) in (("逾期单位", late(result)), ("不适用", not_applicable(result))):
+            if rows:
+                parts.append(Part(title, headers=headers, table=rows))
+    if result.sources:
+        headers, rows = sources(result)
+        parts.append(Part("数据来源", headers=headers, table=rows))
+    return Document(f"{result.top.document.title} 落实情况汇总", subtitle, parts)
