@@ -229,6 +229,7 @@ def test_every_problem_of_a_manifest_is_said_in_one_round(tmp_path: Path, monkey
     assert said[:4] == [
         "units.yaml:3:12: units[1].name: 单位名称 '甲' 重复（第一次出现在 units[0]）",
         "units.yaml:3:22: units[1].level: '地市级' 不是可选的值：'全国'、'省级'、'市级'、'县级'",
-        "units.yaml:4:31: units[2].url: 地址中不能含账号或密码：请用 git 的凭据助手（git credential）保存，清单里只写地址",
+        "units.yaml:4:31: units[2].url: 地址中不能含账号或密码：请用 git 的凭据助手（git credential）保存，"
+        "清单里只写地址",
         "units.yaml:4:62: units[2].parent: 上级单位 '丙' 不在清单中",
     ]

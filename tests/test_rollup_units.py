@@ -102,7 +102,8 @@ def test_units_agree_with_the_folder_and_say_their_sources(office: Path, monkeyp
     table = run("rollup", "--as-of", DAY, "--units", "units.yaml")
     assert table.exit_code == 0
     commit = git(repos / "jj", "rev-parse", "--short=7", "HEAD")
-    assert f"数据来源：九江市科协 {commit}（" in table.stdout
+    date = git(repos / "jj", "log", "-1", "--format=%cs")
+    assert f"│ 九江市科协 │ {commit} │ {date} │ data/tasks-2020.yaml │" in table.stdout.split("数据来源\n")[1]
 
 
 def test_a_unit_never_fetched_and_one_without_a_plan_are_listed_apart(office: Path):

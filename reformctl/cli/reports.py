@@ -134,10 +134,11 @@ def rollup_(
     """汇总各单位计划：顶层计划（或 -f 给出的计划）的每个事项，各单位落实到了哪一步，谁逾期、逾期多久。
 
     用 --units 时，各单位的计划取自 fetch 获取到本机镜像的分支（不检出），汇总到本办公室的计划（-f 或当前文件夹的）；
-    列出各单位的数据来源（提交与日期）；未能获取、未找到计划、未更新和上级计划已更新的单位另行列出，
+    列出各单位的数据来源（提交、日期与说明）；未能获取、未找到计划、未更新和上级计划已更新的单位另行列出，
     有单位未能获取或未找到计划时退出码为 1。加 --as-known，各单位按截止日当天已提交的内容汇总（当时已报了什么）。
 
-    例：reformctl rollup plans/ ；reformctl rollup plans/ --item 6.2 ；reformctl rollup --units units.yaml
+    例：reformctl rollup plans/ ；reformctl rollup plans/ --item 6.2 ；reformctl rollup --units units.yaml ；
+    reformctl rollup --units units.yaml --format docx -o 汇总.docx
     """
     day = inputs.option_date(as_of, "--as-of") or dt.date.today()
     asked = _asked(units, day, as_known, stale_days, verify)
@@ -149,13 +150,13 @@ def rollup_(
     if item is not None:
         task, found = query.find(result.top, item)
         result = result.only((found or task).id)
+    if fmt == "docx":
+        needs_file(fmt, output, "汇总.docx")
     if by == "rank" and fmt == "xlsx":
         raise UsageError("考核排名（--by rank）可输出为 table、json、md 或 html，不是 xlsx")
     result.by = by
     view = view_of(ctx, result.top, day, warn_days)
     emit(render("rollup", fmt, view, result), output, result.top_path)
-    if fmt == "table" and output is None:
-        _sources(result.sources)
     if problems or missing:
         raise typer.Exit(1)
 
@@ -201,14 +202,6 @@ def apart(got: Any) -> list[str]:
     if got.outdated:
         said.append(f"上级计划已更新 {name}：本单位仓库中的上级计划副本与上级现行计划不一致（{got.outdated}）")
     return said
-
-
-def _sources(sources: list[dict[str, Any]]) -> None:
-    """Under the table, where each unit's plan came from: 数据来源, unit, commit, date, path."""
-    for source in sources:
-        if not source["missing"]:
-            said = f"{line(source['unit'])} {source['commit']}（{source['date']}） {line(source['path'])}"
-            say(f"数据来源：{said}")
 
 
 @command

@@ -1,7 +1,7 @@
 """Everything the tool shows or writes for people, in one registry: FORMATS[command][format].
 
 Each renderer is `renderer(view, data)`: a screen prints to the console and returns None; a
-file format returns its text (json, csv, md, html) or bytes (xlsx), which the command line
+file format returns its text (json, csv, md, html) or bytes (xlsx, docx), which the command line
 prints or writes. Modules are imported when a format is used, so `list` never loads the HTML
 or xlsx code, and `--format json` never loads rich. Renderers read; they never import edit.
 """
@@ -55,6 +55,7 @@ FORMATS: dict[str, dict[str, Renderer]] = {
         "md": text.rollup_md,
         "html": html.rollup,
         "xlsx": xlsx.rollup,
+        "docx": docx.rollup,
     },
     "report": {"md": text.report_md, "html": html.report, "docx": docx.report},
     "export": {"csv": text.ledger_csv, "xlsx": xlsx.ledger, "json": text.ledger_json},

@@ -1,4 +1,5 @@
-"""docx: the period report as a Word 督办通报, laid out as a government document (GB/T 9704).
+"""docx: the period report as a Word 督办通报, laid out as a government document (GB/T 9704),
+and the roll-up (落实情况汇总) in the same dress.
 
 The same layout as Markdown and HTML (render/layout.py). A4 with the standard margins; the title
 in 方正小标宋简体 二号; the body in 仿宋_GB2312 三号, first line indented two characters, fixed
@@ -19,6 +20,7 @@ from reformctl.plain import xlsx_text
 from reformctl.render import View
 from reformctl.render.layout import Document, Part, period_document, reminder_document, span
 from reformctl.report import Period, Reminder
+from reformctl.rollup import Rollup
 
 TITLE, BODY, HEADING, SUBHEADING, LATIN = "方正小标宋简体", "仿宋_GB2312", "黑体", "楷体_GB2312", "Times New Roman"
 FALLBACKS = {TITLE: "宋体", BODY: "仿宋", SUBHEADING: "楷体", HEADING: "SimHei"}
@@ -38,6 +40,14 @@ def reminder(view: View, reminder: Reminder) -> bytes:
     """催办通知 to one department, as a Word document."""
     assert view.plan is not None
     return document(reminder_document(view.plan, reminder, view.as_of), f"（截至 {view.as_of}）")
+
+
+def rollup(view: View, result: Rollup) -> bytes:
+    """The roll-up as a Word document: the tables of Markdown (render/rolled.py), each a section."""
+    from reformctl.render import rolled
+
+    doc = rolled.document(result, view.as_of)
+    return document(doc, doc.subtitle)
 
 
 def document(doc: Document, heading: str) -> bytes:
@@ -159,8 +169,38 @@ def widths(headers: list[str], rows: list[list[str]], spans: set[int], room: int
         fixed = sum(w for w, n in zip(need, narrow, strict=True) if n)
     if fixed > room * 0.8:  # too many columns for the page: all of them give way alike
         return _fill([w * room / sum(need) for w in need], room)
-    left = room - fixed
-    return _fill([w if n else left * w / wide for w, n in zip(need, narrow, strict=True)], room)
+    return _fill(_shared(need, narrow, room - fixed, body), room)
+
+
+def _shared(need: list[float], narrow: list[bool], left: float, body: list[list[str]]) -> list[float]:
+    """The wide columns' share of `left`, as short a table as it can make. In proportion to their
+    longest text, a column of names or paths beside one of long prose would be squeezed to a few
+    characters a line; instead the room is given a step at a time to the column that, widened,
+    takes the most lines off the rows (a row is as tall as its tallest cell). Each column starts
+    wide enough for its longest text on two lines (a name, a path: at most 35% of the room), and is
+    never made wider than that text needs on one."""
+    wide = [n for n, thin in enumerate(narrow) if not thin]
+    cells = [[_twips(str(row[n])) for n in wide] for row in body[:300]]  # enough rows to judge by
+    size = [min(need[n], max(1220.0, min(need[n] / 2 + 130, left * 0.35))) for n in wide]  # two lines, if it can
+    size = [w * min(1.0, left / sum(size)) for w in size]
+    step = max(60.0, (left - sum(size)) / 100)
+
+    def lines(k: int, width: float) -> float:
+        trial = [width if m == k else w for m, w in enumerate(size)]
+        return sum(max(max(1.0, c / (w - 260)) for c, w in zip(row, trial, strict=True)) for row in cells)
+
+    while sum(size) + step <= left:
+        gains = [
+            lines(k, size[k]) - lines(k, size[k] + step) if size[k] < need[n] else -1.0 for k, n in enumerate(wide)
+        ]
+        best = max(range(len(wide)), key=gains.__getitem__)
+        if gains[best] <= 0:
+            break
+        size[best] += step
+    out, rest = list(need), left - sum(size)
+    for k, n in enumerate(wide):
+        out[n] = size[k] + rest * size[k] / sum(size)  # what no column needs, shared alike
+    return out
 
 
 def _twips(text: str) -> int:

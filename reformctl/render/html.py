@@ -138,6 +138,16 @@ def svg_chart(bars: list[Progress]) -> str:
 
 
 def rollup(view: View, result: Rollup) -> str:
+    """The roll-up's page; rollup --units adds 数据来源, where each unit's figures came from."""
+    from reformctl.render import rolled
+
+    title, parts, wide = _rolled(view, result)
+    if result.sources:
+        parts += ["<h2>数据来源</h2>", table(*rolled.sources(result))]
+    return page(title, parts, wide)
+
+
+def _rolled(view: View, result: Rollup) -> tuple[str, list[str], bool]:
     """A heat map of rows × units with the totals, then the late units by name and the rows that do
     not apply. Each cell carries its status as a mark, and a late cell a hatch and a frame, so a
     black-and-white print says what the colours say."""
@@ -145,22 +155,10 @@ def rollup(view: View, result: Rollup) -> str:
 
     title = f"{result.top.document.title} 落实情况汇总"
     if result.by == "rank":
-        from reformctl.render.layout import RANK_HEADERS, rank_rows, rank_rule
-
-        headers = ["名次", "单位", *RANK_HEADERS[2:]]
-        ranked = table(headers, rank_rows(result.ranks)) if result.ranks else "<p>没有已到期限的事项，不排名。</p>"
-        return page(
-            title,
-            [
-                f"<h1>{escape(title)}</h1>",
-                "<h2>考核排名</h2>",
-                ranked,
-                f"<p>{escape(rank_rule(view.as_of, '单位'))}</p>",
-            ],
-        )
+        return title, [f"<h1>{escape(title)}</h1>", *_ranked(view, result)], False
     if result.by == "task":
-        return page(title, [f"<h1>{escape(title)}</h1>", f"<p>截至 {view.as_of}，各单位每项任务已完成的事项占比。</p>",
-                            _task_map(result)], wide=True)  # fmt: skip
+        return title, [f"<h1>{escape(title)}</h1>", f"<p>截至 {view.as_of}，各单位每项任务已完成的事项占比。</p>",
+                       _task_map(result)], True  # fmt: skip
     head = "".join(f'<th class="u" title="{escape(u.level)}">{escape(u.name)}</th>' for u in result.units)
     body = []
     for row in result.rows:
@@ -186,7 +184,15 @@ def rollup(view: View, result: Rollup) -> str:
     for heading, (headers, rows) in (("逾期单位", rolled.late(result)), ("不适用", rolled.not_applicable(result))):
         if rows:
             parts += [f"<h2>{heading}</h2>", table(headers, rows)]
-    return page(title, parts, wide=True)
+    return title, parts, True
+
+
+def _ranked(view: View, result: Rollup) -> list[str]:
+    from reformctl.render.layout import RANK_HEADERS, rank_rows, rank_rule
+
+    headers = ["名次", "单位", *RANK_HEADERS[2:]]
+    ranked = table(headers, rank_rows(result.ranks)) if result.ranks else "<p>没有已到期限的事项，不排名。</p>"
+    return ["<h2>考核排名</h2>", ranked, f"<p>{escape(rank_rule(view.as_of, '单位'))}</p>"]
 
 
 def _cell(result: Rollup, ident: str, unit: str) -> str:

@@ -241,6 +241,16 @@ def summary(view: View, result: Summary) -> None:
 
 
 def rollup(view: View, result: Rollup) -> None:
+    """The roll-up's tables; rollup --units adds 数据来源, where each unit's figures came from."""
+    from reformctl.render import rolled
+
+    _rolled(view, result)
+    if result.sources:
+        _line(view.console, "数据来源", "bold")
+        _draw(view, rolled.sources(result), flex=None)  # 说明 never cut: a list per unit where too wide
+
+
+def _rolled(view: View, result: Rollup) -> None:
     from reformctl.render import rolled
 
     out = view.console

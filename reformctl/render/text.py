@@ -184,6 +184,16 @@ def rollup_json(view: View, result: Rollup) -> str:
 
 
 def rollup_md(view: View, result: Rollup) -> str:
+    """The roll-up as Markdown; rollup --units adds 数据来源, where each unit's figures came from."""
+    from reformctl.render import rolled
+
+    said = _rolled_md(view, result)
+    if not result.sources:
+        return said
+    return said.rstrip("\n") + "\n\n## 数据来源\n\n" + md_table(*rolled.sources(result))
+
+
+def _rolled_md(view: View, result: Rollup) -> str:
     from reformctl.render import rolled
 
     heading = f"# {md(result.top.document.title)} 落实情况汇总\n\n截至 {view.as_of}，共 {len(result.units)} 个单位\n\n"

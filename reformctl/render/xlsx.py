@@ -224,7 +224,32 @@ def rollup(view: View, result: Any) -> bytes:
         last = sheet.header_row + len(result.rows)
         sheet.finish(last)
         _legend(sheet, last + 2)
+    if result.sources:
+        _sources(book, view, result)
     return _saved(book)
+
+
+SOURCE_WIDTHS = [36, 10, DATE_WIDTH, 24, 50]  # a unit's full name with its short one on a line
+
+
+def _sources(book: Any, view: View, result: Any) -> None:
+    """数据来源, after the matrices: where each unit's figures came from (rollup --units)."""
+    from reformctl.render import rolled
+
+    headers, rows = rolled.sources(result)
+    title = f"{result.top.document.title} 数据来源 · 截至 {view.as_of}"
+    sheet = Sheet(book.create_sheet("数据来源"), title, headers, widths=SOURCE_WIDTHS)
+    for r, values in enumerate(rows, sheet.header_row + 1):
+        for c, value in enumerate(values, 1):
+            sheet.put(r, c, _day(value) if c == 3 else value)  # the commit's date a real date
+    sheet.finish(sheet.header_row + len(rows))
+
+
+def _day(text: str) -> dt.date | str:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:  # no commit: an empty cell
+        return text
 
 
 def _legend(sheet: Sheet, top: int) -> None:
