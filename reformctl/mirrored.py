@@ -87,6 +87,7 @@ class Read:
             "outdated": self.outdated,
             "verified": self.verified,
             "verify_why": self.verify_why,
+            "problem": self.problems[0].message if self.problems else "",
         }
 
 
@@ -250,5 +251,8 @@ def rollup_units(
         if r.plan is not None
     ]
     result, problems = rollup.rollup_loaded(loaded, top_plan, top_path, asked.as_of, warn_days, level)
+    own = [p for r in reads for p in r.problems]
+    for r in reads:  # a unit's implements missing in its parent is its own problem, in its source too
+        r.problems += [p for p in problems if p.path == r.label]
     result.sources = [r.source() for r in reads]
-    return result, [p for r in reads for p in r.problems] + problems, reads
+    return result, own + problems, reads

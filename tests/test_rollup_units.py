@@ -96,6 +96,7 @@ def test_units_agree_with_the_folder_and_say_their_sources(office: Path, monkeyp
             "outdated": "",
             "verified": None,
             "verify_why": "",
+            "problem": "",
         }
         for key, (name, _, _) in UNITS.items()
     ]
@@ -147,3 +148,6 @@ def test_a_symlinked_plan_a_plan_over_the_cap_and_a_wrong_implements_are_that_un
     assert "链接单位:tasks-2020.yaml@" in err and "计划文件是符号链接，出于安全不读取" in err
     assert "西湖区科协:data/tasks-2020.yaml@" in err and "上级计划 南昌市科协 的计划 中没有事项 '99.1'" in err
     assert data["rollup"][0]["units"].keys() == {"南昌市科协", "九江市科协"}
+    problem = {source["unit"]: source["problem"] for source in data["sources"]}
+    assert problem["链接单位"] == "计划文件是符号链接，出于安全不读取，未计入", "said in the 数据来源 table too"
+    assert "中没有事项 '99.1'" in problem["西湖区科协"] and problem["南昌市科协"] == ""

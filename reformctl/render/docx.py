@@ -61,6 +61,13 @@ def document(doc: Document, heading: str) -> bytes:
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.top_margin, section.bottom_margin = Mm(37), Mm(35)
     section.left_margin, section.right_margin = Mm(28), Mm(26)
+    if doc.landscape:  # the same page turned, its margins with it
+        from docx.enum.section import WD_ORIENT
+
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Mm(297), Mm(210)
+        section.top_margin, section.bottom_margin = Mm(28), Mm(26)
+        section.left_margin, section.right_margin = Mm(37), Mm(35)
     if doc.issuer:
         _issuer(word, doc.issuer, doc.red_rule and not doc.number)
     if doc.number:

@@ -45,6 +45,7 @@ class Document:
     signer: str | None = None  # 落款
     date: str | None = None  # 成文日期, 2020年9月30日
     contact: str | None = None  # 联系人：… 电话：…
+    landscape: bool = field(default=False, init=False)  # 横排: wide tables (a roll-up's) on A4 turned
 
 
 def table_day(day: dt.date | None, year: int) -> str:

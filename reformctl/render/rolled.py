@@ -101,6 +101,8 @@ def remark(source: dict[str, Any]) -> str:
     """The 说明 cell: why the unit is not counted, or what to keep in mind about the figures used."""
     said = []
     why = source.get("why") or ""
+    if source.get("problem"):
+        said.append(f"未计入：{source['problem']}")
     if source.get("missing") == "unfetched":
         said.append(f"未能获取：{why}" if why else "未能获取")
     elif source.get("missing") == "no-plan":
@@ -136,6 +138,9 @@ def document(result: Rollup, as_of: dt.date) -> Document:
         parts = [ranked]
     elif result.by == "task":
         headers, rows = tasks(result)
+        if len(headers) > 6:  # more tasks than columns a page holds: each unit's shares in one cell
+            rows = [[*r[:2], "；".join(f"{h} {c}" for h, c in zip(headers[2:], r[2:], strict=True))] for r in rows]
+            headers = [*headers[:2], "各任务已完成的事项占比"]
         parts = [Part("各单位各任务完成情况", ["各单位每项任务已完成的事项占比（不适用的事项不计）。"], headers, rows)]
     else:
         headers, rows = counts(result)
@@ -148,4 +153,6 @@ def document(result: Rollup, as_of: dt.date) -> Document:
     if result.sources:
         headers, rows = sources(result)
         parts.append(Part("数据来源", headers=headers, table=rows))
-    return Document(f"{result.top.document.title} 落实情况汇总", subtitle, parts)
+    made = Document(f"{result.top.document.title} 落实情况汇总", subtitle, parts)
+    made.landscape = True  # a roll-up's tables are wide: its counts have nine columns
+    return made
