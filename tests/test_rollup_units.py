@@ -151,3 +151,5 @@ def test_a_symlinked_plan_a_plan_over_the_cap_and_a_wrong_implements_are_that_un
     problem = {source["unit"]: source["problem"] for source in data["sources"]}
     assert problem["链接单位"] == "计划文件是符号链接，出于安全不读取，未计入", "said in the 数据来源 table too"
     assert "中没有事项 '99.1'" in problem["西湖区科协"] and problem["南昌市科协"] == ""
+    said = run("rollup", "--as-of", DAY, "--units", "units.yaml", "--format", "md").stdout
+    assert "未计入：计划文件是符号链接，出于安全不读取 |" in said, "said once, in the 数据来源 table's 说明"

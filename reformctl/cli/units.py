@@ -81,7 +81,7 @@ def _with_progress(fetched: Iterator[Any], total: int) -> list[Any]:
         task = bar.add_task("fetch", total=total)
         for got in fetched:
             if got.error or got.old != got.new:
-                bar.console.print(Text(said(got)))
+                bar.console.print(Text(said(got)), soft_wrap=True)  # the terminal folds it, mid-word if it must
             bar.advance(task)
             results.append(got)
     counts = [sum(bool(g.error) for g in results), sum(not g.error and g.old != g.new for g in results)]

@@ -102,7 +102,7 @@ def remark(source: dict[str, Any]) -> str:
     said = []
     why = source.get("why") or ""
     if source.get("problem"):
-        said.append(f"未计入：{source['problem']}")
+        said.append(f"未计入：{str(source['problem']).removesuffix('，未计入')}")
     if source.get("missing") == "unfetched":
         said.append(f"未能获取：{why}" if why else "未能获取")
     elif source.get("missing") == "no-plan":
