@@ -20,6 +20,7 @@ from reformctl import reader, schema
 from reformctl.errors import PlanInvalid, Problem
 from reformctl.files import display, read_bytes
 from reformctl.models import Level, Loc
+from reformctl.plain import visible
 
 NAME = "units.yaml"
 _SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")
@@ -73,6 +74,13 @@ class Unit(BaseModel):
         description="可为本单位提交签名的 SSH 公钥（每项一行，如 ssh-ed25519 AAAA… 备注）；"
         "rollup --units --verify 只计入由其中之一签名的提交",
     )
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, name: str) -> str:
+        if visible(name) != name or name != name.strip():
+            raise ValueError(f"单位名称 '{visible(name)}' 含有控制字符、双向文字标记或首尾空白，请重新输入")
+        return name
 
     @field_validator("url")
     @classmethod
@@ -240,7 +248,9 @@ def check(units: list[tuple[str, str | None]]) -> list[tuple[Loc, str]]:
         if name and name in first:
             found.append((("units", n, "name"), f"单位名称 {name!r} 重复（第一次出现在 units[{first[name]}]）"))
         first.setdefault(name, n)
-    parents = dict(units)
+    parents: dict[str, str | None] = {}
+    for name, parent in units:
+        parents.setdefault(name, parent)  # a repeated name's first entry, as the loop below reads it
     for n, (name, parent) in enumerate(units):
         if parent is not None and parent not in first:
             found.append((("units", n, "parent"), f"上级单位 {parent!r} 不在清单中"))

@@ -151,6 +151,11 @@ def read_unit(batch: Batch, got: Read, tip: str, asked: Asked, plans: dict[str, 
     if isinstance(done, list):
         got.problems = done
         return
+    named = done.unit.name if done.unit else None
+    if named and named != got.unit.name:  # another unit's plan: its figures are not this unit's
+        why = f"计划中的单位是 '{named}'，不是清单中的 '{got.unit.name}'：请核对单位清单中的地址，未计入"
+        got.problems = [Problem(got.label, None, None, why)]
+        return
     got.plan = done
     got.changed = last_change(batch, commit, got.path, oid)
     if got.changed and (asked.as_of - got.changed).days > asked.stale_days:

@@ -233,3 +233,23 @@ def test_every_problem_of_a_manifest_is_said_in_one_round(tmp_path: Path, monkey
         "清单里只写地址",
         "units.yaml:4:62: units[2].parent: 上级单位 '丙' 不在清单中",
     ]
+
+
+def test_a_name_with_control_characters_and_a_loop_through_a_repeated_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Held-out trial 2: an ESC in a name passed, and a loop through a repeated name went unsaid."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "units.yaml").write_text(
+        "units:\n"
+        "  - {name: 甲, level: 县级, url: a, parent: 乙}\n"
+        "  - {name: 乙, level: 县级, url: b, parent: 甲}\n"
+        "  - {name: 甲, level: 县级, url: c}\n"
+        '  - {name: "衢江区科协\\e[2J", level: 县级, url: d}\n',
+        encoding="utf-8",
+    )
+    said = run("validate", "units.yaml").output
+    assert "units.yaml:2:42: units[0].parent: 上级单位形成循环：甲 → 乙 → 甲" in said
+    assert "units[2].name: 单位名称 '甲' 重复" in said
+    assert "units.yaml:5:12: units[3].name: 单位名称 '衢江区科协\\x1b[2J' 含有控制字符" in said
+    assert "\x1b" not in said

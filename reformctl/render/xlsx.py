@@ -55,6 +55,13 @@ def _openpyxl() -> Any:
     return need("openpyxl", "xlsx ")
 
 
+def text_cell(sheet: Any, row: int, column: int, text: str) -> Any:
+    """A cell of text, never a formula: `=1+1` typed in a note, or as a unit's name, stays `=1+1`."""
+    cell = sheet.cell(row=row, column=column, value=xlsx_text(text))
+    cell.data_type = "s"
+    return cell
+
+
 class Sheet:
     """A sheet being written: a title row, a header row, typed cells, borders and print setup."""
 
@@ -66,9 +73,9 @@ class Sheet:
         self.sheet, self.headers, self.header_row, self.fixed = sheet, headers, header_row, widths
         self.thin = Border(*(Side(style="thin", color="999999"),) * 4)
         self.fill, self.align = PatternFill, Alignment
-        sheet.cell(row=1, column=1, value=xlsx_text(title)).font = Font(bold=True, size=14)
-        for n, header in enumerate(headers, 1):
-            cell = sheet.cell(row=header_row, column=n, value=header)
+        text_cell(sheet, 1, 1, title).font = Font(bold=True, size=14)
+        for n, header in enumerate(headers, 1):  # a unit's name heads a column of the roll-up: text too
+            cell = text_cell(sheet, header_row, n, header)
             cell.font, cell.border = Font(bold=True), self.thin
             cell.fill = PatternFill("solid", fgColor=FILLS["header"])
             cell.alignment = Alignment(wrap_text=True, vertical="center")
@@ -84,8 +91,7 @@ class Sheet:
             cell = self.sheet.cell(row=row, column=column, value=value)
             shown = len(str(value))
         else:
-            cell = self.sheet.cell(row=row, column=column, value=xlsx_text(str(value or "")))
-            cell.data_type = "s"  # text, never a formula: `=1+1` typed in a note stays `=1+1`
+            cell = text_cell(self.sheet, row, column, str(value or ""))
             shown = cell_len(str(value or ""))
         cell.border = self.thin
         cell.alignment = self.align(wrap_text=True, vertical="top")
@@ -304,7 +310,7 @@ def form(view: View, data: Form) -> bytes:
     rows = [*([key, value] for key, value in data.identity.items()), [], ["工作表", "编号", "已有记录数"], *known]
     for r, values in enumerate(rows, 1):  # the identity in rows 1–5, the record counts from row 8
         for c, value in enumerate(values, 1):
-            info.cell(row=r, column=c, value=value)
+            info.cell(row=r, column=c, value=value) if isinstance(value, int) else text_cell(info, r, c, value)
     info.sheet_state = "hidden"
     return _saved(book)
 
