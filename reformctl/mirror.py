@@ -97,10 +97,13 @@ class Commit:
     date: dt.date  # the committer's date, in the committer's time zone
 
 
+MISSING = "镜像中没有这个文件（单位仓库未能提供）"
+
+
 class Batch:
-    """One `git cat-file --batch` for every object read: a blob missing from the partial clone
-    is fetched from its unit's remote on demand, with the same safe settings as a fetch. Trees
-    and commits are parsed once and kept; blobs are not kept."""
+    """One `git cat-file --batch` for every object read. The mirror names no promisor remote, so
+    a blob left on a server is MISSING here, never fetched by git from each unit in turn; the
+    caller fetches it from its own unit. Trees and commits are parsed once and kept; blobs are not."""
 
     started = 0  # how many were started in this process (the tests count them)
 
@@ -124,6 +127,8 @@ class Batch:
         except OSError:  # git ended (a blob fetched on demand can fail): no more objects from it
             return "无法从单位仓库取得计划文件（git 已退出）"
         header = stdout.readline().decode("ascii", "replace").split()
+        if header[1:] == ["missing"]:
+            return MISSING
         if len(header) != 3:
             return "无法从单位仓库取得计划文件（git 未给出内容）"
         size = int(header[2])

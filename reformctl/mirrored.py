@@ -14,16 +14,18 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reformctl import cache, query
 from reformctl.errors import PlanInvalid, Problem, ReformctlError
-from reformctl.fetching import state
+from reformctl.fetching import fetch_blob, state
 from reformctl.files import max_bytes
 from reformctl.manifest import Unit
-from reformctl.mirror import SUBMODULE, SYMLINK, TREE, Batch, folder, local, plan_entry, ref, refs, remote
+from reformctl.mirror import MISSING, SUBMODULE, SYMLINK, TREE, Batch, folder, plan_entry, ref, refs, remote
 from reformctl.models import Plan
 
 if TYPE_CHECKING:
@@ -32,6 +34,7 @@ if TYPE_CHECKING:
 UNFETCHED, NO_PLAN = "unfetched", "no-plan"
 STALE_DAYS = 30
 Parsed = tuple[str, "Plan | list[Problem]"]
+Fetch = Callable[[str], bool]  # a blob from the unit's own remote: whether it came
 
 
 @dataclass(frozen=True)
@@ -91,11 +94,13 @@ class Read:
         }
 
 
-def parsed(batch: Batch, oid: str, label: str, plans: dict[str, Parsed]) -> Parsed:
+def parsed(batch: Batch, oid: str, label: str, plans: dict[str, Parsed], fetch: Fetch) -> Parsed:
     """A blob's text and its plan (or its located problems), once per blob in a run and, through
-    the plan cache, once across runs."""
+    the plan cache, once across runs; a blob the mirror lacks fetched from the unit first."""
     if oid not in plans:
         raw = batch.read(oid, max_bytes())
+        if raw == MISSING and fetch(oid):
+            raw = batch.read(oid, max_bytes())
         if isinstance(raw, str):
             plans[oid] = ("", [Problem(label, None, None, raw)])
             return plans[oid]
@@ -127,7 +132,7 @@ def last_change(batch: Batch, commit: str, path: str, oid: str) -> dt.date | Non
     return changed
 
 
-def read_unit(batch: Batch, got: Read, tip: str, asked: Asked, plans: dict[str, Parsed]) -> None:
+def read_unit(batch: Batch, got: Read, tip: str, asked: Asked, plans: dict[str, Parsed], fetch: Fetch) -> None:
     """The unit's plan at its tip (or as known on the as-of day), its last change and its copy of
     the parent plan, into `got`."""
     commit: str | None = tip
@@ -147,7 +152,7 @@ def read_unit(batch: Batch, got: Read, tip: str, asked: Asked, plans: dict[str, 
         said = {SYMLINK: "是符号链接，出于安全不读取", SUBMODULE: "是子模块，出于安全不读取", TREE: "是文件夹"}
         got.problems = [Problem(got.label, None, None, f"计划文件{said[mode]}，未计入")]
         return
-    got.text, done = parsed(batch, oid, got.label, plans)
+    got.text, done = parsed(batch, oid, got.label, plans, fetch)
     if isinstance(done, list):
         got.problems = done
         return
@@ -160,10 +165,10 @@ def read_unit(batch: Batch, got: Read, tip: str, asked: Asked, plans: dict[str, 
     got.changed = last_change(batch, commit, got.path, oid)
     if got.changed and (asked.as_of - got.changed).days > asked.stale_days:
         got.stale_days = (asked.as_of - got.changed).days
-    got.copy = parent_copy(batch, got, plans)
+    got.copy = parent_copy(batch, got, plans, fetch)
 
 
-def parent_copy(batch: Batch, got: Read, plans: dict[str, Parsed]) -> Plan | None:
+def parent_copy(batch: Batch, got: Read, plans: dict[str, Parsed], fetch: Fetch) -> Plan | None:
     """The copy of its parent plan the unit's repository carries (its plan's `parent:`), when it
     lies inside the repository and is a plan; None otherwise."""
     assert got.plan is not None
@@ -175,7 +180,7 @@ def parent_copy(batch: Batch, got: Read, plans: dict[str, Parsed]) -> Plan | Non
     found = batch.entry(got.commit, path)
     if found is None or found[0] in (SYMLINK, SUBMODULE, TREE):
         return None
-    done = parsed(batch, found[1], f"{got.unit.name}:{path}@{got.commit[:7]}", plans)[1]
+    done = parsed(batch, found[1], f"{got.unit.name}:{path}@{got.commit[:7]}", plans, fetch)[1]
     return None if isinstance(done, list) else done
 
 
@@ -194,7 +199,7 @@ def read_plans(units: list[Unit], base: Path, asked: Asked) -> list[Read]:
     """Every unit's plan read from the mirror, no checkout, one cat-file process for all."""
     mirror = folder()
     fetched, known = refs(mirror), state(mirror)
-    batch = Batch(mirror, any(local(u.url, base) is not None for u in units))
+    batch = Batch(mirror, file=False)  # objects only: a blob the mirror lacks is fetched by its unit
     plans: dict[str, Parsed] = {}
     found = []
     try:
@@ -206,7 +211,7 @@ def read_plans(units: list[Unit], base: Path, asked: Asked) -> list[Read]:
                 got.missing = UNFETCHED
                 got.why = got.failed or "尚未成功获取（请先运行 reformctl fetch）"
                 continue
-            read_unit(batch, got, tip, asked, plans)
+            read_unit(batch, got, tip, asked, plans, partial(fetch_blob, mirror, unit, base))
             if asked.verify and got.plan is not None:
                 verified(mirror, got)
     finally:

@@ -253,3 +253,18 @@ def test_a_plan_with_a_hundred_problems_is_not_a_hundred_lines(office: Path):
     said = [text for text in err.splitlines() if text.startswith("九江市科协:")]
     assert code == 1 and len(said) == 11, err
     assert said[-1].endswith("：另有 30 个问题未列出（reformctl validate 可列出该计划的全部问题）")
+
+
+def test_the_mirror_names_no_promisor_and_keeps_few_packs(office: Path, monkeypatch: pytest.MonkeyPatch):
+    """Bench: a blob missing in a roll-up was asked of every unit's remote in turn (a promisor
+    each, in the mirror's config), and every fetch added a pack that each later git call searched."""
+    from reformctl import fetching
+
+    monkeypatch.setattr(fetching, "PACKS", 1)
+    assert run("fetch").exit_code == 0
+    mirror = office / "cache" / "reformctl" / "mirror.git"
+    promisors = subprocess.run(["git", "--git-dir", str(mirror), "config", "--get-regexp", r"\.promisor$"],
+                               capture_output=True, text=True)  # fmt: skip
+    assert promisors.stdout == "", "a promisor only on the command line of its own unit's fetch"
+    assert len(list((mirror / "objects" / "pack").glob("*.pack"))) == 1
+    assert rolled("--as-of", "2020-10-15", "--stale-days", "400")[0] == 0, "read from the one pack"
