@@ -278,6 +278,7 @@ def capture(argv: list[str], cwd: Path, env: dict[str, str], timeout: float = 36
         start = time.perf_counter()
         proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=out, stderr=err, start_new_session=True)
         timer = threading.Timer(timeout, os.killpg, (proc.pid, signal.SIGKILL))
+        timer.daemon = True  # an interrupted bench exits at once
         timer.start()
         _, status, usage = os.wait4(proc.pid, 0)
         elapsed = time.perf_counter() - start
