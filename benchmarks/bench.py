@@ -2,6 +2,7 @@
 
     python benchmarks/bench.py            # the real plan (37 items), 1,000 and 10,000 items
     python benchmarks/bench.py --large    # and 100,000 items, and a roll-up of 3,000 unit plans (a few minutes)
+    python benchmarks/bench.py --unit-repos 300,3000   # units in their own git repositories (several minutes)
 
 Each figure is the median of several runs after a warm-up, with the median ratio to a floor
 run just before each of them: a do-nothing Typer app that imports only typer (the framework's
@@ -15,10 +16,12 @@ largest resident set of any run (from wait4). Plain Python: no extra dependency;
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import pty
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -26,6 +29,7 @@ import tempfile
 import threading
 import time
 import unicodedata
+from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
 
@@ -207,11 +211,202 @@ def rollup_rung(base: Path, env: dict[str, str], cmd: list[str], runs: int) -> i
     return failures
 
 
+EVIDENCE = 2**20  # bytes of random (incompressible) evidence in each unit repository's history
+OFFICE = "data/tasks-2020.yaml"
+AS_OF = "2020-12-31"
+COLD_TIMEOUT = 60  # seconds a cold roll-up may take before the bench gives up on it
+SERVE = "[uploadpack]\n\tallowFilter = true\n\tallowAnySHA1InWant = true\n"
+
+
+def commit(name: str, when: int, message: str, parent: str, path: str, content: bytes) -> bytes:
+    """One fast-import commit on main setting one file: marked :1 if it has no parent."""
+    words = message.encode()
+    head = "commit refs/heads/main\n" + ("" if parent else "mark :1\n")
+    head += f"committer {name} <unit@example.org> {when} +0800\ndata {len(words)}\n"
+    body = (f"\nfrom {parent}" if parent else "") + f"\nM 100644 inline {path}\ndata {len(content)}\n"
+    return head.encode() + words + body.encode() + content + b"\n"
+
+
+def build_unit(repo: Path, name: str, plan: bytes) -> None:
+    """A bare repository served for partial clones: a commit adding the evidence, then one
+    adding the plan (2020-02-01, 2020-03-01), in one git init and one git fast-import."""
+    subprocess.run(["git", "init", "-q", "--bare", "--template=", "-b", "main", str(repo)], check=True)
+    with open(repo / "config", "a", encoding="utf-8") as config:
+        config.write(SERVE)
+    stream = commit(name, 1580486400, "佐证材料", "", "佐证材料/scan.pdf", os.urandom(EVIDENCE))
+    stream += commit(name, 1582992000, "计划", ":1", OFFICE, plan)
+    subprocess.run(["git", f"--git-dir={repo}", "fast-import", "--quiet", "--date-format=raw"], input=stream,
+                   check=True)  # fmt: skip
+
+
+def change_unit(repo: Path, name: str, plan: bytes) -> None:
+    """A new commit on the unit's main changing its plan (2020-09-01)."""
+    stream = commit(name, 1598889600, "状态更新", "refs/heads/main^0", OFFICE, plan)
+    subprocess.run(["git", f"--git-dir={repo}", "fast-import", "--quiet", "--date-format=raw"], input=stream,
+                   check=True)  # fmt: skip
+
+
+def unit_tree(folder: Path, env: dict[str, str], cmd: list[str], count: int) -> dict[str, str]:
+    """The office's plan, `count` county units each in its own bare repository (listed in
+    units.yaml by file:// URL) and the same plans in plans/uNNNN/ for the folder roll-up."""
+    (folder / "repos").mkdir(parents=True)
+    for argv in (["init"], ["init", "--unit", "县0", "--level", "县级", "-o", "plans/u0000/tasks-2020.yaml"]):
+        subprocess.run(cmd + argv, cwd=folder, env=env, check=True, stdout=subprocess.DEVNULL)
+    county = (folder / "plans/u0000/tasks-2020.yaml").read_text(encoding="utf-8")
+    plans = {f"县{n}": county.replace("县0", f"县{n}") for n in range(count)}
+    manifest = ["units:"]
+    for n, (name, plan) in enumerate(plans.items()):
+        target = folder / f"plans/u{n:04d}/tasks-2020.yaml"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(plan, encoding="utf-8")
+        url = (folder / "repos" / f"u{n:04d}.git").as_uri()
+        manifest += [f"  - name: {name}", "    level: 县级", f"    url: {url}", "    branch: main"]
+        manifest.append(f"    path: {OFFICE}")
+    (folder / "units.yaml").write_text("\n".join(manifest) + "\n", encoding="utf-8")
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        jobs = [pool.submit(build_unit, folder / "repos" / f"u{n:04d}.git", name, plan.encode())
+                for n, (name, plan) in enumerate(plans.items())]  # fmt: skip
+        for job in jobs:
+            job.result()
+    return plans
+
+
+def capture(argv: list[str], cwd: Path, env: dict[str, str], timeout: float = 3600) -> tuple[float, int, int, str, str]:
+    """Wall time, exit code, peak memory, stdout and stderr of one whole process; past the
+    timeout it and what it started are killed (exit code -9)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=out, stderr=err, start_new_session=True)
+        timer = threading.Timer(timeout, os.killpg, (proc.pid, signal.SIGKILL))
+        timer.daemon = True  # an interrupted bench exits at once
+        timer.start()
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - start
+        timer.cancel()
+        out.seek(0)
+        err.seek(0)
+        text = out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace")
+    return elapsed, os.waitstatus_to_exitcode(status), usage.ru_maxrss * 1024, *text
+
+
+def row(name: str, items: int, seconds: float, shown: str, peak: int, target: str, ok: bool | None) -> None:
+    figures = f"{seconds * 1000:>8.0f}ms{shown:>9}{peak / MIB:>6.0f}MiB"
+    print(f"{pad(name, 34)}{items:>8,}{figures}{target:>8}  {'' if ok is None else 'yes' if ok else 'NO'}")
+
+
+def fetch_once(folder: Path, env: dict[str, str], cmd: list[str], phase: str, log: list[str]) -> tuple[float, int]:
+    """One `fetch --jobs 8`, its time and peak memory; what it said is tallied into the log,
+    and any failure (or exit code) kept there word for word."""
+    elapsed, code, peak, out, err = capture(cmd + ["fetch", "--units", "units.yaml", "--jobs", "8"], folder, env)
+    lines = out.splitlines()
+    tally = {word: sum(line.startswith(word) for line in lines) for word in ("已更新", "未变", "获取失败")}
+    log.append(f"{phase}: {elapsed:.1f} s, exit {code}, " + ", ".join(f"{k} {v}" for k, v in tally.items()))
+    log += [f"  {line}" for line in lines if not line.startswith(("已更新", "未变"))][:10]
+    log += [f"  stderr: {line}" for line in err.splitlines()][:10]
+    return elapsed, peak
+
+
+def fetch_rows(folder: Path, env: dict[str, str], cmd: list[str], plans: dict[str, str], runs: int,
+               log: list[str]) -> int:  # fmt: skip
+    """The first fetch, fetches with nothing changed (median of runs), and one after 1 % of
+    the units committed a status set to done (the folder copies changed alike)."""
+    count, items = len(plans), len(plans) * 37
+    elapsed, peak = fetch_once(folder, env, cmd, "first fetch", log)
+    row(f"fetch {count:,} units (first)", items, elapsed, "", peak, "", None)
+    times, peak = [], 0
+    for n in range(runs if count < 1000 else 1):  # a fetch of thousands takes minutes
+        elapsed, rss = fetch_once(folder, env, cmd, f"unchanged fetch {n + 1}", log)
+        times.append(elapsed)
+        peak = max(peak, rss)
+    median = statistics.median(times)
+    limit = 90 * count / 3000
+    row(f"fetch {count:,} units (unchanged)", items, median, "", peak, f"≤{limit:g}s", median <= limit)
+    for n, name in enumerate(plans):
+        if n % 100 == 0:
+            plans[name] = plans[name].replace("        status: todo\n", "        status: done\n", 1)
+            (folder / f"plans/u{n:04d}/tasks-2020.yaml").write_text(plans[name], encoding="utf-8")
+            change_unit(folder / "repos" / f"u{n:04d}.git", name, plans[name].encode())
+    elapsed, peak = fetch_once(folder, env, cmd, "fetch after 1% changed", log)
+    row(f"fetch {count:,} units (1% changed)", items, elapsed, "", peak, "", None)
+    return median > limit
+
+
+def same_rollup(folder: Path, env: dict[str, str], units: list[str], plain: list[str], log: list[str]) -> bool:
+    """Whether the `rollup` part of `rollup --units --format json` is the folder roll-up's JSON."""
+    results = [capture(argv, folder, env) for argv in (units, plain)]
+    for argv, (_, code, _, _, err) in zip((units, plain), results, strict=True):
+        if code:
+            log.append(f"exit {code}: {' '.join(argv[1:])}\n  stderr: {err.strip()[:2000]}")
+    try:
+        mirrored, direct = json.loads(results[0][3]), json.loads(results[1][3])
+    except json.JSONDecodeError as error:
+        log.append(f"not JSON: {error}")
+        return False
+    same = mirrored.get("rollup") == direct
+    if not same and isinstance(mirrored.get("rollup"), dict) and isinstance(direct, dict):
+        keys = sorted(k for k in set(mirrored["rollup"]) | set(direct) if mirrored["rollup"].get(k) != direct.get(k))
+        log.append(f"JSON differs at top-level keys: {keys}")
+    missing = [s for s in mirrored.get("sources", []) if s.get("missing")]
+    log.append(f"sources: {len(mirrored.get('sources', []))}, missing: {len(missing)} {missing[:3]}")
+    return same
+
+
+def rollup_rows(folder: Path, env: dict[str, str], cmd: list[str], count: int, runs: int, log: list[str]) -> int:
+    """rollup --units once cold (blobs fetched on demand), then warm, each run paired with the
+    warm folder roll-up of the same plans; and the JSON of the two compared."""
+    tail = ["-f", OFFICE, "--format", "json", "--as-of", AS_OF]
+    units, plain = cmd + ["rollup", "--units", "units.yaml", *tail], cmd + ["rollup", "plans", *tail]
+    items, failures = count * 37, 0
+    for name, argv in ((f"rollup --units {count:,} (cold)", units), (f"rollup plans/ {count:,} (cold)", plain)):
+        elapsed, code, peak, _, err = capture(argv, folder, env, COLD_TIMEOUT)
+        said = "killed: timed out" if code == -signal.SIGKILL else f"exit {code}"
+        log.append(f"{name}: {elapsed:.1f} s, {said}" + (f"\n  stderr: {err.strip()[:2000]}" if code else ""))
+        row(name, items, elapsed, "", peak, "", None if not code else False)
+        failures += code != 0
+    if failures:
+        print(f"{'':<42}  warm roll-ups and the JSON comparison not measured: a cold roll-up failed")
+        return failures
+    plain_median, _, plain_peak = measure(plain, folder, env, runs)
+    row(f"rollup plans/ {count:,} (warm)", items, plain_median, "", plain_peak, "", None)
+    median, ratio, peak = measure(units, folder, env, runs, floor=plain)
+    row(f"rollup --units {count:,} (warm)", items, median, f"{ratio:.2f}×", peak, "≤1.5×", ratio <= 1.5)
+    log.append(f"warm: rollup --units {median:.2f} s, folder {plain_median:.2f} s, paired ratio {ratio:.2f}×")
+    same = same_rollup(folder, env, units, plain, log)
+    print(f"{'':<42}  rollup --units JSON's rollup equals the folder roll-up's: {'yes' if same else 'NO'}")
+    return (ratio > 1.5) + (not same)
+
+
+def unit_repos_rung(base: Path, env: dict[str, str], cmd: list[str], count: int, runs: int) -> int:
+    """Units in their own repositories: build them, fetch them into the mirror, roll them up
+    from it, and weigh the mirror against the plans it holds."""
+    folder = base / f"units-{count}"
+    env = {**env, "XDG_CACHE_HOME": str(folder / "cache")}
+    log: list[str] = []
+    start = time.perf_counter()
+    plans = unit_tree(folder, env, cmd, count)
+    built = time.perf_counter() - start
+    print(f"{count:,} unit repositories (bare, file://, blob:none served), each a 37-item plan and "
+          f"{EVIDENCE / MIB:g} MiB of random evidence in history: built in {built:.1f} s")  # fmt: skip
+    failures = fetch_rows(folder, env, cmd, plans, runs, log)
+    failures += rollup_rows(folder, env, cmd, count, runs, log)
+    mirror = folder / "cache" / "reformctl" / "mirror.git"
+    du = int(subprocess.run(["du", "-sk", str(mirror)], capture_output=True, text=True).stdout.split()[0]) * 1024
+    own = sum(len(plan.encode()) for plan in plans.values())
+    fits = du <= 3 * own
+    print(f"{'':<42}  mirror {du / MIB:.1f} MiB on disk, plans {own / MIB:.1f} MiB: {du / own:.2f}×, "
+          f"target ≤ 3×: {'yes' if fits else 'NO'}")  # fmt: skip
+    for line in log:
+        print(f"    {line}")
+    shutil.rmtree(folder, ignore_errors=True)
+    return failures + (not fits)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=7, help="timed runs per figure (after one warm-up)")
     parser.add_argument("--large", action="store_true", help="also 100,000 items (validate and peak memory)")
     parser.add_argument("--sizes", help="only these sizes, comma-separated (e.g. 37,10000)")
+    parser.add_argument("--unit-repos", help="also units in their own git repositories: these counts (e.g. 300,3000)")
     args = parser.parse_args()
 
     base = Path(tempfile.mkdtemp(prefix="reformctl-bench-"))
@@ -281,6 +476,8 @@ def main() -> None:
                 failures += not fits
         if args.large:
             failures += rollup_rung(base, env, cmd, max(3, min(args.runs, 5)))
+        for count in [int(count) for count in args.unit_repos.split(",")] if args.unit_repos else []:
+            failures += unit_repos_rung(base, env, cmd, count, args.runs)
         print()
         print("all targets met" if not failures else f"{failures} target(s) missed")
     finally:
