@@ -145,11 +145,13 @@ def fetch_blob(mirror: Path, unit: Unit, base: Path, oid: str, timeout: float = 
 
 
 PACKS = 16  # more packs than this after a fetch, and they are made one
+CHUNK = 200  # units fetched between two tidy-ups (each adds a pack or two)
 
 
 def tidy(mirror: Path, known: dict[str, dict[str, str]]) -> None:
-    """Refs packed into one file and, past PACKS packs, the packs into one (each fetch adds one,
-    and git looks an object up in each): an unchanged fetch of thousands stays as fast as the first."""
+    """Refs packed into one file and, past PACKS packs, the packs into one (each fetch adds one or
+    two, and git looks an object up in each): thousands of units cost as much each as the first.
+    Run only while no fetch is writing, so that repack never drops what a fetch has not yet named."""
     _git(mirror, "pack-refs", "--all", timeout=600)
     packs = len(list((mirror / "objects" / "pack").glob("*.pack")))
     if packs > PACKS and known:
@@ -191,16 +193,17 @@ def fetch(units: list[Unit], base: Path, jobs: int = 8, timeout: float = TIMEOUT
     with locked(mirror):
         known = prepare(mirror, units, base)
         today = dt.date.today().isoformat()
+        old = refs(mirror)
+
+        def one(unit: Unit) -> Fetched:
+            return fetch_one(mirror, unit, base, old.get(ref(unit)), timeout)
+
         try:
             with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-                old = refs(mirror)
-
-                def one(unit: Unit) -> Fetched:
-                    return fetch_one(mirror, unit, base, old.get(ref(unit)), timeout)
-
-                for got in pool.map(one, units):
-                    known[remote(got.unit.name)].update(day=today, failed=got.error)
-                    yield got
+                for start in range(0, len(units), CHUNK):
+                    for got in pool.map(one, units[start : start + CHUNK]):
+                        known[remote(got.unit.name)].update(day=today, failed=got.error)
+                        yield got
+                    tidy(mirror, known)  # between chunks, when no fetch is writing
         finally:
             save(mirror, known)
-        tidy(mirror, known)
