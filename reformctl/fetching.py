@@ -104,7 +104,7 @@ def fetch_one(mirror: Path, unit: Unit, base: Path, old: str | None, timeout: fl
     name, file = remote(unit.name), local(unit.url, base) is not None
     spec = f"+{'refs/heads/' + unit.branch if unit.branch else 'HEAD'}:{ref(unit)}"
     args = [*promising(unit, base), "fetch", "-q", "--no-tags", "--no-write-fetch-head", "--no-recurse-submodules"]
-    args += [name, spec]
+    args += [f"--negotiation-tip=refs/units/{name}/*", name, spec]  # its own history, not every unit's
     try:
         done = _git(mirror, *args, file=file, timeout=timeout)
     except subprocess.TimeoutExpired:
