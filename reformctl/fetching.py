@@ -54,8 +54,10 @@ def state(mirror: Path) -> dict[str, dict[str, str]]:
 
 
 def _quoted(value: str) -> str:
-    """A git config value: quoted, its backslashes and quotes escaped, controls dropped."""
-    return '"' + line(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """A git config value, quoted: its backslashes and quotes escaped, and (the manifest refuses
+    them) any line break written as git reads one back, so a value never ends its line."""
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "")
+    return '"' + escaped + '"'
 
 
 def save(mirror: Path, known: dict[str, dict[str, str]]) -> None:
@@ -67,8 +69,15 @@ def save(mirror: Path, known: dict[str, dict[str, str]]) -> None:
     ]
     for file, text in ((CONFIG, "".join(sections)), (STATE, json.dumps(known, ensure_ascii=False, indent=1))):
         temp = mirror / f".{file}.{os.getpid()}.tmp"
-        temp.write_text(text, encoding="utf-8")
-        os.replace(temp, mirror / file)
+        try:
+            with open(temp, "w", encoding="utf-8") as out:
+                out.write(text)
+                out.flush()
+                os.fsync(out.fileno())  # on disk before it replaces the old: never an empty config
+            os.replace(temp, mirror / file)
+        except OSError as exc:
+            temp.unlink(missing_ok=True)
+            raise ReformctlError(f"无法写入镜像文件夹 {mirror}：{exc.strerror}") from None
 
 
 def prepare(mirror: Path, units: list[Unit], base: Path) -> dict[str, dict[str, str]]:
@@ -100,8 +109,18 @@ def locked(mirror: Path) -> Iterator[None]:
 def fetch_one(mirror: Path, unit: Unit, base: Path, old: str | None, timeout: float = TIMEOUT) -> Fetched:
     """One unit's branch (or its remote's HEAD) into its refs/units ref, and its plan's blob when
     the branch moved; never raises."""
+    try:
+        return _fetch_one(mirror, unit, base, old, timeout)
+    except (OSError, ValueError, UnicodeError, ReformctlError) as exc:  # one unit's trouble, not the others'
+        return Fetched(unit, old=old, error=f"读取单位仓库时出错：{line(str(exc))}")
+
+
+def _fetch_one(mirror: Path, unit: Unit, base: Path, old: str | None, timeout: float) -> Fetched:
     got = Fetched(unit, old=old)
     name, file = remote(unit.name), local(unit.url, base) is not None
+    stale = mirror / f"{ref(unit)}.lock"  # left by a fetch killed at its time limit; one fetch runs at a time
+    if stale.is_file() and not stale.is_symlink():
+        stale.unlink()
     spec = f"+{'refs/heads/' + unit.branch if unit.branch else 'HEAD'}:{ref(unit)}"
     args = [*promising(unit, base), "fetch", "-q", "--no-tags", "--no-write-fetch-head", "--no-recurse-submodules"]
     args += [f"--negotiation-tip=refs/units/{name}/*", name, spec]  # its own history, not every unit's
@@ -152,11 +171,13 @@ def tidy(mirror: Path, known: dict[str, dict[str, str]]) -> None:
     """Refs packed into one file and, past PACKS packs, the packs into one (each fetch adds one or
     two, and git looks an object up in each): thousands of units cost as much each as the first.
     Run only while no fetch is writing, so that repack never drops what a fetch has not yet named."""
-    _git(mirror, "pack-refs", "--all", timeout=600)
-    packs = len(list((mirror / "objects" / "pack").glob("*.pack")))
-    if packs > PACKS and known:
-        promisor = ["-c", f"remote.{next(iter(known))}.promisor=true"]  # so that repack keeps what is left out
-        _git(mirror, *promisor, "-c", "repack.writeBitmaps=false", "repack", "-a", "-d", "-q", timeout=600)
+    promisor = ["-c", f"remote.{next(iter(known))}.promisor=true"] if known else []  # repack keeps what is left out
+    try:
+        _git(mirror, "pack-refs", "--all", timeout=600)
+        if len(list((mirror / "objects" / "pack").glob("*.pack"))) > PACKS and promisor:
+            _git(mirror, *promisor, "-c", "repack.writeBitmaps=false", "repack", "-a", "-d", "-q", timeout=600)
+    except subprocess.TimeoutExpired:
+        pass  # not tidied this time: repack deletes old packs only once the new one is whole
 
 
 # git's reasons as a clerk reads them (git here speaks English); git's own words follow in brackets.

@@ -131,8 +131,8 @@ def schema_text() -> str:
 
 def url_problem(url: str) -> str:
     """Why a url cannot stand in the manifest; '' when it can."""
-    if _SPACE_OR_CONTROL.search(url):
-        return "地址中不能有空格或控制字符"
+    if _SPACE_OR_CONTROL.search(url) or visible(url) != url:
+        return "地址中不能有空格、控制字符或双向文字标记"
     if url.startswith("-"):
         return "地址不能以 - 开头"
     if url.lower().startswith("ext::"):

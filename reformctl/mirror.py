@@ -19,6 +19,7 @@ import fnmatch
 import hashlib
 import os
 import re
+import signal
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -67,7 +68,9 @@ def folder() -> Path:
     mirror = root / "mirror.git"
     os.chmod(mirror, 0o700)
     if not (mirror / "HEAD").exists():
-        _git(mirror, "init", "-q", "--bare")
+        _git(
+            mirror, "init", "-q", "--bare", "--object-format=sha1"
+        )  # whatever GIT_DEFAULT_HASH says: trees are read as sha1
     return mirror
 
 
@@ -80,8 +83,22 @@ def _command(mirror: Path, file: bool, *args: str) -> tuple[list[str], dict[str,
 
 
 def _git(mirror: Path, *args: str, file: bool = False, timeout: float = 30.0) -> subprocess.CompletedProcess[str]:
+    """One git command on the mirror; past `timeout` it and what it started (a transport, an
+    index-pack) are killed together, and TimeoutExpired raised."""
     command, env = _command(mirror, file, *args)
-    return subprocess.run(command, capture_output=True, text=True, env=env, timeout=timeout, check=False)
+    try:
+        process = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, start_new_session=True
+        )
+    except FileNotFoundError:
+        raise ReformctlError("未找到 git：请先安装 git（https://git-scm.com）") from None
+    try:
+        out, err = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        raise
+    return subprocess.CompletedProcess(command, process.returncode, out, err)
 
 
 # ---------------------------------------------------------------- reading objects
@@ -109,9 +126,12 @@ class Batch:
 
     def __init__(self, mirror: Path, file: bool):
         command, env = _command(mirror, file, "cat-file", "--batch")
-        self.process = subprocess.Popen(
-            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env
-        )
+        try:
+            self.process = subprocess.Popen(
+                command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env
+            )
+        except FileNotFoundError:
+            raise ReformctlError("未找到 git：请先安装 git（https://git-scm.com）") from None
         self.trees: dict[str, list[tuple[str, str, str]]] = {}
         self.commits: dict[str, Commit | None] = {}
         Batch.started += 1
@@ -146,10 +166,12 @@ class Batch:
         if oid not in self.trees:
             raw = self.read(oid, max_bytes(), "tree")
             found, at = [], 0
-            while isinstance(raw, bytes) and at < len(raw):
-                space, nul = raw.index(b" ", at), raw.index(b"\0", at)
+            while isinstance(raw, bytes) and at < len(raw):  # "<mode> <name>\0<20 bytes>", as git writes them
+                space, nul = raw.find(b" ", at), raw.find(b"\0", at)
+                if not 0 < space < nul or nul + 21 > len(raw):
+                    break  # a tree git would not write: what came before it is all it has
                 name = raw[space + 1 : nul].decode("utf-8", "replace")
-                found.append((raw[at:space].decode("ascii"), name, raw[nul + 1 : nul + 21].hex()))
+                found.append((raw[at:space].decode("ascii", "replace"), name, raw[nul + 1 : nul + 21].hex()))
                 at = nul + 21
             self.trees[oid] = found
         return self.trees[oid]
@@ -193,20 +215,41 @@ def _commit(raw: bytes) -> Commit | None:
     for text in head:
         key, _, value = text.partition(" ")
         fields.setdefault(key, []).append(value)
-    try:
-        stamp, zone = fields["committer"][0].rsplit(" ", 2)[1:]
-        sign = -1 if zone.startswith("-") else 1
-        offset = dt.timedelta(hours=int(zone[1:3]), minutes=int(zone[3:5])) * sign
-        day = dt.datetime.fromtimestamp(int(stamp), dt.timezone(offset)).date()
-        return Commit(fields["tree"][0], fields.get("parent", [None])[0], day)
-    except (KeyError, ValueError, IndexError, OverflowError):
+    tree, parent = fields.get("tree", [""])[0], fields.get("parent", [None])[0]
+    if not _OID.fullmatch(tree) or parent is not None and not _OID.fullmatch(parent):
         return None
+    return Commit(tree, parent, _day(fields.get("committer", [""])[0]))
+
+
+_OID = re.compile(r"[0-9a-f]{40}")
+_STAMP = re.compile(r" (\d{1,12}) ([+-])(\d\d)(\d\d)$")
+
+
+def _day(committer: str) -> dt.date:
+    """The day of a committer line in its own zone (+9999 taken as written, as git shows it);
+    a stamp that is no date is the last day there is, after any day asked about."""
+    found = _STAMP.search(committer)
+    if not found:
+        return dt.date.max
+    sign = -1 if found[2] == "-" else 1
+    seconds = int(found[1]) + sign * (int(found[3]) * 3600 + int(found[4]) * 60)
+    try:
+        return dt.date(1970, 1, 1) + dt.timedelta(seconds=seconds)
+    except OverflowError:
+        return dt.date.max
 
 
 def refs(mirror: Path) -> dict[str, str]:
-    """Every fetched ref and its commit, in one git call."""
+    """Every fetched ref and its commit, in one git call; a mirror git cannot read is said."""
     done = _git(mirror, "for-each-ref", "--format=%(refname) %(objectname)", "refs/units/")
+    if done.returncode != 0:
+        raise ReformctlError(f"无法读取镜像仓库 {mirror}（可删除它后重新 reformctl fetch）：{_reason(done.stderr)}")
     return dict(text.split(" ", 1) for text in done.stdout.splitlines())
+
+
+def _reason(stderr: str) -> str:
+    told = [text.strip() for text in stderr.splitlines() if text.strip()]
+    return told[0] if told else "git 未说明原因"
 
 
 def plan_entry(batch: Batch, unit: Unit, commit: str) -> tuple[str, str, str] | str:

@@ -211,7 +211,10 @@ def read_plans(units: list[Unit], base: Path, asked: Asked) -> list[Read]:
                 got.missing = UNFETCHED
                 got.why = got.failed or "尚未成功获取（请先运行 reformctl fetch）"
                 continue
-            read_unit(batch, got, tip, asked, plans, partial(fetch_blob, mirror, unit, base))
+            try:
+                read_unit(batch, got, tip, asked, plans, partial(fetch_blob, mirror, unit, base))
+            except (ValueError, OSError, UnicodeError) as exc:  # this unit's objects, not the others'
+                got.plan, got.problems = None, [Problem(got.label, None, None, f"无法读取单位仓库：{exc}，未计入")]
             if asked.verify and got.plan is not None:
                 verified(mirror, got)
     finally:

@@ -73,8 +73,8 @@ def test_validate_knows_a_manifest_by_its_units_key_and_says_it_valid(tmp_path: 
     [
         ("https://token@host/a.git", "账号或密码"),
         ("ssh://git:pw@host/a.git", "账号或密码"),
-        ("https://host/a b.git", "空格或控制字符"),
-        ("https://host/a\x1b.git", "空格或控制字符"),
+        ("https://host/a b.git", "空格、控制字符"),
+        ("https://host/a\x1b.git", "空格、控制字符"),
         ("--upload-pack=touch x", "空格"),
         ("-oProxyCommand=x", "不能以 - 开头"),
         ("ext::sh -c x", "空格"),

@@ -19,6 +19,7 @@ from conftest import ok, run
 from test_fetch import git
 
 from reformctl import loader, query
+from reformctl.mirror import remote
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
@@ -268,3 +269,38 @@ def test_the_mirror_names_no_promisor_and_keeps_few_packs(office: Path, monkeypa
     assert promisors.stdout == "", "a promisor only on the command line of its own unit's fetch"
     assert len(list((mirror / "objects" / "pack").glob("*.pack"))) == 1
     assert rolled("--as-of", "2020-10-15", "--stale-days", "400")[0] == 0, "read from the one pack"
+
+
+def test_commit_dates_git_accepts_and_python_would_not_are_days_still(office: Path):
+    """Second reader: a stamp of 10**18 seconds raised OSError and stopped every unit; a zone of
+    +9999 made the commit unreadable and cut each walk back along the branch short."""
+    from reformctl import mirror
+
+    head = f"tree {'a' * 40}\nparent {'b' * 40}\n".encode()
+    far = mirror._commit(head + b"committer a <a> 1000000000000000000 +0800\n\nx")
+    assert far is not None and far.date == __import__("datetime").date.max and far.parent == "b" * 40
+    odd = mirror._commit(head + b"committer a <a> 1600000000 +9999\n\nx")
+    assert odd is not None and odd.date.isoformat() == "2020-09-17"
+    assert mirror._commit(b"tree not-hex\ncommitter a <a> 1600000000 +0800\n\nx") is None
+
+
+def test_a_tree_git_would_not_write_is_that_units_problem_and_git_missing_is_said(
+    office: Path, monkeypatch: pytest.MonkeyPatch
+):
+    assert run("fetch").exit_code == 0
+    mirror = office / "cache" / "reformctl" / "mirror.git"
+
+    def made(kind: str, data: bytes) -> str:
+        argv = ["git", "--git-dir", str(mirror), "hash-object", "-t", kind, "--literally", "-w", "--stdin"]
+        return subprocess.run(argv, input=data, capture_output=True, check=True).stdout.decode().strip()
+
+    tree = made("tree", b"garbage-without-nul")  # as a hostile server's pack might carry it
+    broken = made("commit", f"tree {tree}\ncommitter a <a> 1600000000 +0800\n\nx\n".encode())
+    git(mirror, "update-ref", f"refs/units/{remote('九江市科协')}/HEAD", broken)
+    code, data, err = rolled("--as-of", "2020-10-15", "--stale-days", "400")
+    assert code == 1 and "Traceback" not in err and "内部错误" not in err
+    assert data["rollup"][0]["units"].keys() == {"南昌市科协", "西湖区科协"}, "the two others still counted"
+    assert "未找到计划 九江市科协" in err
+    monkeypatch.setenv("PATH", str(office / "no-git-here"))
+    told = run("fetch")
+    assert told.exit_code != 0 and "未找到 git：请先安装 git" in told.output
