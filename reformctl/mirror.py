@@ -144,7 +144,7 @@ class Batch:
         try:
             stdin.write(oid.encode("ascii") + b"\n")
             stdin.flush()
-        except OSError:  # git ended (a blob fetched on demand can fail): no more objects from it
+        except OSError:  # git ended: no more objects from it
             return "无法从单位仓库取得计划文件（git 已退出）"
         header = stdout.readline().decode("ascii", "replace").split()
         if header[1:] == ["missing"]:
