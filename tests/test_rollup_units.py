@@ -105,6 +105,11 @@ def test_units_agree_with_the_folder_and_say_their_sources(office: Path, monkeyp
     commit = git(repos / "jj", "rev-parse", "--short=7", "HEAD")
     date = git(repos / "jj", "log", "-1", "--format=%cs")
     assert f"│ 九江市科协 │ {commit} │ {date} │ data/tasks-2020.yaml │" in table.stdout.split("数据来源\n")[1]
+    md = run("rollup", "--as-of", DAY, "--units", "units.yaml", "--format", "md").stdout
+    assert f"| 九江市科协 | 市级 | 0/37 | 1 | {commit}（{date}） |" in md, "each unit's row says its commit"
+    html = run("rollup", "--as-of", DAY, "--units", "units.yaml", "--format", "html").stdout
+    assert f'title="市级 · 提交 {commit}（{date}）">九江市科协</th>' in html, "and each unit's column"
+    assert "提交" not in rolled("plans")[2] and "| 提交 |" not in run("rollup", "plans", "--format", "md").stdout
 
 
 def test_a_unit_never_fetched_and_one_without_a_plan_are_listed_apart(office: Path):

@@ -159,7 +159,10 @@ def _rolled(view: View, result: Rollup) -> tuple[str, list[str], bool]:
     if result.by == "task":
         return title, [f"<h1>{escape(title)}</h1>", f"<p>截至 {view.as_of}，各单位每项任务已完成的事项占比。</p>",
                        _task_map(result)], True  # fmt: skip
-    head = "".join(f'<th class="u" title="{escape(u.level)}">{escape(u.name)}</th>' for u in result.units)
+    read = {s["unit"]: f" · 提交 {s['commit']}（{s['date']}）" for s in result.sources if s.get("commit")}
+    head = "".join(
+        f'<th class="u" title="{escape(u.level + read.get(u.name, ""))}">{escape(u.name)}</th>' for u in result.units
+    )
     body = []
     for row in result.rows:
         cells = "".join(_cell(result, row.id, u.name) for u in result.units)

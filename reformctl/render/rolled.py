@@ -31,7 +31,10 @@ def units(result: Rollup) -> Table:
     """Each unit's completion (of the rows that apply to it), and how many rows it is late on."""
     late = {u.name: sum(u.name in result.overdue[row.id] for row in result.rows) for u in result.units}
     rows = [[u.name, u.level, "{}/{}".format(*result.completion(u.name)), str(late[u.name])] for u in result.units]
-    return ["单位", "级别", "已完成事项", "逾期事项"], rows
+    if not result.sources:
+        return ["单位", "级别", "已完成事项", "逾期事项"], rows
+    read = {s["unit"]: f"{s['commit']}（{s['date']}）" for s in result.sources if s.get("commit")}
+    return ["单位", "级别", "已完成事项", "逾期事项", "提交"], [[*row, read.get(row[0], "")] for row in rows]
 
 
 def cell(result: Rollup, ident: str, unit: str) -> str:
