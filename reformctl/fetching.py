@@ -14,7 +14,6 @@ import datetime as dt
 import fcntl
 import json
 import os
-import re
 import subprocess
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -24,7 +23,7 @@ from pathlib import Path
 
 from reformctl.errors import ReformctlError
 from reformctl.manifest import Unit
-from reformctl.mirror import SUBMODULE, SYMLINK, TREE, Batch, _git, folder, local, plan_entry, ref, refs, remote
+from reformctl.mirror import SUBMODULE, SYMLINK, TREE, Batch, _git, folder, local, plan_entry, reason, ref, refs, remote
 from reformctl.plain import line
 
 TIMEOUT = 120.0  # seconds for one unit's fetch
@@ -178,33 +177,6 @@ def tidy(mirror: Path, known: dict[str, dict[str, str]]) -> None:
             _git(mirror, *promisor, "-c", "repack.writeBitmaps=false", "repack", "-a", "-d", "-q", timeout=600)
     except subprocess.TimeoutExpired:
         pass  # not tidied this time: repack deletes old packs only once the new one is whole
-
-
-# git's reasons as a clerk reads them (git here speaks English); git's own words follow in brackets.
-GLOSSES = [
-    (r"does not appear to be a git repository|not a git repository", "不是 git 仓库，或路径、地址有误"),
-    (r"[Cc]ould not resolve host", "无法解析服务器地址（地址有误，或网络不通）"),
-    (r"couldn't find remote ref", "对方仓库中没有这个分支（分支名有误，或仓库还是空的）"),
-    (r"[Cc]onnection refused|[Cc]onnection timed out|[Ff]ailed to connect|[Nn]etwork is unreachable", "无法连接服务器"),
-    (
-        r"[Aa]uthentication failed|could not read Username|terminal prompts disabled",
-        "需要登录凭据：请用 git 的凭据助手保存",
-    ),
-    (r"[Pp]ermission denied|[Hh]ost key verification failed", "没有访问权限（账号或 SSH 密钥）"),
-    (r"[Rr]epository not found|returned error: 404", "对方仓库不存在，或没有访问权限"),
-    (r"SSL certificate problem|server certificate verification failed", "服务器证书无法验证"),
-    (r"is not a git bundle|bundle.*(corrupt|invalid)|unrecognized header", "不是有效的 git bundle 文件"),
-]
-
-
-def reason(stderr: str) -> str:
-    """git's reason, one line: its fatal or error line, else its last line; in Chinese first
-    where it is one of the usual ones."""
-    lines = [text.strip() for text in stderr.splitlines() if text.strip()]
-    told = [text for text in lines if text.startswith(("fatal:", "error:"))] or lines[-1:] or ["git 未说明原因"]
-    said = line(re.sub(r"^(fatal|error): ", "", told[0]))
-    gloss = next((words for pattern, words in GLOSSES if re.search(pattern, stderr)), None)
-    return f"{gloss}（git：{said}）" if gloss else said
 
 
 def fetch(units: list[Unit], base: Path, jobs: int = 8, timeout: float = TIMEOUT) -> Iterator[Fetched]:

@@ -30,9 +30,11 @@ from reformctl.errors import ReformctlError
 from reformctl.files import max_bytes, too_big
 from reformctl.loader import PLAN_NAMES
 from reformctl.manifest import Unit
+from reformctl.plain import line
 
 SAFE = ["-c", "core.hooksPath=/dev/null", "-c", "protocol.ext.allow=never", "-c", "gc.auto=0"]
 SAFE += ["-c", "maintenance.auto=false", "-c", "core.fsmonitor=false"]
+NO_GIT = "未找到 git：请先安装 git（https://git-scm.com）"
 
 
 def remote(name: str) -> str:
@@ -68,9 +70,8 @@ def folder() -> Path:
     mirror = root / "mirror.git"
     os.chmod(mirror, 0o700)
     if not (mirror / "HEAD").exists():
-        _git(
-            mirror, "init", "-q", "--bare", "--object-format=sha1"
-        )  # whatever GIT_DEFAULT_HASH says: trees are read as sha1
+        # sha1 whatever GIT_DEFAULT_HASH says: trees are read as sha1 here
+        _git(mirror, "init", "-q", "--bare", "--object-format=sha1")
     return mirror
 
 
@@ -91,7 +92,7 @@ def _git(mirror: Path, *args: str, file: bool = False, timeout: float = 30.0) ->
             command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, start_new_session=True
         )
     except FileNotFoundError:
-        raise ReformctlError("未找到 git：请先安装 git（https://git-scm.com）") from None
+        raise ReformctlError(NO_GIT) from None
     try:
         out, err = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -99,6 +100,33 @@ def _git(mirror: Path, *args: str, file: bool = False, timeout: float = 30.0) ->
         process.communicate()
         raise
     return subprocess.CompletedProcess(command, process.returncode, out, err)
+
+
+# git's reasons as a clerk reads them (git here speaks English); git's own words follow in brackets.
+GLOSSES = [
+    (r"does not appear to be a git repository|not a git repository", "不是 git 仓库，或路径、地址有误"),
+    (r"[Cc]ould not resolve host", "无法解析服务器地址（地址有误，或网络不通）"),
+    (r"couldn't find remote ref", "对方仓库中没有这个分支（分支名有误，或仓库还是空的）"),
+    (r"[Cc]onnection refused|[Cc]onnection timed out|[Ff]ailed to connect|[Nn]etwork is unreachable", "无法连接服务器"),
+    (
+        r"[Aa]uthentication failed|could not read Username|terminal prompts disabled",
+        "需要登录凭据：请用 git 的凭据助手保存",
+    ),
+    (r"[Pp]ermission denied|[Hh]ost key verification failed", "没有访问权限（账号或 SSH 密钥）"),
+    (r"[Rr]epository not found|returned error: 404", "对方仓库不存在，或没有访问权限"),
+    (r"SSL certificate problem|server certificate verification failed", "服务器证书无法验证"),
+    (r"is not a git bundle|bundle.*(corrupt|invalid)|unrecognized header", "不是有效的 git bundle 文件"),
+]
+
+
+def reason(stderr: str) -> str:
+    """git's reason, one line: its fatal or error line, else its last line; in Chinese first
+    where it is one of the usual ones."""
+    lines = [text.strip() for text in stderr.splitlines() if text.strip()]
+    told = [text for text in lines if text.startswith(("fatal:", "error:"))] or lines[-1:] or ["git 未说明原因"]
+    said = line(re.sub(r"^(fatal|error): ", "", told[0]))
+    gloss = next((words for pattern, words in GLOSSES if re.search(pattern, stderr)), None)
+    return f"{gloss}（git：{said}）" if gloss else said
 
 
 # ---------------------------------------------------------------- reading objects
@@ -131,7 +159,7 @@ class Batch:
                 command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env
             )
         except FileNotFoundError:
-            raise ReformctlError("未找到 git：请先安装 git（https://git-scm.com）") from None
+            raise ReformctlError(NO_GIT) from None
         self.trees: dict[str, list[tuple[str, str, str]]] = {}
         self.commits: dict[str, Commit | None] = {}
         Batch.started += 1
@@ -243,13 +271,8 @@ def refs(mirror: Path) -> dict[str, str]:
     """Every fetched ref and its commit, in one git call; a mirror git cannot read is said."""
     done = _git(mirror, "for-each-ref", "--format=%(refname) %(objectname)", "refs/units/")
     if done.returncode != 0:
-        raise ReformctlError(f"无法读取镜像仓库 {mirror}（可删除它后重新 reformctl fetch）：{_reason(done.stderr)}")
+        raise ReformctlError(f"无法读取镜像仓库 {mirror}（可删除它后重新 reformctl fetch）：{reason(done.stderr)}")
     return dict(text.split(" ", 1) for text in done.stdout.splitlines())
-
-
-def _reason(stderr: str) -> str:
-    told = [text.strip() for text in stderr.splitlines() if text.strip()]
-    return told[0] if told else "git 未说明原因"
 
 
 def plan_entry(batch: Batch, unit: Unit, commit: str) -> tuple[str, str, str] | str:

@@ -110,7 +110,8 @@ VerifyOption = Annotated[
     bool, typer.Option("--verify", help="与 --units 同用：只计入由单位清单中该单位的密钥（signers）签名的提交")
 ]
 StaleOption = Annotated[
-    int, typer.Option("--stale-days", min=1, help="与 --units 同用：计划超过这么多天未修改的单位列为未更新")
+    int | None,
+    typer.Option("--stale-days", min=1, help="与 --units 同用：计划超过这么多天未修改的单位列为未更新（默认 30）"),
 ]
 
 
@@ -128,7 +129,7 @@ def rollup_(
     file: Annotated[Path | None, file_option("汇总到这个计划；默认为各单位共同的顶层计划")] = None,
     units: FromUnitsOption = None,
     as_known: AsKnownOption = False,
-    stale_days: StaleOption = 30,
+    stale_days: StaleOption = None,
     verify: VerifyOption = False,
 ) -> None:
     """汇总各单位计划：顶层计划（或 -f 给出的计划）的每个事项，各单位落实到了哪一步，谁逾期、逾期多久。
@@ -175,13 +176,13 @@ def _problems(problems: list[Any]) -> None:
             say(f"{path}：另有 {count - SHOWN} 个问题未列出（reformctl validate 可列出该计划的全部问题）", err=True)
 
 
-def _asked(units: Path | None, day: dt.date, as_known: bool, stale_days: int, verify: bool) -> Any:
+def _asked(units: Path | None, day: dt.date, as_known: bool, stale_days: int | None, verify: bool) -> Any:
     """How units are read from their repositories (--units), refused without --units."""
-    if units is None and (as_known or stale_days != 30 or verify):
+    if units is None and (as_known or stale_days is not None or verify):
         raise UsageError("--as-known、--stale-days 和 --verify 用于 --units：从各单位的仓库汇总")
-    from reformctl.mirrored import Asked
+    from reformctl.mirrored import STALE_DAYS, Asked
 
-    return Asked(day, as_known, stale_days, verify)
+    return Asked(day, as_known, STALE_DAYS if stale_days is None else stale_days, verify)
 
 
 def _rolled(units: Path | None, paths: list[Path] | None, file: Path | None, asked: Any, warn_days: int,
@@ -197,7 +198,7 @@ def _rolled(units: Path | None, paths: list[Path] | None, file: Path | None, ask
     result, problems, reads = mirrored.rollup_units(units, file, asked, warn_days, level)
     for got in reads:
         for said in apart(got):
-            say(f"{said}", err=True)
+            say(said, err=True)
     return result, problems, sum(bool(got.missing or got.failed or got.verify_why) for got in reads)
 
 
